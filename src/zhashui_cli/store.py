@@ -1,0 +1,342 @@
+"""Find, load, validate and cache a fact file.
+
+Loading is strict: YAML is read with PyYAML's safe loader (the C one when available) with
+aliases, duplicate keys and several documents refused, because each of them lets a hand-edited
+file say something other than what it seems to; then model.py validates the whole file and
+verify.py checks provenance. Everything wrong becomes one FactFileError that lists every
+problem with its line or fact id.
+
+A validated fact file is indexed (index.py) and the index cached in the user cache folder
+($XDG_CACHE_HOME/zhashui, else ~/.cache/zhashui), so that the next search neither parses YAML
+nor folds text. The cache is plain JSON and bytes, never pickle, so a tampered file can give
+wrong answers at worst, never run code; it is written atomically (temp file, then rename) and
+ignored, never fatal, when missing, stale, damaged or unwritable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mmap
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .index import FORMAT, Corpus, CorruptIndexError, build
+from .model import FactBase, Problem, parse_fact_base
+from .verify import check
+
+# A progress report: what is being done, how much of it, out of how much.
+Progress = Callable[[str, int, int], None]
+
+MAX_PROBLEMS_SHOWN = 20
+_CACHE_MAGIC = b"zhashui-index\n"
+# A file modified this close to when it was read for indexing may have changed again within the
+# same timestamp tick, so its size and mtime prove nothing and its content is hashed instead.
+_RACY_NS = 3_000_000_000
+
+
+class FactFileError(Exception):
+    """A fact file that cannot be used, with every problem found in it."""
+
+    def __init__(self, path: Path | str, problems: list[Problem]) -> None:
+        self.path = str(path)
+        self.problems = problems
+        super().__init__(self.describe())
+
+    @classmethod
+    def single(
+        cls, path: Path | str, message: str, line: int | None = None, column: int | None = None
+    ) -> FactFileError:
+        return cls(path, [Problem("", "", message, line, column)])
+
+    def describe(self) -> str:
+        lines = [problem.describe(self.path) for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
+        if len(self.problems) == 1:
+            return lines[0]
+        hidden = len(self.problems) - MAX_PROBLEMS_SHOWN
+        more = [f"  … and {hidden} more"] if hidden > 0 else []
+        return "\n".join([f"{self.path}: {len(self.problems)} problems:", *(f"  {line}" for line in lines), *more])
+
+
+def packaged_fact_file() -> Path:
+    """The fact base shipped with zhashui: inside the wheel, or at the root of a source checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / "facts.yaml"
+    return packaged if packaged.is_file() else here.parent.parent / "facts.yaml"
+
+
+# -- YAML ---------------------------------------------------------------------------------
+def _yaml_loader() -> type:
+    """A safe loader that also refuses aliases and duplicate keys, and records where mappings start."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class StrictLoader(base):  # type: ignore[valid-type,misc]
+        def __init__(self, stream: Any) -> None:
+            super().__init__(stream)
+            self.places: dict[int, tuple[int, int]] = {}
+
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            if node in self.constructed_objects:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "aliases (*name) are not allowed in a fact file; write the value out", node.start_mark
+                )
+            return super().construct_object(node, deep)
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: dict[Any, Any] = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    continue  # the base class refuses keys that are not plain values
+                key = self.construct_object(key_node, deep=True)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        f"in the mapping at line {node.start_mark.line + 1}",
+                        node.start_mark,
+                        f"duplicate key '{key}' (first at line {seen[key].line + 1}); a key may appear once",
+                        key_node.start_mark,
+                    )
+                seen[key] = key_node.start_mark
+                del self.constructed_objects[key_node]  # constructed again below, not an alias
+            return super().construct_mapping(node, deep)
+
+        def construct_tracked_map(self, node: Any) -> Iterator[dict[Any, Any]]:
+            data: dict[Any, Any] = {}
+            self.places[id(data)] = (node.start_mark.line + 1, node.start_mark.column + 1)
+            yield data
+            data.update(self.construct_mapping(node))
+
+    StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_tracked_map)
+    return StrictLoader
+
+
+class _ProgressReader:
+    """A text stream for the YAML parser that reports how much of the file it has read."""
+
+    def __init__(self, text: str, name: str, progress: Progress | None) -> None:
+        self.text, self.name, self.progress, self.position = text, name, progress, 0
+
+    def read(self, size: int = -1) -> str:
+        end = len(self.text) if size < 0 else self.position + size
+        chunk = self.text[self.position : end]
+        self.position += len(chunk)
+        if self.progress is not None:
+            self.progress("Reading facts", self.position, len(self.text))
+        return chunk
+
+
+def _stamp(path: Path, raw: bytes, mtime_ns: int) -> list[Any]:
+    """What the cache remembers of a file it was built from: path, size, mtime and content hash."""
+    return [str(path.resolve()), len(raw), mtime_ns, hashlib.sha256(raw).hexdigest()]
+
+
+def _read_bytes(path: Path) -> tuple[bytes, list[Any]]:
+    """A file's bytes and its stamp, taken from exactly those bytes (stat first, then read)."""
+    mtime_ns = path.stat().st_mtime_ns
+    raw = path.read_bytes()
+    return raw, _stamp(path, raw, mtime_ns)
+
+
+def _read_text(path: Path) -> tuple[str, list[Any]]:
+    try:
+        raw, stamp = _read_bytes(path)
+    except FileNotFoundError:
+        raise FactFileError.single(path, "no such file; check the path (or --facts / ZHASHUI_FACTS)") from None
+    except IsADirectoryError:
+        raise FactFileError.single(path, "is a folder, not a fact file; point at the .yaml file inside") from None
+    except OSError as error:
+        raise FactFileError.single(path, f"cannot be read: {error.strerror or error}") from None
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff"), stamp
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise FactFileError.single(
+            path, f"not UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8", line, column
+        ) from None
+
+
+def _parse_yaml(path: Path, text: str, progress: Progress | None) -> tuple[Any, dict[int, tuple[int, int]]]:
+    import yaml
+
+    if not text.strip():
+        raise FactFileError.single(path, "is empty; a fact file has sources, categories and facts")
+    loader = _yaml_loader()(_ProgressReader(text, str(path), progress))
+    try:
+        return loader.get_single_data(), loader.places
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = " ".join(str(part) for part in (error.problem, error.context) if part) or "invalid YAML"
+        if "expected a single document" in message:
+            message = "holds several YAML documents (---); a fact file is one document"
+        elif "could not determine a constructor" in message:
+            message += "; tags like !!python/object are not allowed"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise FactFileError.single(path, message, line, column) from None
+    except yaml.reader.ReaderError as error:
+        # libyaml counts the offset in bytes of UTF-8, PyYAML's own reader in characters.
+        in_bytes = isinstance(loader, getattr(yaml, "CSafeLoader", ()))
+        before = text.encode()[: error.position].decode(errors="ignore") if in_bytes else text[: error.position]
+        line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+        message = f"character U+{error.character:04X} is not allowed in YAML; remove it"
+        raise FactFileError.single(path, message, line, column) from None
+    except yaml.YAMLError as error:
+        raise FactFileError.single(path, f"invalid YAML: {error}") from None
+    except RecursionError:
+        raise FactFileError.single(path, "is nested too deeply to be a fact file") from None
+    finally:
+        loader.dispose()
+
+
+# -- loading --------------------------------------------------------------------------------
+def load_fact_base(path: Path, *, check_provenance: bool = True, progress: Progress | None = None) -> FactBase:
+    """Parse and validate a fact file and read its sources; raise FactFileError on any problem."""
+    return _load(path, check_provenance, progress)[0]
+
+
+def _load(path: Path, check_provenance: bool, progress: Progress | None) -> tuple[FactBase, list[list[Any]]]:
+    """The fact base, and the stamps of the files it was read from (the fact file first)."""
+    text, stamp = _read_text(path)
+    data, places = _parse_yaml(path, text, progress)
+    base, problems = parse_fact_base(data, lambda entry: places.get(id(entry)))
+    texts, stamps, text_problems = _read_sources(path, base)
+    problems += text_problems
+    base = FactBase(base.sources, base.categories, base.facts, texts)
+    if not problems and check_provenance:
+        where = {entry.get("id"): places.get(id(entry)) for entry in data["facts"] if isinstance(entry, dict)}
+        for finding in check(base):
+            line, column = where.get(finding.fact) or (None, None)
+            problems.append(Problem(f"fact '{finding.fact}'", finding.field, finding.problem, line, column))
+    if problems:
+        raise FactFileError(path, problems)
+    return base, [stamp, *stamps]
+
+
+def source_path(fact_file: Path, text: str) -> Path:
+    return (fact_file.parent / text).resolve()
+
+
+def _read_sources(path: Path, base: FactBase) -> tuple[dict[str, str], list[list[Any]], list[Problem]]:
+    texts: dict[str, str] = {}
+    stamps: list[list[Any]] = []
+    problems: list[Problem] = []
+    for n, source in enumerate(base.sources):
+        location = source_path(path, source.text)
+        try:
+            raw, stamp = _read_bytes(location)
+            texts[source.id] = raw.decode("utf-8")
+            stamps.append(stamp)
+        except (OSError, UnicodeDecodeError) as error:
+            reason = "not UTF-8" if isinstance(error, UnicodeDecodeError) else (error.strerror or str(error)).lower()
+            problems.append(
+                Problem(
+                    f"sources[{n}]", "text", f"cannot read {location} ({reason}); paths are relative to the fact file"
+                )
+            )
+    return texts, stamps, problems
+
+
+# -- the cache ------------------------------------------------------------------------------
+def cache_dir() -> Path | None:
+    configured = os.environ.get("XDG_CACHE_HOME", "")
+    if configured and Path(configured).is_absolute():
+        return Path(configured) / "zhashui"
+    try:
+        return Path.home() / ".cache" / "zhashui"
+    except RuntimeError:  # no home folder to be found
+        return None
+
+
+def _cache_file(fact_file: Path) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    key = hashlib.sha256(str(fact_file.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return folder / f"{key}.index"
+
+
+def _unchanged(fingerprint: Any, read_ns: int) -> bool:
+    """Whether every file the index was built from still holds what was read then."""
+    for name, size, mtime_ns, digest in fingerprint:
+        path = Path(name)
+        status = path.stat()
+        if status.st_size != size:
+            return False
+        if status.st_mtime_ns == mtime_ns and mtime_ns < read_ns - _RACY_NS:
+            continue
+        if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            return False
+    return True
+
+
+def _load_cache(fact_file: Path) -> Corpus | None:
+    """The cached index of a fact file when it is current; None on any doubt."""
+    location = _cache_file(fact_file)
+    if location is None:
+        return None
+    try:
+        with location.open("rb") as file:
+            body = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        if body[: len(_CACHE_MAGIC)] != _CACHE_MAGIC:
+            return None
+        header_end = body.find(b"\n", len(_CACHE_MAGIC)) + 1
+        header = json.loads(body[len(_CACHE_MAGIC) : header_end])
+        current = (
+            header["format"] == FORMAT
+            and header["zhashui"] == __version__
+            and len(body) == header_end + header["size"]
+            and _unchanged(header["fingerprint"], header["read_ns"])
+        )
+        return Corpus(header, body, header_end) if current else None
+    except (OSError, ValueError, KeyError, TypeError, CorruptIndexError):
+        return None
+
+
+def _save_cache(fact_file: Path, header: dict[str, Any], body: bytes) -> None:
+    location = _cache_file(fact_file)
+    if location is None:
+        return
+    temporary = None
+    try:
+        location.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=location.parent, prefix=".tmp-", delete=False) as file:
+            temporary = Path(file.name)
+            file.write(_CACHE_MAGIC + json.dumps(header, ensure_ascii=False).encode() + b"\n" + body)
+        temporary.replace(location)
+        temporary = None
+    except OSError:
+        pass  # a cache that cannot be written is only a slower next run
+    finally:
+        if temporary is not None:
+            with suppress(OSError):
+                temporary.unlink()
+
+
+def discard_cache(fact_file: Path) -> None:
+    location = _cache_file(fact_file)
+    if location is not None:
+        with suppress(OSError):
+            location.unlink()
+
+
+def open_corpus(fact_file: Path, *, progress: Progress | None = None, use_cache: bool = True) -> Corpus:
+    """The search index of a fact file: from the cache when current, else built and cached."""
+    if use_cache and (cached := _load_cache(fact_file)) is not None:
+        return cached
+    read_ns = time.time_ns()
+    base, stamps = _load(fact_file, True, progress)
+    if progress is not None:
+        progress("Indexing facts", 0, 1)
+    paths = {source.id: str(source_path(fact_file, source.text)) for source in base.sources}
+    header, body = build(base, paths)
+    if use_cache:
+        header.update(zhashui=__version__, fingerprint=stamps, read_ns=read_ns)
+        _save_cache(fact_file, header, body)
+    return Corpus(header, body)

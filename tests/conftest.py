@@ -1,0 +1,96 @@
+"""Shared fixtures: every test gets its own cache folder and a clean environment."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FACTS = REPO / "facts.yaml"
+SOURCE_TEXT = REPO / "sources" / "zhashui-2024-02-07.txt"
+
+# A small fact base whose every line a test can see: two facts over one short source.
+SAMPLE_SOURCE = "2024-01-01 00:00:00\n测试县协调金融贷款9.24亿元，新改建户厕7168座。\n测试县将推进专项债管理。\n"
+SAMPLE: dict[str, Any] = {
+    "sources": [
+        {
+            "id": "sample",
+            "title": "测试公报",
+            "title_en": "Test bulletin",
+            "published": "2024-01-01",
+            "language": "zh-Hans",
+            "text": "sample.txt",
+        }
+    ],
+    "categories": [
+        {"id": "economy", "name": "经济发展", "name_en": "Economy"},
+        {"id": "ecology", "name": "生态", "name_en": "Ecology"},
+    ],
+    "facts": [
+        {
+            "id": "2023-loans",
+            "source": "sample",
+            "section": "2023-highlight-1",
+            "category": "economy",
+            "year": 2023,
+            "kind": "outcome",
+            "claim": "测试县协调金融贷款9.24亿元。",
+            "claim_en": "The county arranged 924 million yuan of loans.",
+            "quote": "协调金融贷款9.24亿元",
+            "figures": [{"value": 9.24, "unit": "亿元", "qualifier": "exact", "label": "贷款", "label_en": "loans"}],
+            "tags": ["贷款", "loans"],
+        },
+        {
+            "id": "2023-toilets",
+            "source": "sample",
+            "section": "2023-highlight-1",
+            "category": "ecology",
+            "year": 2023,
+            "kind": "outcome",
+            "claim": "测试县新改建户厕7168座。",
+            "claim_en": "The county built 7,168 household toilets.",
+            "quote": "新改建户厕7168座",
+            "figures": [
+                {"value": 7168, "unit": "座", "qualifier": "exact", "label": "户厕", "label_en": "household toilets"}
+            ],
+            "tags": ["厕所", "toilets"],
+        },
+    ],
+}
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the cache at a fresh folder and clear what the environment could change."""
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    for name in ("ZHASHUI_FACTS", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    return cache / "zhashui"
+
+
+def sample() -> dict[str, Any]:
+    return copy.deepcopy(SAMPLE)
+
+
+@pytest.fixture
+def write_facts(tmp_path: Path) -> Callable[..., Path]:
+    """Write a fact file (a mapping, dumped as JSON, which is YAML; or raw text) and its source."""
+
+    def write(content: dict[str, Any] | str | bytes | None = None, source: str = SAMPLE_SOURCE) -> Path:
+        content = sample() if content is None else content
+        (tmp_path / "sample.txt").write_text(source, encoding="utf-8")
+        path = tmp_path / "facts.yaml"
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False, indent=1)
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from zhashui_cli.model import Kind, Problem, parse_fact_base
+from zhashui_cli.units import Qualifier
+
+from .conftest import sample
+
+
+def problems_of(edit: Callable[[dict[str, Any]], object]) -> list[Problem]:
+    data = sample()
+    edit(data)
+    return parse_fact_base(data)[1]
+
+
+def only(problems: list[Problem]) -> Problem:
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+def test_the_sample_is_valid_and_typed() -> None:
+    base, problems = parse_fact_base(sample())
+    assert problems == []
+    loans = base.facts[0]
+    assert loans.kind is Kind.OUTCOME
+    assert loans.figures[0].value == Decimal("9.24")
+    assert loans.figures[0].qualifier is Qualifier.EXACT
+    assert loans.figures[0].base_value == Decimal(924_000_000)
+    assert loans.tags == ("贷款", "loans")
+
+
+def test_unknown_field_names_the_fact_and_suggests() -> None:
+    problem = only(problems_of(lambda d: d["facts"][0].update(clam="x")))
+    assert problem.subject == "fact '2023-loans'"
+    assert problem.field == "clam"
+    assert "did you mean 'claim'" in problem.message
+
+
+def test_missing_field() -> None:
+    problem = only(problems_of(lambda d: d["facts"][1].pop("quote")))
+    assert (problem.subject, problem.field) == ("fact '2023-toilets'", "quote")
+    assert "missing" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        (dt.date(2024, 2, 7), "got a date; put it in quotes"),
+        (True, "got a yes/no value; put it in quotes"),
+        (42, "got a number"),
+    ],
+)
+def test_text_fields_refuse_what_yaml_turned_into_something_else(value: object, hint: str) -> None:
+    problem = only(problems_of(lambda d: d["facts"][0].update(claim_en=value)))
+    assert problem.field == "claim_en"
+    assert hint in problem.message
+
+
+def test_published_must_be_quoted_text() -> None:
+    problem = only(problems_of(lambda d: d["sources"][0].update(published=dt.date(2024, 1, 1))))
+    assert (problem.subject, problem.field) == ("sources[0]", "published")
+
+
+def test_duplicate_fact_ids() -> None:
+    def duplicate(d: dict[str, Any]) -> None:
+        d["facts"][1]["id"] = "2023-loans"
+
+    problem = only(problems_of(duplicate))
+    assert problem.field == "id"
+    assert "duplicate fact id '2023-loans'" in problem.message
+
+
+@pytest.mark.parametrize("bad", ["Loans", "2023_loans", "loans-", "贷款", "a--b"])
+def test_ids_are_lowercase_ascii_kebab_case(bad: str) -> None:
+    problem = only(problems_of(lambda d: d["facts"][0].update(id=bad)))
+    assert problem.field == "id"
+    assert "kebab-case" in problem.message
+
+
+def test_unknown_category_and_source_list_the_known_ones() -> None:
+    problems = problems_of(lambda d: d["facts"][0].update(category="econ", source="nope"))
+    messages = {p.field: p.message for p in problems}
+    assert messages["category"] == "unknown category 'econ'; known: economy, ecology"
+    assert messages["source"] == "unknown source 'nope'; known: sample"
+
+
+def test_figure_value_must_be_a_number() -> None:
+    problem = only(problems_of(lambda d: d["facts"][0]["figures"][0].update(value="9.24")))
+    assert problem.field == "figures[0].value"
+    assert "expected a number, got text; write it without quotes" in problem.message
+
+
+def test_unknown_unit_lists_the_known_ones() -> None:
+    problem = only(problems_of(lambda d: d["facts"][0]["figures"][0].update(unit="亿吨")))
+    assert problem.field == "figures[0].unit"
+    assert problem.message.startswith("unknown unit '亿吨'; use one of 元, 平方米")
+
+
+def test_unknown_qualifier() -> None:
+    problem = only(problems_of(lambda d: d["facts"][0]["figures"][0].update(qualifier="about")))
+    assert "use one of exact, more_than, at_least, approximately" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("kind", "figures", "message"), [("outcome", [], "needs at least one figure"), ("plan", None, "takes no figures")]
+)
+def test_kind_and_figures_agree(kind: str, figures: list[object] | None, message: str) -> None:
+    def edit(d: dict[str, Any]) -> None:
+        d["facts"][0]["kind"] = kind
+        if figures is not None:
+            d["facts"][0]["figures"] = figures
+
+    problem = only(problems_of(edit))
+    assert problem.field == "kind"
+    assert message in problem.message
+
+
+def test_year_must_be_a_plausible_integer() -> None:
+    assert "outside" in only(problems_of(lambda d: d["facts"][0].update(year=20230))).message
+    assert "expected a year" in only(problems_of(lambda d: d["facts"][0].update(year="2023"))).message
+
+
+def test_every_problem_is_collected_not_just_the_first() -> None:
+    def break_everything(d: dict[str, Any]) -> None:
+        d["facts"][0].update(year="x", kind="rumour")
+        d["facts"][1]["figures"][0].update(unit="吨")
+        d["categories"][1]["name"] = ""
+
+    problems = problems_of(break_everything)
+    assert {(p.subject, p.field) for p in problems} == {
+        ("fact '2023-loans'", "year"),
+        ("fact '2023-loans'", "kind"),
+        ("fact '2023-toilets'", "figures[0].unit"),
+        ("categories[1]", "name"),
+    }
+
+
+def test_a_broken_category_is_reported_once_not_on_every_fact() -> None:
+    problems = problems_of(lambda d: d["categories"][0].update(name_en=None))
+    assert [(p.subject, p.field) for p in problems] == [("categories[0]", "name_en")]
+
+
+@pytest.mark.parametrize("data", [None, [], "text", 3])
+def test_the_file_must_be_a_mapping(data: object) -> None:
+    base, problems = parse_fact_base(data)
+    assert base.facts == ()
+    assert "expected a mapping with sources, categories, facts" in only(problems).message
+
+
+def test_top_level_lists() -> None:
+    problem = only(problems_of(lambda d: d.update(facts={"a": 1})))
+    assert (problem.field, problem.message) == ("facts", "expected a list, got a mapping")
+
+
+def test_problem_locations_come_from_the_locator() -> None:
+    data = sample()
+    data["facts"][0]["kind"] = "rumour"
+    marks = {id(data["facts"][0]): (12, 5)}
+    problem = only(parse_fact_base(data, lambda entry: marks.get(id(entry)))[1])
+    assert problem.describe("facts.yaml") == (
+        "facts.yaml:12:5: fact '2023-loans': kind: unknown kind 'rumour'; "
+        "use one of outcome, honour, measure, plan, target"
+    )

@@ -1,0 +1,182 @@
+"""Loading fact files: every way a hand-edited file can be broken gets one clear error."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from zhashui_cli import store
+from zhashui_cli.store import FactFileError, load_fact_base
+
+from .conftest import FACTS, sample
+
+WriteFacts = Callable[..., Path]
+
+
+def error_of(path: Path, **options: bool) -> FactFileError:
+    with pytest.raises(FactFileError) as caught:
+        load_fact_base(path, **options)
+    return caught.value
+
+
+def test_a_good_file_loads_with_its_source_text(write_facts: WriteFacts) -> None:
+    base = load_fact_base(write_facts())
+    assert [fact.id for fact in base.facts] == ["2023-loans", "2023-toilets"]
+    assert "协调金融贷款9.24亿元" in base.texts["sample"]
+
+
+def test_a_utf8_bom_is_accepted(write_facts: WriteFacts) -> None:
+    path = write_facts()
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert len(load_fact_base(path).facts) == 2
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    error = error_of(tmp_path / "nope.yaml")
+    assert str(error) == f"{tmp_path / 'nope.yaml'}: no such file; check the path (or --facts / ZHASHUI_FACTS)"
+
+
+def test_a_folder(tmp_path: Path) -> None:
+    assert "is a folder, not a fact file" in str(error_of(tmp_path))
+
+
+@pytest.mark.parametrize("content", ["", "\n  \n", "# only a comment\n"])
+def test_empty(write_facts: WriteFacts, content: str) -> None:
+    message = str(error_of(write_facts(content)))
+    assert "empty" in message or "expected a mapping" in message
+
+
+@pytest.mark.parametrize(("content", "kind"), [("- a\n- b\n", "a list"), ("just text\n", "text"), ("42\n", "a number")])
+def test_not_a_mapping(write_facts: WriteFacts, content: str, kind: str) -> None:
+    assert str(error_of(write_facts(content))).endswith(
+        f"expected a mapping with sources, categories, facts, got {kind}"
+    )
+
+
+def test_binary_garbage(write_facts: WriteFacts) -> None:
+    message = str(error_of(write_facts(b"\xff\xfe\x00\x01garbage")))
+    assert message.endswith("facts.yaml:1:1: not UTF-8 (byte 0xff); save the file as UTF-8")
+
+
+def test_not_utf8_points_at_the_byte(write_facts: WriteFacts) -> None:
+    message = str(error_of(write_facts("sources: []\ncategories: []\nfacts: [caf\xe9]\n".encode("latin-1"))))
+    assert message.endswith("facts.yaml:3:12: not UTF-8 (byte 0xe9); save the file as UTF-8")
+
+
+def test_nul_bytes_are_refused_with_a_position(write_facts: WriteFacts) -> None:
+    message = str(error_of(write_facts("sources: []\ncategories: [\x00]\n")))
+    assert message.endswith("facts.yaml:2:14: character U+0000 is not allowed in YAML; remove it")
+
+
+def test_the_position_of_a_bad_character_counts_characters_not_bytes(write_facts: WriteFacts) -> None:
+    message = str(error_of(write_facts("sources: []\ncategories: [柞水\x07]\n")))
+    assert message.endswith("facts.yaml:2:16: character U+0007 is not allowed in YAML; remove it")
+
+
+def test_yaml_syntax_error_has_line_and_column(write_facts: WriteFacts) -> None:
+    message = str(error_of(write_facts("sources: []\ncategories: [\nfacts: []\n")))
+    assert ":3:" in message or ":4:" in message
+    assert "facts.yaml:" in message
+
+
+def test_alias_bomb_is_refused_quickly(write_facts: WriteFacts) -> None:
+    levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    levels += [f"{chr(98 + n)}: &{chr(98 + n)} [" + ",".join([f"*{chr(97 + n)}"] * 9) + "]" for n in range(8)]
+    message = str(error_of(write_facts("\n".join(levels) + "\n")))
+    assert "aliases (*name) are not allowed in a fact file" in message
+
+
+def test_python_tags_are_refused_never_constructed(write_facts: WriteFacts, tmp_path: Path) -> None:
+    marker = tmp_path / "constructed"
+    content = f'sources: !!python/object/apply:pathlib.Path.touch [!!python/object/apply:pathlib.Path ["{marker}"]]\n'
+    message = str(error_of(write_facts(content)))
+    assert "tags like !!python/object are not allowed" in message
+    assert not marker.exists()
+
+
+def test_duplicate_key_is_an_error_not_a_silent_overwrite(write_facts: WriteFacts) -> None:
+    content = "sources: []\ncategories: []\nfacts: []\ncategories: []\n"
+    message = str(error_of(write_facts(content)))
+    assert "facts.yaml:4:1: duplicate key 'categories' (first at line 2)" in message
+
+
+def test_duplicate_key_inside_a_fact(write_facts: WriteFacts) -> None:
+    text = json.dumps(sample(), ensure_ascii=False, indent=1).replace('"year": 2023,', '"year": 2023, "year": 2024,', 1)
+    assert "duplicate key 'year'" in str(error_of(write_facts(text)))
+
+
+def test_unquoted_dates_and_booleans_where_text_is_expected(write_facts: WriteFacts) -> None:
+    text = json.dumps(sample(), ensure_ascii=False, indent=1)
+    text = text.replace('"published": "2024-01-01"', "published: 2024-01-01").replace(
+        '"title_en": "Test bulletin"', "title_en: yes"
+    )
+    yaml_text = text.replace("published: 2024-01-01", '"published": 2024-01-01').replace(
+        "title_en: yes", '"title_en": yes'
+    )
+    message = str(error_of(write_facts(yaml_text)))
+    assert "sources[0]: published: expected text, got a date; put it in quotes" in message
+    assert "sources[0]: title_en: expected text, got a yes/no value; put it in quotes" in message
+
+
+@pytest.mark.parametrize(
+    "content", ["[" * 5000 + "]" * 5000, "a:\n" + "".join("  " * i + "b:\n" for i in range(1, 3000))]
+)
+def test_deep_nesting_is_refused(write_facts: WriteFacts, content: str) -> None:
+    assert "nest" in str(error_of(write_facts(content + "\n")))
+
+
+def test_several_documents(write_facts: WriteFacts) -> None:
+    message = str(error_of(write_facts("sources: []\n---\ncategories: []\n")))
+    assert message.endswith("holds several YAML documents (---); a fact file is one document")
+
+
+def test_missing_source_text(write_facts: WriteFacts) -> None:
+    data = sample()
+    data["sources"][0]["text"] = "missing.txt"
+    message = str(error_of(write_facts(data)))
+    assert "sources[0]: text: cannot read" in message
+    assert "missing.txt (no such file or directory); paths are relative to the fact file" in message
+
+
+def test_quote_not_in_source_names_the_fact_and_line(write_facts: WriteFacts) -> None:
+    data = sample()
+    data["facts"][1]["quote"] = "新改建户厕7186座"
+    message = str(error_of(write_facts(data)))
+    assert "fact '2023-toilets': quote: not found verbatim in source 'sample'" in message
+    assert "it matches up to «新改建户厕71»" in message
+    assert "facts.yaml:" in message and ":2:" not in message.split("facts.yaml")[1][:4]
+
+
+def test_provenance_can_be_left_to_verify(write_facts: WriteFacts) -> None:
+    data = sample()
+    data["facts"][1]["quote"] = "not in the source"
+    assert len(load_fact_base(write_facts(data), check_provenance=False).facts) == 2
+
+
+def test_several_problems_are_listed_under_one_headline(write_facts: WriteFacts) -> None:
+    data = sample()
+    data["facts"][0]["kind"] = "rumour"
+    data["facts"][1]["figures"][0]["unit"] = "吨"
+    lines = str(error_of(write_facts(data))).splitlines()
+    assert lines[0].endswith("facts.yaml: 2 problems:")
+    assert "fact '2023-loans': kind: unknown kind 'rumour'" in lines[1]
+    assert "fact '2023-toilets': figures[0].unit: unknown unit '吨'" in lines[2]
+    assert all(line.startswith("  ") for line in lines[1:])
+
+
+def test_a_flood_of_problems_is_cut_short(write_facts: WriteFacts) -> None:
+    data = sample()
+    data["facts"] = [dict(data["facts"][0], id=f"fact-{n}", kind="rumour") for n in range(50)]
+    lines = str(error_of(write_facts(data))).splitlines()
+    assert lines[0].endswith("50 problems:")
+    assert lines[-1] == f"  … and {50 - store.MAX_PROBLEMS_SHOWN} more"
+
+
+def test_the_packaged_fact_base_is_found_and_is_the_repository_one() -> None:
+    packaged = store.packaged_fact_file()
+    assert packaged.is_file()
+    assert packaged.read_bytes() == FACTS.read_bytes()
+    assert len(load_fact_base(packaged).facts) > 100
