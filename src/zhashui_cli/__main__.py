@@ -1,5 +1,5 @@
 """`python -m zhashui_cli` runs the zhashui command."""
 
-from .cli import main
+from . import main
 
 main()

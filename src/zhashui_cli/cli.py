@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from enum import IntEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, NoSuchOption
+from typer.core import TyperGroup
 
 from . import __version__, render, search, store
 from .index import Corpus, CorruptIndexError
@@ -44,6 +45,32 @@ Exit codes:
   130  interrupted (Ctrl-C)
   141  the reader of the output went away (| head)"""
 
+
+class UsageProblem(Exception):
+    """Options that make sense one by one but not together."""
+
+
+class ZhashuiGroup(TyperGroup):
+    """The command group. Its main() turns every failure into one line on stderr and an exit
+    code, so the console script, `python -m zhashui_cli` and CliRunner all behave alike."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> int:
+        def invoke() -> Any:
+            return TyperGroup.main(self, args, "zhashui", complete_var, standalone_mode=False, **extra)
+
+        code = _run(invoke)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
 app = typer.Typer(
     name="zhashui",
     help="Search the claims of the Zhashui County (柞水县) bulletin of 2024-02-07: a curated, "
@@ -52,12 +79,9 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    cls=ZhashuiGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class UsageProblem(Exception):
-    """Options that make sense one by one but not together."""
 
 
 # -- shared options ------------------------------------------------------------------------
@@ -113,8 +137,24 @@ def _format(fmt: OutputFormat, as_json: bool) -> OutputFormat:
     return OutputFormat.JSON if as_json else fmt
 
 
-def _output() -> render.Output:
-    return render.Output(sys.stdout.buffer, sys.stdout, render.terminal_width(sys.stdout))
+class OutputClosed(Exception):
+    """The reader of stdout went away (| head): not an error, but the end of the run."""
+
+
+class OutputFailed(Exception):
+    """stdout refused the answer (a full disk, a closed descriptor)."""
+
+
+def _emit(write: Callable[[render.Output], None]) -> None:
+    """Write a command's answer to stdout, whole, and turn a failed write into our own error
+    before click, which maps a broken pipe to exit code 1 (our "nothing found"), can see it."""
+    try:
+        write(render.Output(sys.stdout.buffer, sys.stdout, render.terminal_width(sys.stdout)))
+        sys.stdout.flush()
+    except BrokenPipeError as error:
+        raise OutputClosed from error
+    except OSError as error:
+        raise OutputFailed(error.strerror or str(error)) from error
 
 
 T = TypeVar("T")
@@ -224,7 +264,7 @@ def search_command(
     request = search.Query(terms, filters, sort, limit or None)
     result = _with_corpus(facts, lambda corpus: search.search(corpus, request))
     view = render.SearchView(result.records, result.total, words, terms, lang, chosen)
-    render.write_search(view, fmt, _output())
+    _emit(lambda out: render.write_search(view, fmt, out))
     if not result.records:
         _note("no facts match; try fewer words or filters")
         raise typer.Exit(ExitCode.NOT_FOUND)
@@ -233,10 +273,15 @@ def search_command(
 
 
 def _words(words: list[str]) -> list[str]:
+    """The query as UTF-8 text. In a C locale Python decodes arguments as ASCII, escaping
+    each other byte; bytes that are UTF-8 after all are decoded as such."""
+    decoded = []
     for n, word in enumerate(words, 1):
-        if any("\udc80" <= char <= "\udcff" for char in word):
-            raise UsageProblem(f"query word {n} is not valid UTF-8; check the terminal's encoding")
-    return words
+        try:
+            decoded.append(os.fsencode(word).decode("utf-8"))
+        except UnicodeDecodeError:
+            raise UsageProblem(f"query word {n} is not valid UTF-8; check the terminal's encoding") from None
+    return decoded
 
 
 @app.command("show")
@@ -263,7 +308,7 @@ def show_command(
     category = next(c for c in corpus.categories if c["id"] == record["category"])
     source = next(s for s in corpus.sources if s["id"] == record["source"])
     view = render.FactView(record, _paragraph(source["path"], record["quote"]), category, source, chosen)
-    render.write_fact(view, fmt, _output())
+    _emit(lambda out: render.write_fact(view, fmt, out))
 
 
 def _paragraph(path: str, quote: str) -> str:
@@ -286,7 +331,7 @@ def categories_command(
     fmt = _format(fmt, as_json)
     chosen = render.parse_fields(fields, render.CATEGORY_FIELDS)
     rows, years = _with_corpus(facts, lambda corpus: (search.category_rows(corpus), search.years(corpus)))
-    render.write_categories(rows, years, fmt, _output(), chosen)
+    _emit(lambda out: render.write_categories(rows, years, fmt, out, chosen))
 
 
 @app.command("stats")
@@ -297,7 +342,8 @@ def stats_command(
 ) -> None:
     """Count facts by category, year and kind, and list the largest amounts of money."""
     fmt = _format(fmt, as_json)
-    render.write_stats(_with_corpus(facts, search.stats), fmt, _output())
+    stats = _with_corpus(facts, search.stats)
+    _emit(lambda out: render.write_stats(stats, fmt, out))
 
 
 @app.command("verify")
@@ -312,14 +358,15 @@ def verify_command(
     fmt = _format(fmt, as_json)
     base = store.load_fact_base(_fact_file(facts), check_provenance=False)
     findings = verify.check(base)
-    render.write_verify(verify.report(base, findings), fmt, _output())
+    report = verify.report(base, findings)
+    _emit(lambda out: render.write_verify(report, fmt, out))
     if findings:
         raise typer.Exit(ExitCode.NOT_FOUND)
 
 
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"zhashui {__version__}\n")
+        _emit(lambda out: out.write(f"zhashui {__version__}\n"))
         raise typer.Exit(ExitCode.OK)
 
 
@@ -333,37 +380,39 @@ def _root(
 
 
 # -- running -------------------------------------------------------------------------------
-def main(argv: list[str] | None = None) -> NoReturn:
-    sys.exit(run(argv))
+def main(argv: list[str] | None = None) -> None:
+    """The console script: run the app and exit with its code."""
+    app(args=argv)
 
 
-def run(argv: list[str] | None = None) -> int:
-    """Run the app and return its exit code; nothing but one message reaches stderr."""
-    if sys.stdout is None or sys.stderr is None:  # started with a closed descriptor
+def _run(invoke: Callable[[], Any]) -> int:
+    """Run a command and return its exit code; all that reaches stderr is one message."""
+    if sys.stdout is None:  # started with stdout closed (>&-)
+        if sys.stderr is not None:
+            _note("standard output is closed; there is nowhere to write the answer")
         return ExitCode.OUTPUT
+    if sys.stderr is None:  # started with stderr closed: errors have nowhere to go, answers do
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115, PTH123 - lives as long as the process
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     try:
-        code = _invoke(argv)
-        sys.stdout.flush()
-        return code
-    except BrokenPipeError:
+        return _exit_code(invoke)
+    except OutputClosed:
         _silence_stdout()
         return ExitCode.BROKEN_PIPE
-    except OSError as error:
+    except OutputFailed as error:
         _silence_stdout()
-        _note(f"cannot write the output: {error.strerror or error}")
+        _note(f"cannot write the output: {error}")
         return ExitCode.OUTPUT
     except KeyboardInterrupt:
         _note("interrupted")
         return ExitCode.INTERRUPTED
 
 
-def _invoke(argv: list[str] | None) -> int:
-    command = typer.main.get_command(app)
+def _exit_code(invoke: Callable[[], Any]) -> int:
     try:
-        result = command.main(args=argv, prog_name="zhashui", standalone_mode=False)
+        result = invoke()
     except NoArgsIsHelpError as error:
         sys.stderr.write(error.format_message() + "\n")
         return ExitCode.USAGE

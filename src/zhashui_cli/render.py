@@ -28,7 +28,8 @@ from .model import Category, Fact, Figure, Source
 from .units import Qualifier, json_number, written_number
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+    from rich.measure import Measurement
     from rich.table import Table
     from rich.text import Text
 
@@ -57,6 +58,7 @@ SHOW_FIELDS = (*FACT_FIELDS, "paragraph")
 CATEGORY_FIELDS = ("id", "name", "name_en", "description", "facts", "years")
 DEFAULT_TABLE_LIMIT = 20
 _BOTH_LANGUAGES_WIDTH = 120
+_WHOLE_IDS_WIDTH = 64
 _HIGHLIGHT = "bold black on yellow"
 
 
@@ -238,13 +240,92 @@ class Output:
         return Console(file=self.text, width=self.width, highlight=False, markup=False, emoji=False)
 
 
-def _text(value: Any, pattern: re.Pattern[str] | None = None) -> Text:
+def _text(value: Any, pattern: re.Pattern[str] | None = None) -> Wrapped:
     from rich.text import Text
 
     text = Text(printable(_cell(value)))
     if pattern is not None:
         text.highlight_regex(pattern, _HIGHLIGHT)
-    return text
+    return Wrapped(text)
+
+
+# Line breaking for Chinese as well as English. rich breaks lines only at spaces and folds
+# anything longer, which cuts Chinese anywhere: inside 101.5%, or before a closing 。.
+_CLOSING = frozenset("。，、；：？！）》」』】〕〉”’…%‰.,;:!?)]}")
+_OPENING = frozenset("（《「『【〔〈“‘([{")
+
+
+def _units(text: str) -> list[tuple[int, int]]:
+    """Spans that must not be broken: a word or number, or one wide character, with any
+    closing punctuation after it and opening punctuation before it; white space on its own."""
+    from rich.cells import cell_len
+
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(text):
+        j = i + 1
+        if text[i].isspace():
+            while j < len(text) and text[j].isspace():
+                j += 1
+        elif cell_len(text[i]) == 1 and text[i] not in _OPENING and text[i] not in _CLOSING:
+            while j < len(text) and cell_len(text[j]) == 1 and not text[j].isspace() and text[j - 1] not in "-/":
+                j += 1
+        spans.append((i, j))
+        i = j
+    glued: list[tuple[int, int]] = []
+    for start, end in spans:
+        attach = glued and not text[start].isspace() and not text[glued[-1][1] - 1].isspace()
+        if attach and (text[start] in _CLOSING or text[glued[-1][1] - 1] in _OPENING):
+            glued[-1] = (glued[-1][0], end)
+        else:
+            glued.append((start, end))
+    return glued
+
+
+def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
+    """The (start, end) of each line of text wrapped to width cells; spaces at breaks dropped."""
+    from rich.cells import cell_len
+
+    lines: list[tuple[int, int]] = []
+    start = end = used = 0
+    for unit_start, unit_end in _units(text):
+        blank = text[unit_start].isspace()
+        size = cell_len(text[unit_start:unit_end])
+        if used + size > width and end > start and not blank:
+            lines.append((start, end))
+            start, used = unit_start, 0
+        if blank and used == 0:
+            start = unit_end
+            continue
+        used += size
+        if not blank:
+            end = unit_end
+    if end > start:
+        lines.append((start, end))
+    return lines
+
+
+class Wrapped:
+    """A rich renderable of text that wraps by the rules above at whatever width it is given."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        from rich.cells import cell_len
+        from rich.measure import Measurement
+
+        plain = self.text.plain
+        widest = max((cell_len(plain[a:b]) for a, b in _units(plain) if not plain[a].isspace()), default=1)
+        return Measurement(min(widest, options.max_width), max(1, min(cell_len(plain), options.max_width)))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.text import Text
+
+        lines = [self.text[start:end] for start, end in wrap_offsets(self.text.plain, options.max_width)]
+        joined = Text("\n").join(lines)
+        joined.overflow = "fold"  # a single word wider than the column still shows whole
+        yield joined
 
 
 def _table(*columns: str, **options: Any) -> Table:
@@ -253,7 +334,11 @@ def _table(*columns: str, **options: Any) -> Table:
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, **options)
     for column in columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(
+            column,
+            overflow="fold",
+            justify="right" if column in ("Facts", "Base value") or column.isdigit() else "left",
+        )
     return table
 
 
@@ -305,6 +390,8 @@ def write_search(view: SearchView, fmt: OutputFormat, out: Output) -> None:
     elif fmt is not OutputFormat.TABLE:
         out.write(_listing(_project(view.records, fields), fmt, fields))
     elif view.records:
+        from rich.text import Text
+
         pattern = highlighter(view.words, view.terms)
         if view.fields:
             out.console().print(_generic_table(view.records, view.fields, pattern))
@@ -312,8 +399,14 @@ def write_search(view: SearchView, fmt: OutputFormat, out: Output) -> None:
         lang = resolve_lang(view.lang, view.words, out.width)
         columns = [("id", "ID"), ("year", "Year"), *_claim_columns(lang)]
         table = _table(*(title for _, title in columns), show_lines=True)
+        # An id is copied whole into `zhashui show`: keep it on one line unless the terminal
+        # is too narrow for that and a claim beside it; then it breaks at hyphens.
+        whole_ids = out.width >= _WHOLE_IDS_WIDTH
+        table.columns[0].no_wrap = whole_ids
         for record in view.records:
-            table.add_row(*(_text(record[key], pattern if key != "year" else None) for key, _ in columns))
+            cells = [_text(record[key], pattern) for key, _ in columns[2:]]
+            fact_id = Text(printable(record["id"])) if whole_ids else _text(record["id"])
+            table.add_row(fact_id, str(record["year"]), *cells)
         out.console().print(table)
 
 
@@ -387,7 +480,7 @@ def _fact_panel(view: FactView) -> RenderableType:
     start = context.plain.find(quote)
     if start >= 0:
         context.stylize(_HIGHLIGHT, start, start + len(quote))
-    parts += [Text(""), Panel(context, title="Quote in its paragraph", title_align="left")]
+    parts += [Text(""), Panel(Wrapped(context), title="Quote in its paragraph", title_align="left")]
     return Panel(Group(*parts), title=Text(printable(record["id"]), style="bold"), title_align="left")
 
 

@@ -171,12 +171,11 @@ def find_fact(corpus: Corpus, fact_id: str) -> dict[str, Any] | None:
 
 
 def suggest_ids(corpus: Corpus, fact_id: str, limit: int = 3) -> list[str]:
-    """Ids that contain what was typed, then ids that look like it."""
+    """Ids that contain what was typed (three characters or more), else ids that look like it."""
     ids = corpus.column("id")
     wanted = fact_id.strip().lower()
-    containing = [i for i in ids if wanted and wanted in i]
-    close = difflib.get_close_matches(wanted, ids, n=limit, cutoff=0.6)
-    return list(dict.fromkeys(containing[:limit] + close))[:limit]
+    containing = [i for i in ids if len(wanted) >= 3 and wanted in i]
+    return containing[:limit] or difflib.get_close_matches(wanted, ids, n=limit, cutoff=0.6)
 
 
 # -- categories and stats ---------------------------------------------------------------------

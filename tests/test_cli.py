@@ -1,0 +1,529 @@
+"""The command line as users and scripts meet it: CliRunner for the logic, real processes for
+what only a real process shows (encodings, pipes, signals, descriptors, concurrency)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from zhashui_cli import __version__
+from zhashui_cli.cli import app
+from zhashui_cli.render import FACT_FIELDS, FIGURE_FIELDS
+
+from .conftest import FACTS, sample
+
+WriteFacts = Callable[..., Path]
+ZHASHUI = str(Path(sys.executable).with_name("zhashui"))
+ESCAPE = "\x1b"
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> Any:
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+def run(*args: str | bytes, env: dict[str, str] | None = None, cwd: Path | None = None, **options: Any) -> Any:
+    """The installed console script, in a real process, from a folder that is not the repository."""
+    environment = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS")}
+    environment.update(env or {})
+    return subprocess.run(
+        [ZHASHUI, *args], capture_output=True, env=environment, cwd=cwd or Path.home(), check=False, **options
+    )
+
+
+def unboxed(table: str) -> str:
+    """The text of a table or panel without its borders, spaces and line breaks."""
+    return re.sub(r"[\s│╭╮╰╯─┃━]", "", table)
+
+
+def one_line(stderr: str) -> str:
+    """The single line a failure may print, with its tool prefix."""
+    lines = stderr.splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("zhashui: ")
+    assert "Traceback" not in stderr
+    return lines[0]
+
+
+# -- commands ------------------------------------------------------------------------------------
+def test_search_prints_a_table_and_exits_zero() -> None:
+    result = cli("search", "木耳")
+    assert result.exit_code == 0
+    assert "2023-fungus-brand-value" in result.stdout
+    assert "品牌价值突破30亿元" in result.stdout
+
+
+def test_nothing_found_exits_one_with_the_reason_on_stderr() -> None:
+    result = cli("search", "no-such-thing-anywhere")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert one_line(result.stderr) == "zhashui: no facts match; try fewer words or filters"
+
+
+def test_json_of_nothing_is_an_empty_list() -> None:
+    result = cli("search", "no-such-thing-anywhere", "--json")
+    assert (result.exit_code, json.loads(result.stdout)) == (1, [])
+
+
+def test_json_output_is_the_documented_contract() -> None:
+    records = json.loads(cli("search", "--json").stdout)
+    assert len(records) == 190  # never cut by the table's default limit
+    assert all(tuple(record) == FACT_FIELDS for record in records)
+    figures = [figure for record in records for figure in record["figures"]]
+    assert len(figures) == 50
+    assert all(tuple(figure) == FIGURE_FIELDS for figure in figures)
+
+
+def test_filters_from_the_command_line() -> None:
+    result = cli("search", "--unit", "元", "--min", "1e8", "--sort", "value", "--fields", "id", "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    assert [row["id"] for row in rows][:3] == [
+        "2023-fungus-brand-value",
+        "2023-special-funds",
+        "2023-loans-coordinated",
+    ]
+    assert len(rows) == 6
+    plans = json.loads(cli("search", "-c", "livelihood", "-y", "2024", "-k", "target", "--json").stdout)
+    assert [r["id"] for r in plans] == ["2024-urban-jobs"]
+
+
+def test_the_table_is_cut_to_a_default_limit_and_says_so() -> None:
+    result = cli("search")
+    assert result.exit_code == 0
+    assert one_line(result.stderr) == "zhashui: showing 20 of 190 facts; --limit 0 shows all"
+    assert "2023-new-zhashui-progress" in result.stdout
+
+
+def test_show_prints_the_fact_with_its_quote_in_context() -> None:
+    result = cli("show", "2023-loans-coordinated")
+    assert result.exit_code == 0
+    for shown in ("924,000,000 元", "bank loans arranged"):
+        assert shown in result.stdout
+    assert "落实减税降费3000余万元，协调金融贷款9.24亿元" in unboxed(result.stdout)  # the quote in its paragraph
+    document = json.loads(cli("show", "2023-loans-coordinated", "--json").stdout)
+    assert document["figures"][0]["base_value"] == 924_000_000
+    assert "协调金融贷款9.24亿元" in document["paragraph"]
+
+
+def test_show_unknown_id_suggests_close_ones() -> None:
+    result = cli("show", "2023-loans")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert one_line(result.stderr) == "zhashui: no fact with id '2023-loans'; did you mean 2023-loans-coordinated?"
+
+
+def test_categories_with_counts_per_year() -> None:
+    rows = json.loads(cli("categories", "--json").stdout)
+    assert [row["id"] for row in rows] == ["economy", "reform", "rural", "ecology", "livelihood", "governance", "party"]
+    assert sum(row["facts"] for row in rows) == 190
+    assert all(row["facts"] == sum(row["years"].values()) for row in rows)
+
+
+def test_stats_as_json_and_as_bars() -> None:
+    stats = json.loads(cli("stats", "--json").stdout)
+    assert stats["facts"] == 190 and stats["figures"] == 50
+    assert stats["largest_amounts"][0]["label_en"] == "brand value of Zhashui wood ear fungus"
+    table = cli("stats").stdout
+    assert "█" in table and "Largest amounts of money" in table
+
+
+def test_verify_passes_on_the_packaged_base() -> None:
+    result = cli("verify", "--json")
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert (report["ok"], report["facts"], report["figures"], report["problems"]) == (True, 190, 50, [])
+
+
+def test_verify_names_each_failing_fact(write_facts: WriteFacts) -> None:
+    data = sample()
+    data["facts"][1]["quote"] = "新改建户厕7186座"
+    path = write_facts(data)
+    result = cli("verify", "--facts", str(path))
+    assert result.exit_code == 1
+    assert "2023-toilets" in result.stdout and "not found verbatim" in result.stdout
+    assert "2 problem(s)" in result.stdout  # the quote, and the figure no longer in it
+    # Every other command refuses the file outright.
+    failed = cli("search", "--facts", str(path))
+    assert failed.exit_code == 2
+    assert "fact '2023-toilets': quote: not found verbatim in source 'sample'" in failed.stderr
+
+
+def test_the_environment_selects_the_fact_file(write_facts: WriteFacts) -> None:
+    path = write_facts()
+    records = json.loads(cli("search", "--json", env={"ZHASHUI_FACTS": str(path)}).stdout)
+    assert [r["id"] for r in records] == ["2023-loans", "2023-toilets"]
+
+
+def test_version() -> None:
+    result = cli("--version")
+    assert (result.exit_code, result.stdout) == (0, f"zhashui {__version__}\n")
+
+
+def test_help_documents_the_exit_codes() -> None:
+    result = cli("--help")
+    assert result.exit_code == 0
+    for code in ("0", "1", "2", "74", "130", "141"):
+        assert re.search(rf"^\s+{code}\s+\S", result.stdout, re.MULTILINE), code
+
+
+# -- usage errors: exit 2, one line --------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", "--bogus"], "zhashui: No such option: --bogus; see zhashui search --help"),
+        (
+            ["search", "-5%"],
+            "zhashui: No such option: -5; to search for text that starts with '-', "
+            "put -- before it: zhashui search -- -5%",
+        ),
+        (
+            ["search", "-c", "nope"],
+            "zhashui: unknown category 'nope'; known: economy, reform, rural, ecology, livelihood, governance, party",
+        ),
+        (["search", "--min", "lots"], "zhashui: --min 'lots' is not a number; write it like 100000000 or 1e8"),
+        (
+            ["search", "--unit", "吨"],
+            "zhashui: unknown unit '吨'; base units: "
+            "元, 平方米, 公里, 亩, 人, 人次, 户, 个, 家, 座, 所, 件, 项, 期, 次, 年, %",
+        ),
+        (["search", "--json", "-f", "csv"], "zhashui: --json and --format csv contradict each other; use one of them"),
+        (["search", "--fields", "id,nope"], f"zhashui: unknown field(s) nope; valid fields: {','.join(FACT_FIELDS)}"),
+        (
+            ["search", "-n", "-1"],
+            "zhashui: Invalid value for '--limit' / '-n': -1 is not in the range x>=0; see zhashui search --help",
+        ),
+        (["show"], "zhashui: Missing argument 'ID'; see zhashui show --help"),
+        (["nope"], "zhashui: No such command 'nope'; see zhashui --help"),
+    ],
+)
+def test_usage_errors(args: list[str], message: str) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert one_line(result.stderr) == message
+
+
+def test_a_query_that_starts_with_a_dash_after_double_dash() -> None:
+    result = cli("search", "--json", "--", "-5a")
+    assert [r["id"] for r in json.loads(result.stdout)] == ["2024-5a-scenic-area"]
+
+
+def test_no_command_shows_the_help() -> None:
+    result = cli()
+    assert result.exit_code == 2
+    assert "Usage: zhashui [OPTIONS] COMMAND" in result.stderr
+
+
+# -- fact files: exit 2, one line naming the file ------------------------------------------------
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "is empty"),
+        (b"\xff\xfe\x00garbage", ":1:1: not UTF-8"),
+        (b"sources: [\n", ":2:1: did not find expected node content"),
+        (b"a: &a [1]\nb: *a\n", "aliases (*name) are not allowed"),
+        (b"a: !!python/object/apply:os.system [echo pwned]\n", "tags like !!python/object are not allowed"),
+        (b"sources: []\nsources: []\n", ":2:1: duplicate key 'sources' (first at line 1)"),
+        (b"sources: []\n---\nfacts: []\n", "holds several YAML documents"),
+    ],
+)
+def test_broken_fact_files(write_facts: WriteFacts, content: bytes, expected: str) -> None:
+    path = write_facts(content)
+    result = cli("search", "--facts", str(path))
+    assert result.exit_code == 2
+    line = one_line(result.stderr)
+    assert line.startswith(f"zhashui: {path}")
+    assert expected in line
+
+
+def test_a_fact_file_with_several_problems_lists_them_all(write_facts: WriteFacts) -> None:
+    data = sample()
+    data["facts"][0]["figures"][0]["value"] = "lots"
+    data["facts"][1]["category"] = "nope"
+    result = cli("stats", "--facts", str(write_facts(data)))
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].endswith("facts.yaml: 2 problems:")
+    assert "fact '2023-loans': figures[0].value: expected a number, got text" in lines[1]
+    assert "fact '2023-toilets': category: unknown category 'nope'; known: economy, ecology" in lines[2]
+
+
+def test_missing_fact_file_and_folder(tmp_path: Path) -> None:
+    assert one_line(cli("categories", "--facts", str(tmp_path / "x.yaml")).stderr).endswith(
+        "no such file; check the path (or --facts / ZHASHUI_FACTS)"
+    )
+    assert "is a folder" in one_line(cli("categories", "--facts", str(tmp_path)).stderr)
+
+
+# -- queries: never a traceback ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        ".*",
+        "[a-z]+(",
+        "*木耳?",
+        '"quoted"',
+        "'single",
+        "$(rm -rf /)",
+        "`id`",
+        "../../etc/passwd",
+        "C:\\Windows",
+        "🍄木耳",
+        "e\u0301",
+        "\u200f木耳\u200e",
+        "\u202eevil",
+        "a\x07b\x1bc",
+        "ＬＯＡＮＳ",
+        "木" * 20_000,
+        "%s%n{0}",
+    ],
+)
+def test_any_query_gets_an_answer(query: str) -> None:
+    result = cli("search", "--json", "--", query)
+    assert result.exit_code in (0, 1), result.stderr
+    assert isinstance(json.loads(result.stdout), list)
+    assert "Traceback" not in result.stderr
+
+
+def test_full_width_and_control_characters_fold_like_plain_text() -> None:
+    plain = json.loads(cli("search", "--json", "loans").stdout)
+    assert json.loads(cli("search", "--json", "ＬＯＡＮＳ").stdout) == plain
+    assert json.loads(cli("search", "--json", "\u200floans\u200e").stdout) == plain
+
+
+# -- hostile fact text ------------------------------------------------------------------------------
+def hostile_file(write_facts: WriteFacts, text: str) -> Path:
+    data = sample()
+    data["facts"][0]["claim"] = text
+    data["facts"][0]["claim_en"] = text
+    return write_facts(data)
+
+
+@pytest.mark.parametrize("text", ["[red]x[/red]", "[link=https://example.com]click[/link]", "[bold"])
+def test_markup_in_a_fact_prints_literally(write_facts: WriteFacts, text: str) -> None:
+    result = cli("search", "--facts", str(hostile_file(write_facts, text)), "--lang", "both", env={"COLUMNS": "200"})
+    assert text in result.stdout
+
+
+def test_escape_sequences_in_a_fact_are_shown_not_obeyed(write_facts: WriteFacts) -> None:
+    path = hostile_file(write_facts, "x\x1b[2J\x1b]0;pwned\x07y")
+    for args in (["search"], ["show", "2023-loans"], ["search", "-f", "markdown"]):
+        result = cli(*args, "--facts", str(path), env={"COLUMNS": "200"})
+        assert ESCAPE not in result.stdout and "\x07" not in result.stdout
+        assert "x\\x1b[2J\\x1b]0;pwned\\x07y" in result.stdout
+
+
+def test_csv_neutralises_formulas_from_a_fact_file(write_facts: WriteFacts) -> None:
+    result = cli("search", "--facts", str(hostile_file(write_facts, '=HYPERLINK("http://x","y")')), "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    assert rows[0]["claim"] == '\'=HYPERLINK("http://x","y")'
+
+
+# -- real processes --------------------------------------------------------------------------------
+def test_installed_command_runs_from_any_folder(tmp_path: Path) -> None:
+    result = run("search", "木耳", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "2023-fungus-brand-value" in result.stdout.decode()
+
+
+def test_python_dash_m() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "zhashui_cli", "--version"], capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stdout) == (0, f"zhashui {__version__}\n")
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"LC_ALL": "C"},
+        {"LC_ALL": "C", "PYTHONUTF8": "0"},
+        {"PYTHONIOENCODING": "ascii"},
+        {"PYTHONIOENCODING": "latin-1"},
+        {"TERM": "dumb"},
+        {"NO_COLOR": "1"},
+    ],
+)
+def test_odd_locales_and_terminals(env: dict[str, str]) -> None:
+    table = run("search", "木耳", env=env)
+    assert table.returncode == 0, table.stderr
+    assert table.stderr == b""
+    assert ESCAPE.encode() not in table.stdout
+    assert b"2023-fungus-brand-value" in table.stdout
+    machine = run("search", "木耳", "--json", env=env)
+    assert "柞水木耳" in machine.stdout.decode("utf-8")  # JSON is UTF-8 whatever the locale
+
+
+def test_an_ascii_terminal_gets_escapes_instead_of_a_crash() -> None:
+    table = run("show", "2023-loans-coordinated", env={"PYTHONIOENCODING": "ascii"})
+    assert table.returncode == 0
+    assert b"\\u" in table.stdout
+    table.stdout.decode("ascii")
+
+
+def test_force_color_colours_tables_but_never_json() -> None:
+    coloured = run("search", "木耳", env={"FORCE_COLOR": "1"})
+    assert ESCAPE.encode() in coloured.stdout
+    machine = run("search", "木耳", "--json", env={"FORCE_COLOR": "1"})
+    assert ESCAPE.encode() not in machine.stdout
+    assert len(json.loads(machine.stdout)) == 7
+
+
+def test_a_piped_table_has_no_escape_codes() -> None:
+    assert ESCAPE.encode() not in run("stats").stdout
+
+
+def display_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+
+
+@pytest.mark.parametrize(("columns", "width"), [("0", 80), ("abc", 80), ("20", 20), ("60", 60), ("150", 150)])
+def test_columns(columns: str, width: int) -> None:
+    result = run("search", "木耳", env={"COLUMNS": columns})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.decode().splitlines()
+    assert max(display_width(line) for line in lines) <= width
+    assert "…" not in result.stdout.decode()
+
+
+def test_stdout_closed_early_by_head_is_quiet() -> None:
+    shell = f"'{ZHASHUI}' search --json --limit 0 | head -c 10 >/dev/null; echo ${{PIPESTATUS[0]}}"
+    result = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=False)
+    assert result.stderr == ""
+    assert result.stdout.strip() in ("0", "141")
+
+
+def test_a_reader_that_leaves_at_once_gets_no_exception_noise() -> None:
+    for _ in range(5):
+        shell = f"'{ZHASHUI}' search loans --json | true; echo ${{PIPESTATUS[0]}}"
+        result = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=False)
+        assert result.stderr == ""
+        assert result.stdout.strip() in ("0", "141")
+
+
+def test_a_full_disk() -> None:
+    with Path("/dev/full").open("wb") as full:
+        result = subprocess.run(
+            [ZHASHUI, "search", "--json"], stdout=full, stderr=subprocess.PIPE, text=True, check=False
+        )
+    assert result.returncode == 74
+    assert one_line(result.stderr) == "zhashui: cannot write the output: No space left on device"
+
+
+def test_a_closed_stdout() -> None:
+    result = subprocess.run(
+        ["bash", "-c", f"'{ZHASHUI}' search --json >&-"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 74
+    assert one_line(result.stderr) == "zhashui: standard output is closed; there is nowhere to write the answer"
+
+
+def test_a_query_that_is_not_utf8() -> None:
+    result = run("search", b"\xff\xfe")
+    assert result.returncode == 2
+    assert one_line(result.stderr.decode()) == "zhashui: query word 1 is not valid UTF-8; check the terminal's encoding"
+
+
+def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
+    fifo = tmp_path / "facts.yaml"
+    os.mkfifo(fifo)  # opening it blocks until a writer comes: the run is reliably under way
+    process = subprocess.Popen(
+        [ZHASHUI, "search", "--facts", str(fifo)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    time.sleep(1.0)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert one_line(stderr.decode()) == "zhashui: interrupted"
+
+
+def test_eight_runs_at_once_on_a_cold_cache(isolated: Path) -> None:
+    env = {"XDG_CACHE_HOME": str(isolated.parent)}
+    processes = [
+        subprocess.Popen(
+            [ZHASHUI, "search", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **env}
+        )
+        for _ in range(8)
+    ]
+    results = [process.communicate(timeout=120) for process in processes]
+    assert [process.returncode for process in processes] == [0] * 8
+    assert all(stderr == b"" for _, stderr in results)
+    assert len({stdout for stdout, _ in results}) == 1
+    assert len(json.loads(results[0][0])) == 190
+    assert [path.name for path in isolated.iterdir() if path.name.startswith(".tmp-")] == []
+    assert len(list(isolated.glob("*.index"))) == 1
+
+
+def test_a_corrupt_cache_file_does_not_matter(isolated: Path) -> None:
+    env = {"XDG_CACHE_HOME": str(isolated.parent)}
+    first = run("search", "--json", env=env)
+    for cached in isolated.glob("*.index"):
+        cached.write_bytes(cached.read_bytes()[:1000] + b"\x00garbage")
+    again = run("search", "--json", env=env)
+    assert (again.returncode, again.stdout, again.stderr) == (0, first.stdout, b"")
+
+
+def test_a_fact_file_edited_between_runs(write_facts: WriteFacts) -> None:
+    path = write_facts()
+    assert json.loads(run("search", "--json", "--facts", str(path)).stdout)[0]["claim_en"].startswith(
+        "The county arranged"
+    )
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("The county arranged", "The county brokered"), encoding="utf-8"
+    )
+    assert json.loads(run("search", "--json", "--facts", str(path)).stdout)[0]["claim_en"].startswith(
+        "The county brokered"
+    )
+
+
+def test_category_completion() -> None:
+    env = {"_ZHASHUI_COMPLETE": "complete_bash", "COMP_WORDS": "zhashui search -c e", "COMP_CWORD": "3"}
+    result = run(env=env)
+    assert result.returncode == 0
+    assert set(result.stdout.decode().split()) == {"economy", "ecology"}
+
+
+def modules_after(args: Sequence[str], cwd: Path) -> set[str]:
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: sys.stderr.write('MODULES ' + ' '.join(sys.modules) + '\\n'))\n"
+        "from zhashui_cli import main\n"
+        f"sys.argv = ['zhashui', *{list(args)!r}]\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, check=False)
+    found = re.search(r"^MODULES (.*)$", result.stderr, re.MULTILINE)
+    assert found, result.stderr
+    return set(found.group(1).split())
+
+
+def test_startup_imports_only_what_the_path_needs(tmp_path: Path) -> None:
+    modules_after(["search", "木耳", "--json"], tmp_path)  # warm the cache
+    machine = modules_after(["search", "木耳", "--json"], tmp_path)
+    # typer >= 0.29 would bring pydantic; JSON needs neither rich nor OpenCC nor YAML when warm.
+    assert not {m for m in machine if m.split(".")[0] in ("pydantic", "rich", "opencc", "yaml")}
+    table = modules_after(["search", "專項債"], tmp_path)
+    assert "rich" in table and "opencc" in table and "pydantic" not in table
+
+
+def test_the_packaged_fact_base_is_the_repositorys(tmp_path: Path) -> None:
+    code = "from zhashui_cli.store import packaged_fact_file as f; print(f().read_text(encoding='utf-8'))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=tmp_path, check=True)
+    assert result.stdout.decode().rstrip("\n") == FACTS.read_text(encoding="utf-8").rstrip("\n")
+    yaml.safe_load(result.stdout)
