@@ -11,9 +11,9 @@ import jsonschema
 import pytest
 import yaml
 
-from zhashui_cli.model import FactBase, Kind
+from zhashui_cli.model import FactBase
 from zhashui_cli.store import load_fact_base
-from zhashui_cli.units import BASE_UNITS, Qualifier, figure_pattern, known_units
+from zhashui_cli.units import BASE_UNITS, Kind, Qualifier, figure_pattern, known_units
 
 from .conftest import FACTS, REPO, SOURCE_TEXT
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from zhashui_cli.model import Kind, Problem, parse_fact_base
-from zhashui_cli.units import Qualifier
+from zhashui_cli.model import Problem, parse_fact_base
+from zhashui_cli.units import Kind, Qualifier
 
 from .conftest import sample
 

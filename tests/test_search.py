@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from zhashui_cli import search, store
 from zhashui_cli.index import Corpus
-from zhashui_cli.model import Kind
 from zhashui_cli.search import Filters, Query, QueryError, SortKey
 from zhashui_cli.text import query_terms
+from zhashui_cli.units import Kind
 
 from .conftest import FACTS
 

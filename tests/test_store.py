@@ -93,7 +93,7 @@ def test_python_tags_are_refused_never_constructed(write_facts: WriteFacts, tmp_
     marker = tmp_path / "constructed"
     content = f'sources: !!python/object/apply:pathlib.Path.touch [!!python/object/apply:pathlib.Path ["{marker}"]]\n'
     message = str(error_of(write_facts(content)))
-    assert "tags like !!python/object are not allowed" in message
+    assert "the tag !!python/object/apply:pathlib.Path.touch is not allowed; a fact file holds only plain" in message
     assert not marker.exists()
 
 
@@ -126,6 +126,20 @@ def test_unquoted_dates_and_booleans_where_text_is_expected(write_facts: WriteFa
 )
 def test_deep_nesting_is_refused(write_facts: WriteFacts, content: str) -> None:
     assert "nest" in str(error_of(write_facts(content + "\n")))
+
+
+def test_nesting_beyond_what_a_fact_file_needs(write_facts: WriteFacts) -> None:
+    message = str(error_of(write_facts("sources: " + "[" * 40 + "]" * 40 + "\n")))
+    assert "is nested more than 32 levels deep; a fact file needs five" in message
+
+
+def test_merge_keys_are_refused(write_facts: WriteFacts) -> None:
+    message = str(error_of(write_facts("sources: []\ncategories: []\nfacts:\n  - <<: {id: x}\n")))
+    assert "facts.yaml:4:5: merge keys (<<) are not allowed in a fact file; write the keys out" in message
+
+
+def test_keys_must_be_plain_values(write_facts: WriteFacts) -> None:
+    assert "a key must be a plain value" in str(error_of(write_facts("? [a, b]\n: 1\n")))
 
 
 def test_several_documents(write_facts: WriteFacts) -> None:

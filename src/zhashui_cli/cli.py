@@ -5,8 +5,6 @@ raises its own errors (FactFileError, QueryError, UnknownFieldError, CorruptInde
 render.py writes every output; here they become one line on stderr and a documented code.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -21,16 +19,17 @@ from typer.core import TyperGroup
 
 from . import __version__, render, search, store
 from .index import Corpus, CorruptIndexError
-from .model import Kind
 from .render import Lang, OutputFormat, UnknownFieldError
 from .search import QueryError, SortKey
 from .text import query_terms
+from .units import Kind
 
 
 class ExitCode(IntEnum):
     OK = 0  # found, or all checks hold
     NOT_FOUND = 1  # nothing matched, no such fact, or verify found problems
     USAGE = 2  # bad option or argument, or a fact file that cannot be used
+    INTERNAL = 70  # a bug in zhashui: one line instead of a traceback; please report it
     OUTPUT = 74  # the output could not be written (disk full, stdout closed)
     INTERRUPTED = 130  # Ctrl-C
     BROKEN_PIPE = 141  # the reader went away (| head): stop quietly, like other Unix tools
@@ -41,6 +40,7 @@ Exit codes:
   0    found, or every check holds
   1    nothing found, no such fact, or verify found problems
   2    usage error, or a fact file that cannot be used
+  70   internal error (a bug in zhashui; ZHASHUI_DEBUG=1 shows the traceback)
   74   the output could not be written
   130  interrupted (Ctrl-C)
   141  the reader of the output went away (| head)"""
@@ -408,6 +408,11 @@ def _run(invoke: Callable[[], Any]) -> int:
     except KeyboardInterrupt:
         _note("interrupted")
         return ExitCode.INTERRUPTED
+    except Exception as error:
+        if os.environ.get("ZHASHUI_DEBUG"):
+            raise
+        _note(f"internal error ({type(error).__name__}: {error}); please report it, ZHASHUI_DEBUG=1 shows where")
+        return ExitCode.INTERNAL
 
 
 def _exit_code(invoke: Callable[[], Any]) -> int:

@@ -20,11 +20,13 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .model import FactBase
 from .render import category_record, fact_record, source_record
 from .text import fold_many
+
+if TYPE_CHECKING:
+    from .model import FactBase
 
 FORMAT = 1
 _US, _NL = b"\x1f", b"\n"

@@ -12,21 +12,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
-from .units import Qualifier, UnknownUnitError, base_unit, base_value, known_units
-
-
-class Kind(str, Enum):
-    """What sort of claim a fact is."""
-
-    OUTCOME = "outcome"  # a measured result; has at least one figure
-    HONOUR = "honour"  # an honour, award, designation, pilot status or first
-    MEASURE = "measure"  # a qualitative action or result; no figures
-    PLAN = "plan"  # an intention without a quantitative target; no figures
-    TARGET = "target"  # a plan with at least one quantitative target
-
+from .units import Kind, Qualifier, UnknownUnitError, base_unit, base_value, known_units
 
 KINDS_WITH_FIGURES = frozenset({Kind.OUTCOME, Kind.TARGET})
 KINDS_WITHOUT_FIGURES = frozenset({Kind.MEASURE, Kind.PLAN})

@@ -11,7 +11,6 @@ rich is imported only by the functions that draw tables, so scripts never pay fo
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -19,19 +18,18 @@ import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, TextIO
 
-from .model import Category, Fact, Figure, Source
-from .units import Qualifier, json_number, written_number
+from .units import Qualifier, json_number
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
     from rich.measure import Measurement
     from rich.table import Table
     from rich.text import Text
+
+    from .model import Category, Fact, Figure, Source
 
 
 class OutputFormat(str, Enum):
@@ -140,8 +138,8 @@ def printable(text: str) -> str:
 
 def figure_text(figure: Mapping[str, Any]) -> str:
     """A figure as the bulletin would write it, with its qualifier as a sign: >3000万元."""
-    symbol = Qualifier(figure["qualifier"]).symbol
-    return f"{symbol}{written_number(Decimal(str(figure['value'])))}{figure['unit']}"
+    # JSON keeps the number as written: an int, or the shortest float that reads back the same.
+    return f"{Qualifier(figure['qualifier']).symbol}{figure['value']}{figure['unit']}"
 
 
 def _cell(value: Any) -> str:
@@ -182,6 +180,8 @@ def _yaml(value: Any) -> str:
 
 
 def _csv(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> str:
+    import csv
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; also makes csv quote a lone \r
     writer.writerow(fields)
@@ -223,8 +223,7 @@ def _md_table(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> str:
 
 
 # -- tables ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Output:
+class Output(NamedTuple):
     """Where a command writes: bytes for machine formats, text for tables, and the table width."""
 
     binary: BinaryIO
@@ -373,8 +372,7 @@ def _generic_table(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], pat
 
 
 # -- commands ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SearchView:
+class SearchView(NamedTuple):
     records: Sequence[Mapping[str, Any]]
     total: int  # before any limit
     words: Sequence[str] = ()  # the query as typed
@@ -410,8 +408,7 @@ def write_search(view: SearchView, fmt: OutputFormat, out: Output) -> None:
         out.console().print(table)
 
 
-@dataclass(frozen=True)
-class FactView:
+class FactView(NamedTuple):
     record: Mapping[str, Any]
     paragraph: str  # the paragraph of the source that holds the quote
     category: Mapping[str, Any]

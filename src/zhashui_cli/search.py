@@ -1,22 +1,22 @@
 """Queries over an index: match, filter, rank, and the counts behind `categories` and `stats`.
 
 Pure: everything comes from the Corpus handed in, nothing is printed or read from disk here.
+decimal is imported only where amounts are compared, to keep it off the plain search path.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .index import Corpus
-from .model import Kind
 from .text import fold
-from .units import MONEY_UNIT, UnknownUnitError, base_unit
+from .units import BASE_UNITS, MONEY_UNIT, Kind, UnknownUnitError, base_unit
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 
 class SortKey(str, Enum):
@@ -30,8 +30,7 @@ class QueryError(ValueError):
     """A filter value that cannot match anything in this fact base, with what would."""
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     """Each filter keeps facts that match any of its values; filters combine with AND."""
 
     categories: frozenset[str] = frozenset()
@@ -48,22 +47,22 @@ class Filters:
         return self.unit is not None or self.minimum is not None or self.maximum is not None
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     terms: tuple[str, ...] = ()  # folded (text.query_terms)
-    filters: Filters = field(default_factory=Filters)
+    filters: Filters = Filters()
     sort: SortKey | None = None  # None: relevance with terms, bulletin without
     limit: int | None = None
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     records: tuple[dict[str, Any], ...]
     total: int  # matches before the limit
 
 
 def parse_amount(text: str, option: str) -> Decimal:
     """A --min/--max value: a plain or scientific number (1e8, 924000000, 9.24e8)."""
+    from decimal import Decimal, InvalidOperation
+
     try:
         value = Decimal(text.strip().replace("_", ""))
     except InvalidOperation:
@@ -130,13 +129,13 @@ def _base_unit(unit: str | None) -> str | None:
     try:
         return base_unit(unit)
     except UnknownUnitError:
-        from .units import BASE_UNITS
-
         raise QueryError(f"unknown unit '{unit}'; base units: {', '.join(BASE_UNITS)}") from None
 
 
 def _amounts(amounts: list[list[str]], unit: str | None, filters: Filters) -> list[Decimal]:
     """The fact's base values that pass the unit, minimum and maximum filters."""
+    from decimal import Decimal
+
     values = (Decimal(value) for amount_unit, value in amounts if unit is None or amount_unit == unit)
     return [
         value
@@ -175,7 +174,11 @@ def suggest_ids(corpus: Corpus, fact_id: str, limit: int = 3) -> list[str]:
     ids = corpus.column("id")
     wanted = fact_id.strip().lower()
     containing = [i for i in ids if len(wanted) >= 3 and wanted in i]
-    return containing[:limit] or difflib.get_close_matches(wanted, ids, n=limit, cutoff=0.6)
+    if containing:
+        return containing[:limit]
+    import difflib  # only when an id was not found
+
+    return difflib.get_close_matches(wanted, ids, n=limit, cutoff=0.6)
 
 
 # -- categories and stats ---------------------------------------------------------------------
@@ -197,6 +200,8 @@ def category_rows(corpus: Corpus) -> list[dict[str, Any]]:
 
 
 def stats(corpus: Corpus, largest: int = 10) -> dict[str, Any]:
+    from decimal import Decimal
+
     amounts = corpus.column("amounts")
     money = sorted(
         (

@@ -1,10 +1,12 @@
 """Find, load, validate and cache a fact file.
 
-Loading is strict: YAML is read with PyYAML's safe loader (the C one when available) with
-aliases, duplicate keys and several documents refused, because each of them lets a hand-edited
-file say something other than what it seems to; then model.py validates the whole file and
-verify.py checks provenance. Everything wrong becomes one FactFileError that lists every
+Loading is strict: yamlfile.py reads the YAML (refusing aliases, duplicate keys, merge keys,
+foreign tags and several documents), model.py validates the whole file and verify.py checks
+provenance. Everything wrong becomes one FactFileError that lists every
 problem with its line or fact id.
+
+Every search opens the index, so this module imports little at the top: YAML, validation,
+hashing and temporary files are imported where a fact file is actually (re)loaded.
 
 A validated fact file is indexed (index.py) and the index cached in the user cache folder
 ($XDG_CACHE_HOME/zhashui, else ~/.cache/zhashui), so that the next search neither parses YAML
@@ -15,21 +17,21 @@ ignored, never fatal, when missing, stale, damaged or unwritable.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import mmap
 import os
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .index import FORMAT, Corpus, CorruptIndexError, build
-from .model import FactBase, Problem, parse_fact_base
-from .verify import check
+from .index import FORMAT, Corpus, CorruptIndexError
+
+if TYPE_CHECKING:
+    from .model import FactBase, Problem
 
 # A progress report: what is being done, how much of it, out of how much.
 Progress = Callable[[str, int, int], None]
@@ -53,6 +55,8 @@ class FactFileError(Exception):
     def single(
         cls, path: Path | str, message: str, line: int | None = None, column: int | None = None
     ) -> FactFileError:
+        from .model import Problem
+
         return cls(path, [Problem("", "", message, line, column)])
 
     def describe(self) -> str:
@@ -71,69 +75,10 @@ def packaged_fact_file() -> Path:
     return packaged if packaged.is_file() else here.parent.parent / "facts.yaml"
 
 
-# -- YAML ---------------------------------------------------------------------------------
-def _yaml_loader() -> type:
-    """A safe loader that also refuses aliases and duplicate keys, and records where mappings start."""
-    import yaml
-
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-    class StrictLoader(base):  # type: ignore[valid-type,misc]
-        def __init__(self, stream: Any) -> None:
-            super().__init__(stream)
-            self.places: dict[int, tuple[int, int]] = {}
-
-        def construct_object(self, node: Any, deep: bool = False) -> Any:
-            if node in self.constructed_objects:
-                raise yaml.constructor.ConstructorError(
-                    None, None, "aliases (*name) are not allowed in a fact file; write the value out", node.start_mark
-                )
-            return super().construct_object(node, deep)
-
-        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-            seen: dict[Any, Any] = {}
-            for key_node, _ in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    continue  # the base class refuses keys that are not plain values
-                key = self.construct_object(key_node, deep=True)
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        f"in the mapping at line {node.start_mark.line + 1}",
-                        node.start_mark,
-                        f"duplicate key '{key}' (first at line {seen[key].line + 1}); a key may appear once",
-                        key_node.start_mark,
-                    )
-                seen[key] = key_node.start_mark
-                del self.constructed_objects[key_node]  # constructed again below, not an alias
-            return super().construct_mapping(node, deep)
-
-        def construct_tracked_map(self, node: Any) -> Iterator[dict[Any, Any]]:
-            data: dict[Any, Any] = {}
-            self.places[id(data)] = (node.start_mark.line + 1, node.start_mark.column + 1)
-            yield data
-            data.update(self.construct_mapping(node))
-
-    StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_tracked_map)
-    return StrictLoader
-
-
-class _ProgressReader:
-    """A text stream for the YAML parser that reports how much of the file it has read."""
-
-    def __init__(self, text: str, name: str, progress: Progress | None) -> None:
-        self.text, self.name, self.progress, self.position = text, name, progress, 0
-
-    def read(self, size: int = -1) -> str:
-        end = len(self.text) if size < 0 else self.position + size
-        chunk = self.text[self.position : end]
-        self.position += len(chunk)
-        if self.progress is not None:
-            self.progress("Reading facts", self.position, len(self.text))
-        return chunk
-
-
 def _stamp(path: Path, raw: bytes, mtime_ns: int) -> list[Any]:
     """What the cache remembers of a file it was built from: path, size, mtime and content hash."""
+    import hashlib
+
     return [str(path.resolve()), len(raw), mtime_ns, hashlib.sha256(raw).hexdigest()]
 
 
@@ -164,35 +109,15 @@ def _read_text(path: Path) -> tuple[str, list[Any]]:
 
 
 def _parse_yaml(path: Path, text: str, progress: Progress | None) -> tuple[Any, dict[int, tuple[int, int]]]:
-    import yaml
+    from .yamlfile import YamlError, load
 
     if not text.strip():
         raise FactFileError.single(path, "is empty; a fact file has sources, categories and facts")
-    loader = _yaml_loader()(_ProgressReader(text, str(path), progress))
+    report = None if progress is None else lambda done, total: progress("Reading facts", done, total)
     try:
-        return loader.get_single_data(), loader.places
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        message = " ".join(str(part) for part in (error.problem, error.context) if part) or "invalid YAML"
-        if "expected a single document" in message:
-            message = "holds several YAML documents (---); a fact file is one document"
-        elif "could not determine a constructor" in message:
-            message += "; tags like !!python/object are not allowed"
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise FactFileError.single(path, message, line, column) from None
-    except yaml.reader.ReaderError as error:
-        # libyaml counts the offset in bytes of UTF-8, PyYAML's own reader in characters.
-        in_bytes = isinstance(loader, getattr(yaml, "CSafeLoader", ()))
-        before = text.encode()[: error.position].decode(errors="ignore") if in_bytes else text[: error.position]
-        line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
-        message = f"character U+{error.character:04X} is not allowed in YAML; remove it"
-        raise FactFileError.single(path, message, line, column) from None
-    except yaml.YAMLError as error:
-        raise FactFileError.single(path, f"invalid YAML: {error}") from None
-    except RecursionError:
-        raise FactFileError.single(path, "is nested too deeply to be a fact file") from None
-    finally:
-        loader.dispose()
+        return load(text, str(path), report)
+    except YamlError as error:
+        raise FactFileError.single(path, error.message, error.line, error.column) from None
 
 
 # -- loading --------------------------------------------------------------------------------
@@ -203,6 +128,9 @@ def load_fact_base(path: Path, *, check_provenance: bool = True, progress: Progr
 
 def _load(path: Path, check_provenance: bool, progress: Progress | None) -> tuple[FactBase, list[list[Any]]]:
     """The fact base, and the stamps of the files it was read from (the fact file first)."""
+    from .model import FactBase, Problem, parse_fact_base
+    from .verify import check
+
     text, stamp = _read_text(path)
     data, places = _parse_yaml(path, text, progress)
     base, problems = parse_fact_base(data, lambda entry: places.get(id(entry)))
@@ -224,6 +152,8 @@ def source_path(fact_file: Path, text: str) -> Path:
 
 
 def _read_sources(path: Path, base: FactBase) -> tuple[dict[str, str], list[list[Any]], list[Problem]]:
+    from .model import Problem
+
     texts: dict[str, str] = {}
     stamps: list[list[Any]] = []
     problems: list[Problem] = []
@@ -258,8 +188,10 @@ def _cache_file(fact_file: Path) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    key = hashlib.sha256(str(fact_file.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return folder / f"{key}.index"
+    # A cheap key (hashlib costs a start-up): a clash only makes two fact files take turns,
+    # because the header names the file it indexes and is checked on every load.
+    name = str(fact_file.resolve()).encode("utf-8", "surrogateescape")
+    return folder / f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}.index"
 
 
 def _unchanged(fingerprint: Any, read_ns: int) -> bool:
@@ -271,6 +203,8 @@ def _unchanged(fingerprint: Any, read_ns: int) -> bool:
             return False
         if status.st_mtime_ns == mtime_ns and mtime_ns < read_ns - _RACY_NS:
             continue
+        import hashlib
+
         if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
             return False
     return True
@@ -291,6 +225,7 @@ def _load_cache(fact_file: Path) -> Corpus | None:
         current = (
             header["format"] == FORMAT
             and header["zhashui"] == __version__
+            and header["fingerprint"][0][0] == str(fact_file.resolve())
             and len(body) == header_end + header["size"]
             and _unchanged(header["fingerprint"], header["read_ns"])
         )
@@ -303,6 +238,8 @@ def _save_cache(fact_file: Path, header: dict[str, Any], body: bytes) -> None:
     location = _cache_file(fact_file)
     if location is None:
         return
+    import tempfile
+
     temporary = None
     try:
         location.parent.mkdir(parents=True, exist_ok=True)
@@ -330,6 +267,8 @@ def open_corpus(fact_file: Path, *, progress: Progress | None = None, use_cache:
     """The search index of a fact file: from the cache when current, else built and cached."""
     if use_cache and (cached := _load_cache(fact_file)) is not None:
         return cached
+    from .index import build
+
     read_ns = time.time_ns()
     base, stamps = _load(fact_file, True, progress)
     if progress is not None:

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def _converter() -> opencc.OpenCC:
 @cache
 def t2s_triggers() -> tuple[frozenset[str], tuple[str, ...]]:
     """The t2s keys that change a text: single characters, and phrases."""
-    listing = files(__package__).joinpath("t2s_triggers.txt").read_text(encoding="utf-8")
+    listing = (Path(__file__).parent / "t2s_triggers.txt").read_text(encoding="utf-8")
     keys = [line for line in listing.splitlines() if line and not line.startswith("#")]
     return frozenset(key for key in keys if len(key) == 1), tuple(key for key in keys if len(key) > 1)
 

@@ -1,16 +1,31 @@
-"""Units as written in the bulletins, their base units, and the qualifiers of a figure.
+"""The vocabularies of a fact: units as written and their base units, qualifiers, kinds.
 
 A figure keeps its value and unit exactly as the source writes them (9.24亿元) so that it can
 be checked against its quote; comparisons and sorting use the base value, derived here with
 exact decimal arithmetic (9.24亿元 → 924000000 元), never typed by hand.
+
+Every run imports this module (the CLI offers the kinds as choices), so it stays light:
+no dataclasses, and decimal only for type checking; the values handed in are Decimals.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from decimal import Decimal
 from enum import Enum
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+
+class Kind(str, Enum):
+    """What sort of claim a fact is."""
+
+    OUTCOME = "outcome"  # a measured result; has at least one figure
+    HONOUR = "honour"  # an honour, award, designation, pilot status or first
+    MEASURE = "measure"  # a qualitative action or result; no figures
+    PLAN = "plan"  # an intention without a quantitative target; no figures
+    TARGET = "target"  # a plan with at least one quantitative target
 
 
 class Qualifier(str, Enum):
@@ -64,8 +79,7 @@ class UnknownUnitError(ValueError):
     """A unit that is neither a base unit nor a magnitude word followed by one."""
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     written: str
     multiplier: int
     base: str
@@ -94,7 +108,7 @@ def base_unit(written: str) -> str:
 def base_value(value: Decimal, unit: str) -> Decimal:
     """The value in the base unit, exact: Decimal('9.24') 亿元 → Decimal('924000000')."""
     scaled = value * parse_unit(unit).multiplier
-    return scaled.quantize(Decimal(1)) if scaled == scaled.to_integral_value() else scaled.normalize()
+    return scaled.to_integral_value() if scaled == scaled.to_integral_value() else scaled.normalize()
 
 
 def json_number(value: Decimal) -> int | float:
