@@ -500,9 +500,11 @@ def test_category_completion() -> None:
 
 
 def modules_after(args: Sequence[str], cwd: Path) -> set[str]:
+    # The console script leaves through os._exit; report the modules on the way out.
     code = (
-        "import atexit, sys\n"
-        "atexit.register(lambda: sys.stderr.write('MODULES ' + ' '.join(sys.modules) + '\\n'))\n"
+        "import os, sys\n"
+        "leave = os._exit\n"
+        "os._exit = lambda code: (sys.stderr.write('MODULES ' + ' '.join(sys.modules) + '\\n'), leave(code))\n"
         "from zhashui_cli import main\n"
         f"sys.argv = ['zhashui', *{list(args)!r}]\n"
         "main()\n"

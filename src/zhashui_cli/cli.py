@@ -380,9 +380,9 @@ def _root(
 
 
 # -- running -------------------------------------------------------------------------------
-def main(argv: list[str] | None = None) -> None:
-    """The console script: run the app and exit with its code."""
-    app(args=argv)
+def main(argv: list[str] | None = None) -> int:
+    """Run the app on argv (default: the command line) and return its exit code."""
+    return int(app(args=argv, standalone_mode=False))
 
 
 def _run(invoke: Callable[[], Any]) -> int:

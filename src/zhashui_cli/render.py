@@ -254,11 +254,13 @@ _CLOSING = frozenset("。，、；：？！）》」』】〕〉”’…%‰.,;
 _OPENING = frozenset("（《「『【〔〈“‘([{")
 
 
-def _units(text: str) -> list[tuple[int, int]]:
-    """Spans that must not be broken: a word or number, or one wide character, with any
-    closing punctuation after it and opening punctuation before it; white space on its own."""
+def _units(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, cells) of each span that must not be broken: a word or number, or one wide
+    character, with closing punctuation after it and opening punctuation before it; or a run
+    of white space."""
     from rich.cells import cell_len
 
+    widths = [1 if char < "\u1100" else cell_len(char) for char in text]
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(text):
@@ -266,8 +268,8 @@ def _units(text: str) -> list[tuple[int, int]]:
         if text[i].isspace():
             while j < len(text) and text[j].isspace():
                 j += 1
-        elif cell_len(text[i]) == 1 and text[i] not in _OPENING and text[i] not in _CLOSING:
-            while j < len(text) and cell_len(text[j]) == 1 and not text[j].isspace() and text[j - 1] not in "-/":
+        elif widths[i] == 1 and text[i] not in _OPENING and text[i] not in _CLOSING:
+            while j < len(text) and widths[j] == 1 and not text[j].isspace() and text[j - 1] not in "-/":
                 j += 1
         spans.append((i, j))
         i = j
@@ -278,18 +280,14 @@ def _units(text: str) -> list[tuple[int, int]]:
             glued[-1] = (glued[-1][0], end)
         else:
             glued.append((start, end))
-    return glued
+    return [(start, end, sum(widths[start:end])) for start, end in glued]
 
 
-def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
-    """The (start, end) of each line of text wrapped to width cells; spaces at breaks dropped."""
-    from rich.cells import cell_len
-
+def _lines(text: str, units: list[tuple[int, int, int]], width: int) -> list[tuple[int, int]]:
     lines: list[tuple[int, int]] = []
     start = end = used = 0
-    for unit_start, unit_end in _units(text):
+    for unit_start, unit_end, size in units:
         blank = text[unit_start].isspace()
-        size = cell_len(text[unit_start:unit_end])
         if used + size > width and end > start and not blank:
             lines.append((start, end))
             start, used = unit_start, 0
@@ -304,25 +302,31 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
     return lines
 
 
+def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
+    """The (start, end) of each line of text wrapped to width cells; spaces at breaks dropped."""
+    return _lines(text, _units(text), width)
+
+
 class Wrapped:
     """A rich renderable of text that wraps by the rules above at whatever width it is given."""
 
     def __init__(self, text: Text) -> None:
         self.text = text
+        self.units = _units(text.plain)  # rich measures a cell more than once
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        from rich.cells import cell_len
         from rich.measure import Measurement
 
         plain = self.text.plain
-        widest = max((cell_len(plain[a:b]) for a, b in _units(plain) if not plain[a].isspace()), default=1)
-        return Measurement(min(widest, options.max_width), max(1, min(cell_len(plain), options.max_width)))
+        widest = max((cells for start, _, cells in self.units if not plain[start].isspace()), default=1)
+        total = sum(cells for _, _, cells in self.units)
+        return Measurement(min(widest, options.max_width), max(1, min(total, options.max_width)))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.text import Text
 
-        lines = [self.text[start:end] for start, end in wrap_offsets(self.text.plain, options.max_width)]
-        joined = Text("\n").join(lines)
+        offsets = _lines(self.text.plain, self.units, options.max_width)
+        joined = Text("\n").join([self.text[start:end] for start, end in offsets])
         joined.overflow = "fold"  # a single word wider than the column still shows whole
         yield joined
 

@@ -54,8 +54,8 @@ def _converter() -> opencc.OpenCC:
 def t2s_triggers() -> tuple[frozenset[str], tuple[str, ...]]:
     """The t2s keys that change a text: single characters, and phrases."""
     listing = (Path(__file__).parent / "t2s_triggers.txt").read_text(encoding="utf-8")
-    keys = [line for line in listing.splitlines() if line and not line.startswith("#")]
-    return frozenset(key for key in keys if len(key) == 1), tuple(key for key in keys if len(key) > 1)
+    chars, *phrases = (line for line in listing.splitlines() if line and not line.startswith("#"))
+    return frozenset(chars), tuple(phrases)
 
 
 def needs_t2s(text: str) -> bool:
