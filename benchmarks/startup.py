@@ -54,6 +54,7 @@ def big_fact_file(folder: Path, count: int) -> Path:
             suffix = f"-r{repeat}" if repeat else ""
             out.append(f"  - id: {fact_id}{suffix}\n{rest.rstrip()}\n")
             written += 1
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "facts.yaml"
     path.write_text("".join(out), encoding="utf-8")
     shutil.copytree(REPO / "sources", folder / "sources")
@@ -86,7 +87,6 @@ def main() -> None:
         folder = Path(tmp)
         env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
         env.update(XDG_CACHE_HOME=str(folder / "cache"), COLUMNS="80")
-        (folder / "big").mkdir()
         started = time.perf_counter()
         build = [sys.executable, __file__, "--build", str(folder / "big"), "--facts", str(args.facts)]
         subprocess.run(build, check=True)

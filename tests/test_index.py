@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -62,6 +63,24 @@ def test_an_edit_within_the_same_timestamp_tick_is_still_seen(write_facts: Write
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime
     record = search.search(store.open_corpus(path), Query(("2023-loans",))).records[0]
     assert record["figures"][0]["label_en"] == "LOANS"
+
+
+def test_a_freshly_written_file_is_hashed_once_then_trusted(
+    write_facts: WriteFacts, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_facts()
+    store.open_corpus(path)  # written a moment ago: its mtime cannot prove it unchanged yet
+    assert list(isolated.glob("*.verified")) == []
+    store.open_corpus(path)  # so this run hashes it, finds it unchanged and notes when
+    (verified,) = isolated.glob("*.verified")
+    noted = json.loads(verified.read_text())["read_ns"]
+    seen: list[int] = []
+    check = store._unchanged
+    monkeypatch.setattr(store, "_unchanged", lambda stamps, read_ns: seen.append(read_ns) or check(stamps, read_ns))
+    store.open_corpus(path)
+    assert seen == [noted]  # later runs judge the mtime against the time of that check
+    path.write_text(path.read_text(encoding="utf-8").replace('"toilets"', '"latrine"', 1), encoding="utf-8")
+    assert search.search(store.open_corpus(path), Query(("latrine",))).records  # edits are still seen
 
 
 def test_an_edit_of_the_source_text_invalidates_the_cache(write_facts: WriteFacts) -> None:

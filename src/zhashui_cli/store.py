@@ -194,20 +194,23 @@ def _cache_file(fact_file: Path) -> Path | None:
     return folder / f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}.index"
 
 
-def _unchanged(fingerprint: Any, read_ns: int) -> bool:
-    """Whether every file the index was built from still holds what was read then."""
+def _unchanged(fingerprint: Any, read_ns: int) -> tuple[bool, bool]:
+    """Whether every file the index was built from still holds what was read then, and
+    whether that took hashing a file (its size and mtime alone could not prove it)."""
+    hashed = False
     for name, size, mtime_ns, digest in fingerprint:
         path = Path(name)
         status = path.stat()
         if status.st_size != size:
-            return False
+            return False, hashed
         if status.st_mtime_ns == mtime_ns and mtime_ns < read_ns - _RACY_NS:
             continue
         import hashlib
 
+        hashed = True
         if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            return False
-    return True
+            return False, hashed
+    return True, hashed
 
 
 def _load_cache(fact_file: Path) -> Corpus | None:
@@ -218,26 +221,56 @@ def _load_cache(fact_file: Path) -> Corpus | None:
     try:
         with location.open("rb") as file:
             body = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+            status = os.fstat(file.fileno())
         if body[: len(_CACHE_MAGIC)] != _CACHE_MAGIC:
             return None
         header_end = body.find(b"\n", len(_CACHE_MAGIC)) + 1
         header = json.loads(body[len(_CACHE_MAGIC) : header_end])
-        current = (
+        if not (
             header["format"] == FORMAT
             and header["zhashui"] == __version__
             and header["fingerprint"][0][0] == str(fact_file.resolve())
             and len(body) == header_end + header["size"]
-            and _unchanged(header["fingerprint"], header["read_ns"])
-        )
-        return Corpus(header, body, header_end) if current else None
+        ):
+            return None
+        identity = [status.st_ino, status.st_size, status.st_mtime_ns]
+        checked_ns = time.time_ns()
+        unchanged, hashed = _unchanged(header["fingerprint"], max(header["read_ns"], _verified_ns(location, identity)))
+        if not unchanged:
+            return None
+        if hashed:  # remember that the files were checked now, so that later runs need not hash
+            _write_atomically(_verified_file(location), json.dumps({"index": identity, "read_ns": checked_ns}).encode())
+        return Corpus(header, body, header_end)
     except (OSError, ValueError, KeyError, TypeError, CorruptIndexError):
         return None
 
 
+def _verified_file(location: Path) -> Path:
+    return location.with_suffix(".verified")
+
+
+def _verified_ns(location: Path, identity: list[int]) -> int:
+    """When the files of this index were last proven unchanged by hashing; 0 if never.
+
+    A file written just before it was indexed has an mtime too close to the indexing to prove
+    anything, so the first runs hash it. Once a run has hashed it and found it unchanged, it
+    notes the time beside the index, and from then on size and mtime are proof enough.
+    """
+    try:
+        verified = json.loads(_verified_file(location).read_bytes())
+        return int(verified["read_ns"]) if verified["index"] == identity else 0
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
 def _save_cache(fact_file: Path, header: dict[str, Any], body: bytes) -> None:
     location = _cache_file(fact_file)
-    if location is None:
-        return
+    if location is not None:
+        _write_atomically(location, _CACHE_MAGIC + json.dumps(header, ensure_ascii=False).encode() + b"\n" + body)
+
+
+def _write_atomically(location: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all (temporary file, then rename); never fail."""
     import tempfile
 
     temporary = None
@@ -245,7 +278,7 @@ def _save_cache(fact_file: Path, header: dict[str, Any], body: bytes) -> None:
         location.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=location.parent, prefix=".tmp-", delete=False) as file:
             temporary = Path(file.name)
-            file.write(_CACHE_MAGIC + json.dumps(header, ensure_ascii=False).encode() + b"\n" + body)
+            file.write(data)
         temporary.replace(location)
         temporary = None
     except OSError:
@@ -259,8 +292,9 @@ def _save_cache(fact_file: Path, header: dict[str, Any], body: bytes) -> None:
 def discard_cache(fact_file: Path) -> None:
     location = _cache_file(fact_file)
     if location is not None:
-        with suppress(OSError):
-            location.unlink()
+        for path in (location, _verified_file(location)):
+            with suppress(OSError):
+                path.unlink()
 
 
 def open_corpus(fact_file: Path, *, progress: Progress | None = None, use_cache: bool = True) -> Corpus:
