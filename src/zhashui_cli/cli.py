@@ -112,7 +112,7 @@ FactsOption = Annotated[
         envvar="ZHASHUI_FACTS",
         metavar="PATH",
         show_default=False,
-        help="Fact file to read [env: ZHASHUI_FACTS; default: the packaged fact base].",
+        help="Fact file to read [default: the packaged fact base].",
     ),
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", case_sensitive=False, help="Output format.")]
@@ -205,18 +205,21 @@ def search_command(
         ),
     ] = None,
     year: Annotated[
-        list[int] | None, typer.Option("--year", "-y", help="Only claims about this year (repeatable).")
+        list[int] | None, typer.Option("--year", "-y", metavar="YEAR", help="Only claims about this year (repeatable).")
     ] = None,
     kind: Annotated[
         list[Kind] | None,
         typer.Option("--kind", "-k", case_sensitive=False, help="Only this kind of claim (repeatable)."),
     ] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Only facts with this tag (repeatable).")] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", metavar="TAG", help="Only facts with this tag (repeatable).")
+    ] = None,
     source: Annotated[
         list[str] | None, typer.Option("--source", metavar="ID", help="Only facts from this source (repeatable).")
     ] = None,
     unit: Annotated[
-        str | None, typer.Option("--unit", help="Only facts with a figure in this base unit, e.g. 元, %, 人次.")
+        str | None,
+        typer.Option("--unit", metavar="UNIT", help="Only facts with a figure in this base unit, e.g. 元, %, 人次."),
     ] = None,
     minimum: Annotated[
         str | None,
@@ -231,6 +234,7 @@ def search_command(
             "--limit",
             "-n",
             min=0,
+            metavar="N",
             help=f"Show at most this many (0: all; tables default to {render.DEFAULT_TABLE_LIMIT}).",
         ),
     ] = None,
@@ -286,7 +290,9 @@ def _words(words: list[str]) -> list[str]:
 
 @app.command("show")
 def show_command(
-    fact_id: Annotated[str, typer.Argument(metavar="ID", autocompletion=_complete_ids, help="The fact's id.")],
+    fact_id: Annotated[
+        str, typer.Argument(metavar="ID", autocompletion=_complete_ids, help="The fact's id, as search lists it.")
+    ],
     fields: FieldsOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,

@@ -534,22 +534,18 @@ def write_stats(stats: Mapping[str, Any], fmt: OutputFormat, out: Output) -> Non
     else:
         console = out.console()
         console.print(f"{stats['facts']} facts, {stats['figures']} figures")
-        for dimension, title in (
-            ("category", "Facts by category"),
-            ("year", "Facts by year"),
-            ("kind", "Facts by kind"),
-        ):
-            console.print(_bar_table(title, stats[f"by_{dimension}"]))
+        for dimension in ("category", "year", "kind"):
+            console.print(_bar_table(dimension, stats[f"by_{dimension}"]))
         amounts = _table("Amount", "Label", "Fact", title="Largest amounts of money", title_justify="left")
         for amount in stats["largest_amounts"]:
             amounts.add_row(_text(figure_text(amount)), _text(amount["label_en"]), _text(amount["id"]))
         console.print(amounts)
 
 
-def _bar_table(title: str, rows: Sequence[Mapping[str, Any]]) -> Table:
+def _bar_table(dimension: str, rows: Sequence[Mapping[str, Any]]) -> Table:
     from rich.text import Text
 
-    table = _table("", "Facts", "", title=title, title_justify="left")
+    table = _table(dimension.capitalize(), "Facts", "", title=f"Facts by {dimension}", title_justify="left")
     most = max((row["facts"] for row in rows), default=0) or 1
     for row in rows:
         label = " ".join(str(part) for part in (row["key"], row.get("name") or "") if part != "")

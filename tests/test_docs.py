@@ -1,0 +1,43 @@
+"""The README cannot rot: its first commands are the ones CI runs, and its reference is current."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+
+from .conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_opens_with_install_and_run_then_test_commands() -> None:
+    first_block = re.search(r"```sh\n(.*?)```", README, re.DOTALL)
+    assert first_block is not None and README.index(first_block.group()) < README.index("\n## ")
+    commands = [line.split("#")[0].strip() for line in first_block.group(1).splitlines()]
+    assert commands == ["pip install . && zhashui search 木耳", "pip install '.[test]' && pytest"]
+
+
+def test_ci_runs_the_readmes_test_command() -> None:
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "pip install '.[test]' && pytest" in README
+    assert "README.md" in ci  # .ci/run takes the command from the README itself
+    for check in ("ruff check", "ruff format --check", "mypy --strict src"):
+        assert check in ci
+
+
+def test_the_command_reference_is_generated_from_the_app() -> None:
+    spec = importlib.util.spec_from_file_location("gen_readme_help", REPO / "scripts" / "gen_readme_help.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["gen_readme_help"] = module
+    spec.loader.exec_module(module)
+    assert module.update(README) == README, "run python scripts/gen_readme_help.py"  # type: ignore[attr-defined]
+    assert "Usage: zhashui search [OPTIONS] [QUERY]..." in README
+
+
+def test_every_exit_code_is_documented() -> None:
+    from zhashui_cli.cli import ExitCode
+
+    for code in ExitCode:
+        assert re.search(rf"^\| {code.value} \|", README, re.MULTILINE), code
