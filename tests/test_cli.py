@@ -3,6 +3,7 @@ what only a real process shows (encodings, pipes, signals, descriptors, concurre
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -25,7 +26,7 @@ from zhashui_cli import __version__
 from zhashui_cli.cli import app
 from zhashui_cli.render import FACT_FIELDS, FIGURE_FIELDS
 
-from .conftest import FACTS, sample
+from .conftest import FACTS, REPO, sample
 
 WriteFacts = Callable[..., Path]
 ZHASHUI = str(Path(sys.executable).with_name("zhashui"))
@@ -232,13 +233,16 @@ def test_no_command_shows_the_help() -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"", "is empty"),
-        (b"\xff\xfe\x00garbage", ":1:1: not UTF-8"),
+        (b"", ": is empty; a fact file has sources, categories and facts"),
+        (b"- a\n- b\n", ": expected a mapping with sources, categories, facts, got a list"),
+        (b"\xff\xfe\x00garbage", ":1:1: not UTF-8 (byte 0xff)"),
+        ("sources: [柞水\n".encode("gbk"), ":1:11: not UTF-8 (byte 0xd7)"),  # 柞 in GBK is d7 f5
         (b"sources: [\n", ":2:1: did not find expected node content"),
-        (b"a: &a [1]\nb: *a\n", "aliases (*name) are not allowed"),
+        (b"a: &a [1]\nb: *a\n", ":1:4: aliases (*name) are not allowed"),
         (b"a: !!python/object/apply:os.system [echo pwned]\n", ":1:4: the tag !!python/object/apply:os.system is not"),
         (b"sources: []\nsources: []\n", ":2:1: duplicate key 'sources' (first at line 1)"),
-        (b"sources: []\n---\nfacts: []\n", "holds several YAML documents"),
+        (b"sources: " + b"[" * 3000 + b"]" * 3000 + b"\n", "nesting depth"),
+        (b"sources: []\n---\nfacts: []\n", ":2:1: holds several YAML documents"),  # where the second begins
     ],
 )
 def test_broken_fact_files(write_facts: WriteFacts, content: bytes, expected: str) -> None:
@@ -248,6 +252,77 @@ def test_broken_fact_files(write_facts: WriteFacts, content: bytes, expected: st
     line = one_line(result.stderr)
     assert line.startswith(f"zhashui: {path}")
     assert expected in line
+
+
+def edited(edit: Callable[[dict[str, Any]], object]) -> dict[str, Any]:
+    data = sample()
+    edit(data)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            edited(lambda d: d["facts"][1].update(id="2023-loans")),
+            "fact '2023-loans': id: duplicate fact id '2023-loans'",
+        ),
+        (
+            edited(lambda d: d["facts"][0].update(category="econ")),
+            "fact '2023-loans': category: unknown category 'econ'",
+        ),
+        (edited(lambda d: d["facts"][0].update(source="elsewhere")), "fact '2023-loans': source: unknown source"),
+        (edited(lambda d: d["facts"][0]["figures"][0].update(value="many")), "figures[0].value: expected a number"),
+        (edited(lambda d: d["facts"][0]["figures"][0].update(unit="吨")), "figures[0].unit: unknown unit '吨'"),
+        (edited(lambda d: d["sources"][0].update(text="gone.txt")), "sources[0]: text: cannot read"),
+        (edited(lambda d: d["facts"][0].update(quote="协调金融贷款9.42亿元")), "fact '2023-loans': quote: not found"),
+    ],
+)
+def test_fact_files_that_parse_but_do_not_hold(write_facts: WriteFacts, data: dict[str, Any], expected: str) -> None:
+    path = write_facts(data)
+    for command in ("search", "show 2023-loans", "categories", "stats"):
+        result = cli(*command.split(), "--facts", str(path))
+        assert result.exit_code == 2
+        assert "Traceback" not in result.stderr
+        assert result.stderr.startswith(f"zhashui: {path}")
+        assert expected in result.stderr
+        assert re.search(r"facts\.yaml:\d+:\d+: ", result.stderr) or "sources[0]" in result.stderr
+
+
+def test_unquoted_dates_and_yes_no_where_text_is_expected(write_facts: WriteFacts) -> None:
+    text = json.dumps(sample(), ensure_ascii=False, indent=1).replace('"2024-01-01"', "2024-01-01")
+    result = cli("search", "--facts", str(write_facts(text.replace('"Test bulletin"', "no"))))
+    assert result.exit_code == 2
+    assert "sources[0]: published: expected text, got a date; put it in quotes" in result.stderr
+    assert "sources[0]: title_en: expected text, got a yes/no value; put it in quotes" in result.stderr
+
+
+def test_a_utf8_bom_is_accepted(write_facts: WriteFacts) -> None:
+    path = write_facts()
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert cli("search", "--facts", str(path)).exit_code == 0
+
+
+def test_a_bug_is_one_line_and_exit_70(monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhashui_cli import search
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("something impossible")
+
+    monkeypatch.setattr(search, "search", broken)
+    result = cli("search", "x")
+    assert result.exit_code == 70
+    assert one_line(result.stderr) == (
+        "zhashui: internal error (RuntimeError: something impossible); please report it, ZHASHUI_DEBUG=1 shows where"
+    )
+    monkeypatch.setenv("ZHASHUI_DEBUG", "1")
+    assert isinstance(cli("search", "x").exception, RuntimeError)
+
+
+def test_source_filter(write_facts: WriteFacts) -> None:
+    path = str(write_facts())
+    assert len(json.loads(cli("search", "--source", "sample", "--json", "--facts", path).stdout)) == 2
+    assert "unknown source 'other'; known: sample" in cli("search", "--source", "other", "--facts", path).stderr
 
 
 def test_a_fact_file_with_several_problems_lists_them_all(write_facts: WriteFacts) -> None:
@@ -336,6 +411,37 @@ def test_csv_neutralises_formulas_from_a_fact_file(write_facts: WriteFacts) -> N
 
 
 # -- real processes --------------------------------------------------------------------------------
+def test_a_source_checkout_finds_the_fact_base_at_its_root(tmp_path: Path) -> None:
+    code = "from zhashui_cli.store import packaged_fact_file; print(packaged_fact_file())"
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, check=True
+    )
+    assert Path(result.stdout.strip()) == FACTS
+
+
+def test_a_slow_first_load_shows_progress_on_a_terminal(write_facts: WriteFacts) -> None:
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "80"}
+    with subprocess.Popen(
+        [ZHASHUI, "search", "--json", "--facts", str(write_facts())], stdout=subprocess.PIPE, stderr=follower, env=env
+    ) as process:
+        os.close(follower)
+        stdout, _ = process.communicate(timeout=60)
+        shown = b""
+        with contextlib.suppress(OSError):  # the terminal closes with the process
+            while chunk := os.read(leader, 4096):
+                shown += chunk
+    os.close(leader)
+    assert process.returncode == 0
+    assert len(json.loads(stdout)) == 2
+    assert b"Reading facts" in shown
+    warm = run("search", "--json", "--facts", str(write_facts()))
+    assert warm.stderr == b""  # a pipe gets no progress
+
+
 def test_installed_command_runs_from_any_folder(tmp_path: Path) -> None:
     result = run("search", "木耳", cwd=tmp_path)
     assert result.returncode == 0

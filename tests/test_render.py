@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from functools import cache
 from typing import Any
 
@@ -188,3 +189,31 @@ def test_printable_leaves_no_control_characters(value: str) -> None:
 
 def test_sample_fixture_is_untouched_by_rendering() -> None:
     assert sample()["facts"][0]["id"] == "2023-loans"
+
+
+_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries({"claim": _TEXT, "claim_en": _TEXT, "tags": st.lists(_TEXT, max_size=3)}), max_size=4
+    )
+)
+def test_every_format_parses_back(changes: list[dict[str, Any]]) -> None:
+    rows = [dict(records()[n], **change) for n, change in enumerate(changes)]
+    fields = ("id", "claim", "claim_en", "tags")
+    for fmt in (OutputFormat.JSON, OutputFormat.JSONL, OutputFormat.YAML):
+        parsed = parse(rendered(SearchView(rows, len(rows), fields=fields), fmt), fmt)
+        assert parsed == [{name: row[name] for name in fields} for row in rows]
+    table = parse(rendered(SearchView(rows, len(rows), fields=fields), OutputFormat.CSV), OutputFormat.CSV)
+    assert [row["id"] for row in table] == [row["id"] for row in rows]
+    for row, written in zip(rows, table, strict=True):
+        assert written["claim"] in (row["claim"], "'" + row["claim"])  # a formula gets its quote
+
+
+def test_matches_are_highlighted_on_a_colour_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    record = next(r for r in records() if r["id"] == "2023-fungus-brand-value")
+    shown = rendered(SearchView([record], 1, words=["木耳"], terms=["木耳"], lang=Lang.ZH), OutputFormat.TABLE)
+    assert re.search(r"\x1b\[[0-9;]*m木耳\x1b\[0m", shown)
+    assert "\x1b" not in rendered(SearchView([record], 1, words=["木耳"], terms=["木耳"]), OutputFormat.JSON)

@@ -169,14 +169,29 @@ def _csv_safe(text: str) -> str:
 
 
 # -- machine formats -------------------------------------------------------------------------------
+# Characters that json leaves raw but that line-based readers (str.splitlines, JavaScript)
+# take for line breaks; escaped, so that one JSON Lines record is always one line.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def _json(value: Any, *, indent: int | None = None) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":"))
+    text = json.dumps(value, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":"))
+    return text.translate(_LINE_BREAKS)
 
 
 def _yaml(value: Any) -> str:
     import yaml  # only for this format
 
-    return str(yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=1_000_000))
+    class Dumper(yaml.SafeDumper):
+        """PyYAML writes NEL and the Unicode line separators raw in plain scalars, and reads
+        them back as line breaks; in double quotes it escapes them."""
+
+    def text(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+        style = '"' if any(char in data for char in "\x85\u2028\u2029") else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+    Dumper.add_representer(str, text)
+    return str(yaml.dump(value, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=1_000_000))
 
 
 def _csv(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> str:
