@@ -89,6 +89,13 @@ def test_json_output_is_the_documented_contract() -> None:
     assert all(tuple(figure) == FIGURE_FIELDS for figure in figures)
 
 
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_records_passed_through_from_the_index_equal_records_written_afresh(fmt: str) -> None:
+    passed_through = cli("search", "县", "-f", fmt).stdout
+    assert passed_through == cli("search", "县", "-f", fmt, "--fields", ",".join(FACT_FIELDS)).stdout
+    assert len(passed_through.splitlines()) > 100
+
+
 def test_filters_from_the_command_line() -> None:
     result = cli("search", "--unit", "元", "--min", "1e8", "--sort", "value", "--fields", "id", "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
@@ -309,7 +316,7 @@ def test_a_bug_is_one_line_and_exit_70(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_: object) -> None:
         raise RuntimeError("something impossible")
 
-    monkeypatch.setattr(search, "search", broken)
+    monkeypatch.setattr(search, "rank", broken)
     result = cli("search", "x")
     assert result.exit_code == 70
     assert one_line(result.stderr) == (

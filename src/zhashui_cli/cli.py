@@ -266,14 +266,22 @@ def search_command(
         limit = render.DEFAULT_TABLE_LIMIT
     terms = query_terms(words)
     request = search.Query(terms, filters, sort, limit or None)
-    result = _with_corpus(facts, lambda corpus: search.search(corpus, request))
-    view = render.SearchView(result.records, result.total, words, terms, lang, chosen)
+    raw = render.passes_through(fmt, chosen)  # no need to parse records only to print them again
+
+    def find(corpus: Corpus) -> render.SearchView:
+        indices, total = search.rank(corpus, request)
+        if raw:
+            return render.SearchView((), total, [corpus.record_line(i) for i in indices])
+        return render.SearchView([corpus.record(i) for i in indices], total, (), words, terms, lang, chosen)
+
+    view = _with_corpus(facts, find)
     _emit(lambda out: render.write_search(view, fmt, out))
-    if not result.records:
+    shown = len(view.lines or view.records)
+    if not shown:
         _note("no facts match; try fewer words or filters")
         raise typer.Exit(ExitCode.NOT_FOUND)
-    if fmt is OutputFormat.TABLE and result.total > len(result.records):
-        _note(f"showing {len(result.records)} of {result.total} facts; --limit 0 shows all")
+    if fmt is OutputFormat.TABLE and view.total > shown:
+        _note(f"showing {shown} of {view.total} facts; --limit 0 shows all")
 
 
 def _words(words: list[str]) -> list[str]:

@@ -8,7 +8,8 @@ index that store.py maps from disk. The layout:
 
     haystack   "<primary text>\\x1f<secondary text>\\n" per fact, folded
                (primary: id, claims, tags, figure labels; secondary: quote, category names)
-    records    one JSON object per line, the output contract (render.fact_record)
+    records    one JSON object per line: the output contract (render.fact_record), serialized
+               as JSON output writes it (render.record_line), so that it can be passed through
     col:<name> one JSON array per column, one entry per fact (lines and offsets: one more,
                the byte offsets of each fact's haystack line and record)
 
@@ -22,13 +23,13 @@ from bisect import bisect_right
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .render import category_record, fact_record, source_record
+from .render import category_record, fact_record, record_line, source_record
 from .text import fold_many
 
 if TYPE_CHECKING:
     from .model import FactBase
 
-FORMAT = 1
+FORMAT = 2  # 2: records are stored as JSON output writes them, and passed through
 _US, _NL = b"\x1f", b"\n"
 # Below this share of candidates, later terms are looked for in the candidates' lines only.
 _NARROW_SEARCH_SHARE = 8
@@ -55,7 +56,7 @@ def build(base: FactBase, source_paths: Mapping[str, str]) -> tuple[dict[str, An
         f"{primary}\x1f{secondary}\n".encode()
         for primary, secondary in zip(folded[: len(facts)], folded[len(facts) : 2 * len(facts)], strict=True)
     ]
-    records = [json.dumps(fact_record(f), ensure_ascii=False, separators=(",", ":")).encode() + _NL for f in facts]
+    records = [record_line(fact_record(f)).encode() + _NL for f in facts]
     category_ids = [c.id for c in base.categories]
     source_ids = [s.id for s in base.sources]
     columns: dict[str, list[Any]] = {
@@ -128,15 +129,25 @@ class Corpus:
         return self._columns[name]
 
     def record(self, index: int) -> dict[str, Any]:
-        offsets = self.column("offsets")
-        start = self._records[0]
         try:
-            record = json.loads(self._body[start + offsets[index] : start + offsets[index + 1]])
-        except (ValueError, TypeError) as error:
+            record = json.loads(self.record_line(index))
+        except ValueError as error:
             raise CorruptIndexError(f"record {index}: {error}") from error
         if not isinstance(record, dict):
             raise CorruptIndexError(f"record {index} is not an object")
         return record
+
+    def record_line(self, index: int) -> bytes:
+        """A fact's record exactly as JSON output writes it (UTF-8, no newline)."""
+        offsets = self.column("offsets")
+        start = self._records[0]
+        try:
+            line = bytes(self._body[start + offsets[index] : start + offsets[index + 1] - 1])
+        except TypeError as error:
+            raise CorruptIndexError(f"record {index}: {error}") from error
+        if not (line.startswith(b'{"id":') and line.endswith(b"}")):
+            raise CorruptIndexError(f"record {index} is not a fact object")
+        return line
 
     def find(self, term: str, among: Collection[int] | None = None) -> dict[int, bool]:
         """Facts whose folded text holds the folded term → whether it is in the primary text.

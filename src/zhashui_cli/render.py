@@ -174,6 +174,16 @@ def _csv_safe(text: str) -> str:
 _LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
+def record_line(record: Mapping[str, Any]) -> str:
+    """A record as JSON output writes it on one line; the index stores records this way."""
+    return _json(record)
+
+
+def passes_through(fmt: OutputFormat, fields: Sequence[str] | None) -> bool:
+    """Whether records can go out as stored in the index (SearchView.lines), unparsed."""
+    return fields is None and fmt in (OutputFormat.JSON, OutputFormat.JSONL)
+
+
 def _json(value: Any, *, indent: int | None = None) -> str:
     text = json.dumps(value, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":"))
     return text.translate(_LINE_BREAKS)
@@ -394,6 +404,7 @@ def _generic_table(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], pat
 class SearchView(NamedTuple):
     records: Sequence[Mapping[str, Any]]
     total: int  # before any limit
+    lines: Sequence[bytes] = ()  # the records as record_line() wrote them, when they pass through
     words: Sequence[str] = ()  # the query as typed
     terms: Sequence[str] = ()  # the query folded
     lang: Lang = Lang.AUTO
@@ -402,7 +413,12 @@ class SearchView(NamedTuple):
 
 def write_search(view: SearchView, fmt: OutputFormat, out: Output) -> None:
     fields = view.fields or FACT_FIELDS
-    if fmt is OutputFormat.MARKDOWN:
+    if view.lines and passes_through(fmt, view.fields):
+        rows = view.lines
+        out.binary.write(
+            b"[\n" + b",\n".join(rows) + b"\n]\n" if fmt is OutputFormat.JSON else b"\n".join(rows) + b"\n"
+        )
+    elif fmt is OutputFormat.MARKDOWN:
         out.write(_md_table(view.records, view.fields or ("id", "year", "category", "claim", "claim_en")))
     elif fmt is not OutputFormat.TABLE:
         out.write(_listing(_project(view.records, fields), fmt, fields))

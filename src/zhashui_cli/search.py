@@ -73,11 +73,16 @@ def parse_amount(text: str, option: str) -> Decimal:
 
 
 def search(corpus: Corpus, query: Query) -> Result:
+    chosen, total = rank(corpus, query)
+    return Result(tuple(corpus.record(i) for i in chosen), total)
+
+
+def rank(corpus: Corpus, query: Query) -> tuple[list[int], int]:
+    """The indices of the facts to show, in order, and how many matched before the limit."""
     scores = _match(corpus, query.terms)
     candidates = _filter(corpus, query.filters, scores.keys() if scores is not None else range(corpus.count))
     ranked = _rank(corpus, query, candidates, scores or {})
-    chosen = ranked if query.limit is None else ranked[: query.limit]
-    return Result(tuple(corpus.record(i) for i in chosen), len(ranked))
+    return (ranked if query.limit is None else ranked[: query.limit]), len(ranked)
 
 
 def _match(corpus: Corpus, terms: Sequence[str]) -> dict[int, int] | None:
