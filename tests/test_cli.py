@@ -245,7 +245,7 @@ def test_no_command_shows_the_help() -> None:
         (b"\xff\xfe\x00garbage", ":1:1: not UTF-8 (byte 0xff)"),
         ("sources: [柞水\n".encode("gbk"), ":1:11: not UTF-8 (byte 0xd7)"),  # 柞 in GBK is d7 f5
         (b"sources: [\n", ":2:1: did not find expected node content"),
-        (b"a: &a [1]\nb: *a\n", ":1:4: aliases (*name) are not allowed"),
+        (b"a: &a [1]\nb: *a\n", ":2:4: aliases (*name) are not allowed"),  # where the alias is used
         (b"a: !!python/object/apply:os.system [echo pwned]\n", ":1:4: the tag !!python/object/apply:os.system is not"),
         (b"sources: []\nsources: []\n", ":2:1: duplicate key 'sources' (first at line 1)"),
         (b"sources: " + b"[" * 3000 + b"]" * 3000 + b"\n", "nesting depth"),

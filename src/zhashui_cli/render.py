@@ -171,7 +171,7 @@ def _csv_safe(text: str) -> str:
 # -- machine formats -------------------------------------------------------------------------------
 # Characters that json leaves raw but that line-based readers (str.splitlines, JavaScript)
 # take for line breaks; escaped, so that one JSON Lines record is always one line.
-_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 def record_line(record: Mapping[str, Any]) -> str:
@@ -186,7 +186,10 @@ def passes_through(fmt: OutputFormat, fields: Sequence[str] | None) -> bool:
 
 def _json(value: Any, *, indent: int | None = None) -> str:
     text = json.dumps(value, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":"))
-    return text.translate(_LINE_BREAKS)
+    for char, escaped in _LINE_BREAKS.items():
+        if char in text:  # rare; str.translate would cost every text a slow pass
+            text = text.replace(char, escaped)
+    return text
 
 
 def _yaml(value: Any) -> str:
