@@ -133,6 +133,7 @@ def _load(path: Path, check_provenance: bool, progress: Progress | None) -> tupl
 
     text, stamp = _read_text(path)
     data, places = _parse_yaml(path, text, progress)
+    _report(progress, "Checking facts", 0)
     base, problems = parse_fact_base(data, lambda entry: places.get(id(entry)))
     texts, stamps, text_problems = _read_sources(path, base)
     problems += text_problems
@@ -144,7 +145,14 @@ def _load(path: Path, check_provenance: bool, progress: Progress | None) -> tupl
             problems.append(Problem(f"fact '{finding.fact}'", finding.field, finding.problem, line, column))
     if problems:
         raise FactFileError(path, problems)
+    _report(progress, "Checking facts", 1)
     return base, [stamp, *stamps]
+
+
+def _report(progress: Progress | None, stage: str, done: int) -> None:
+    """A stage with no finer measure than started (0) and finished (1)."""
+    if progress is not None:
+        progress(stage, done, 1)
 
 
 def source_path(fact_file: Path, text: str) -> Path:
@@ -305,10 +313,10 @@ def open_corpus(fact_file: Path, *, progress: Progress | None = None, use_cache:
 
     read_ns = time.time_ns()
     base, stamps = _load(fact_file, True, progress)
-    if progress is not None:
-        progress("Indexing facts", 0, 1)
+    _report(progress, "Indexing facts", 0)
     paths = {source.id: str(source_path(fact_file, source.text)) for source in base.sources}
     header, body = build(base, paths)
+    _report(progress, "Indexing facts", 1)
     if use_cache:
         header.update(zhashui=__version__, fingerprint=stamps, read_ns=read_ns)
         _save_cache(fact_file, header, body)
