@@ -167,3 +167,19 @@ def test_problem_locations_come_from_the_locator() -> None:
         "facts.yaml:12:5: fact '2023-loans': kind: unknown kind 'rumour'; "
         "use one of outcome, honour, measure, plan, target"
     )
+
+
+def test_a_missing_field_is_reported_once_and_the_rest_still_checked() -> None:
+    def edit(d: dict[str, Any]) -> None:
+        del d["facts"][0]["claim_en"]
+        del d["facts"][0]["figures"][0]["label"]
+        d["facts"][0]["figures"][0]["unit"] = "吨"
+        d["facts"][0]["bogus"] = 1
+
+    problems = problems_of(edit)
+    assert sorted((p.field, p.message.split(";")[0]) for p in problems) == [
+        ("bogus", "unknown field"),
+        ("claim_en", "missing"),
+        ("figures[0].label", "missing"),
+        ("figures[0].unit", "unknown unit '吨'"),
+    ]

@@ -217,3 +217,40 @@ def test_matches_are_highlighted_on_a_colour_terminal(monkeypatch: pytest.Monkey
     shown = rendered(SearchView([record], 1, words=["木耳"], terms=["木耳"], lang=Lang.ZH), OutputFormat.TABLE)
     assert re.search(r"\x1b\[[0-9;]*m木耳\x1b\[0m", shown)
     assert "\x1b" not in rendered(SearchView([record], 1, words=["木耳"], terms=["木耳"]), OutputFormat.JSON)
+
+
+def lines_of(text: str, width: int) -> list[str]:
+    return [text[start:end] for start, end in render.wrap_offsets(text, width)]
+
+
+def test_chinese_wraps_between_characters_but_not_inside_numbers_or_before_closing_punctuation() -> None:
+    lines = lines_of("全年151个重点项目完成投资占比101.5%，招商到位资金增长14%。", 12)
+    assert "".join(lines) == "全年151个重点项目完成投资占比101.5%，招商到位资金增长14%。"
+    assert all(render.wrap_offsets(line, 12) == [(0, len(line))] for line in lines)  # each fits
+    assert not any(line.startswith(("，", "。", "%", ".5")) for line in lines)
+    assert any(line.endswith("101.5%，") or line.startswith("101.5%，") for line in lines)
+
+
+def test_english_wraps_at_spaces_and_ids_at_hyphens() -> None:
+    assert lines_of("In 2023 Zhashui arranged loans.", 12) == ["In 2023", "Zhashui", "arranged", "loans."]
+    assert lines_of("2023-loans-coordinated", 12) == ["2023-loans-", "coordinated"]
+
+
+_WRAPPABLE = st.text(alphabet=st.sampled_from(list("柞水木耳县亿元 abc12.%，。“”（）-")), max_size=60)
+
+
+@given(_WRAPPABLE, st.integers(2, 30))
+def test_wrapping_loses_nothing_and_keeps_punctuation_where_it_belongs(text: str, width: int) -> None:
+    from rich.cells import cell_len
+
+    offsets = render.wrap_offsets(text, width)
+    lines = [text[start:end] for start, end in offsets]
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # only spaces at breaks go
+    for start, end in offsets:
+        line = text[start:end]
+        assert line == line.strip()
+        fits = cell_len(line) <= width
+        assert fits or len(render.wrap_offsets(line, 10_000)) == 1  # only one unbreakable span overflows
+        if start and not text[start - 1].isspace():  # a break inside running text
+            assert line[0] not in "，。”）%"
+            assert text[start - 1] not in "“（"

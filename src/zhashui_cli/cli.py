@@ -8,7 +8,7 @@ render.py writes every output; here they become one line on stderr and a documen
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from enum import IntEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -73,8 +73,6 @@ class ZhashuiGroup(TyperGroup):
 
 app = typer.Typer(
     name="zhashui",
-    help="Search the claims of the Zhashui County (柞水县) bulletin of 2024-02-07: a curated, "
-    "verifiable fact base of its 2023 results and 2024 plans.",
     epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -89,20 +87,25 @@ def _fact_file(facts: str | None) -> Path:
     return Path(facts) if facts else store.packaged_fact_file()
 
 
-def _complete_categories(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+def _completions(ctx: typer.Context, values: Callable[[Corpus], list[Any]]) -> list[Any]:
+    """Values offered by shell completion, from the fact file named so far on the line."""
     try:
-        corpus = store.open_corpus(_fact_file(ctx.params.get("facts") or os.environ.get("ZHASHUI_FACTS")))
+        return values(store.open_corpus(_fact_file(ctx.params.get("facts") or os.environ.get("ZHASHUI_FACTS"))))
     except Exception:  # completion must never print a traceback into the shell
         return []
-    return [(c["id"], f"{c['name']} {c['name_en']}") for c in corpus.categories if c["id"].startswith(incomplete)]
+
+
+def _complete_categories(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    return _completions(
+        ctx,
+        lambda corpus: [
+            (c["id"], f"{c['name']} {c['name_en']}") for c in corpus.categories if c["id"].startswith(incomplete)
+        ],
+    )
 
 
 def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
-    try:
-        corpus = store.open_corpus(_fact_file(ctx.params.get("facts") or os.environ.get("ZHASHUI_FACTS")))
-        return [fact_id for fact_id in corpus.column("id") if fact_id.startswith(incomplete)]
-    except Exception:  # completion must never print a traceback into the shell
-        return []
+    return _completions(ctx, lambda corpus: [i for i in corpus.column("id") if i.startswith(incomplete)])
 
 
 FactsOption = Annotated[
@@ -179,8 +182,7 @@ def _progress() -> Iterator[Any]:
         with render.progress_bar(sys.stderr) as report:
             yield report
     else:
-        with nullcontext():
-            yield None
+        yield None
 
 
 def _note(message: str) -> None:
@@ -390,7 +392,8 @@ def _root(
         bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
 ) -> None:
-    """Search the claims of the Zhashui County (柞水县) bulletin of 2024-02-07."""
+    """Search the claims of the Zhashui County (柞水县) bulletin of 2024-02-07: a curated,
+    verifiable fact base of its 2023 results and 2024 plans."""
 
 
 # -- running -------------------------------------------------------------------------------

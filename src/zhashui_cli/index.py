@@ -57,16 +57,16 @@ def build(base: FactBase, source_paths: Mapping[str, str]) -> tuple[dict[str, An
         for primary, secondary in zip(folded[: len(facts)], folded[len(facts) : 2 * len(facts)], strict=True)
     ]
     records = [record_line(fact_record(f)).encode() + _NL for f in facts]
-    category_ids = [c.id for c in base.categories]
-    source_ids = [s.id for s in base.sources]
+    category_number = {c.id: n for n, c in enumerate(base.categories)}
+    source_number = {s.id: n for n, s in enumerate(base.sources)}
     columns: dict[str, list[Any]] = {
         "lines": _offsets(haystack),
         "offsets": _offsets(records),
         "id": [f.id for f in facts],
-        "category": [category_ids.index(f.category) for f in facts],
+        "category": [category_number[f.category] for f in facts],
         "year": [f.year for f in facts],
         "kind": [f.kind.value for f in facts],
-        "source": [source_ids.index(f.source) for f in facts],
+        "source": [source_number[f.source] for f in facts],
         "tags": [[next(folded_tags) for _ in f.tags] for f in facts],
         "amounts": [[[g.base_unit, str(g.base_value)] for g in f.figures] for f in facts],
     }
@@ -157,20 +157,28 @@ class Corpus:
         """
         needle = term.encode("utf-8")
         lines = self.column("lines")
-        base = self._haystack[0]
-        if among is not None and len(among) * _NARROW_SEARCH_SHARE < self.count:
-            spans = ((i, base + lines[i], base + lines[i + 1]) for i in among)
-            found = ((i, self._body.find(needle, start, end), start, end) for i, start, end in spans)
-            return {i: at < self._body.find(_US, start, end) for i, at, start, end in found if at >= 0}
-        hits: dict[int, bool] = {}
-        end = base + self._haystack[1]
-        position = base
+        try:
+            if among is not None and len(among) * _NARROW_SEARCH_SHARE < self.count:
+                return self._find_in(needle, among, lines)
+            return self._find_all(needle, among, lines)
+        except (IndexError, TypeError) as error:  # a damaged lines column
+            raise CorruptIndexError("haystack lines") from error
+
+    def _find_in(self, needle: bytes, among: Collection[int], lines: list[int]) -> dict[int, bool]:
+        base, hits = self._haystack[0], {}
+        for i in among:
+            start, end = base + lines[i], base + lines[i + 1]
+            at = self._body.find(needle, start, end)
+            if at >= 0:
+                hits[i] = at < self._body.find(_US, start, end)
+        return hits
+
+    def _find_all(self, needle: bytes, among: Collection[int] | None, lines: list[int]) -> dict[int, bool]:
+        base, hits = self._haystack[0], {}
+        position, end = base, base + self._haystack[1]
         while (at := self._body.find(needle, position, end)) >= 0:
             i = bisect_right(lines, at - base) - 1
-            try:
-                start, position = base + lines[i], base + lines[i + 1]
-            except (IndexError, TypeError) as error:
-                raise CorruptIndexError("haystack lines") from error
+            start, position = base + lines[i], base + lines[i + 1]
             if position <= at:  # a damaged lines column must not loop forever
                 raise CorruptIndexError("haystack lines out of order")
             if among is None or i in among:

@@ -140,7 +140,11 @@ def _describe_type(value: object) -> str:
 
 
 class _Parser:
-    """Walks the loaded YAML, collecting problems and building what is valid."""
+    """Walks the loaded YAML, collecting every problem and building the entries that have none.
+
+    An entry's absent fields are reported once, by mapping(); the readers below then skip
+    them, and report what is wrong with the fields that are there.
+    """
 
     def __init__(self, locate: Locate) -> None:
         self.locate = locate
@@ -158,20 +162,19 @@ class _Parser:
         subject: str,
         fields: tuple[str, ...],
         optional: frozenset[str] = frozenset(),
+        prefix: str = "",
     ) -> dict[str, Any] | None:
+        """The entry if it is a mapping, with its unknown and missing fields reported."""
         if not isinstance(entry, dict):
-            self.problem(entry, subject, "", f"expected a mapping, got {_describe_type(entry)}")
+            self.problem(entry, subject, prefix, f"expected a mapping, got {_describe_type(entry)}")
             return None
-        ok = True
         for key in entry:
             if key not in fields:
-                self.problem(entry, subject, str(key), self._unknown_field(str(key), fields))
-                ok = False
+                self.problem(entry, subject, f"{prefix}{key}", self._unknown_field(str(key), fields))
         for key in fields:
             if key not in optional and key not in entry:
-                self.problem(entry, subject, key, "missing; every entry needs it")
-                ok = False
-        return entry if ok else None
+                self.problem(entry, subject, f"{prefix}{key}", "missing; every entry needs it")
+        return entry
 
     @staticmethod
     def _unknown_field(key: str, fields: tuple[str, ...]) -> str:
@@ -181,15 +184,17 @@ class _Parser:
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return f"unknown field{hint}; allowed: {', '.join(fields)}"
 
-    def text(self, entry: dict[str, Any], subject: str, key: str) -> str | None:
-        value = entry.get(key)
+    def text(self, entry: dict[str, Any], subject: str, key: str, prefix: str = "") -> str | None:
+        if key not in entry:
+            return None
+        value = entry[key]
         if isinstance(value, str):
             if value.strip():
                 return value
-            self.problem(entry, subject, key, "must not be empty")
+            self.problem(entry, subject, f"{prefix}{key}", "must not be empty")
             return None
         hint = "; put it in quotes" if isinstance(value, (bool, int, float, _dt.date)) else ""
-        self.problem(entry, subject, key, f"expected text, got {_describe_type(value)}{hint}")
+        self.problem(entry, subject, f"{prefix}{key}", f"expected text, got {_describe_type(value)}{hint}")
         return None
 
     def optional_text(self, entry: dict[str, Any], subject: str, key: str) -> str | None:
@@ -198,134 +203,29 @@ class _Parser:
     def identifier(self, entry: dict[str, Any], subject: str, key: str) -> str | None:
         value = self.text(entry, subject, key)
         if value is not None and not ID_PATTERN.match(value):
-            self.problem(
-                entry,
-                subject,
-                key,
-                f"'{value}' is not lowercase ASCII kebab-case (like 2023-loans-coordinated)",
-            )
+            message = f"'{value}' is not lowercase ASCII kebab-case (like 2023-loans-coordinated)"
+            self.problem(entry, subject, key, message)
             return None
         return value
 
-    def choice(self, entry: dict[str, Any], subject: str, key: str, allowed: Mapping[str, Any]) -> Any:
-        value = self.text(entry, subject, key)
-        if value is None:
+    def choice(
+        self, entry: dict[str, Any], subject: str, key: str, allowed: Mapping[str, Any], prefix: str = ""
+    ) -> Any:
+        value = self.text(entry, subject, key, prefix)
+        if value is not None and value not in allowed:
+            self.problem(entry, subject, f"{prefix}{key}", f"unknown {key} '{value}'; use one of {', '.join(allowed)}")
             return None
-        if value not in allowed:
-            self.problem(entry, subject, key, f"unknown {key} '{value}'; use one of {', '.join(allowed)}")
-            return None
-        return allowed[value]
+        return None if value is None else allowed[value]
 
-    def unique(self, seen: dict[str, object], value: str | None, entry: object, subject: str, what: str) -> bool:
+    def unique(self, seen: dict[str, object], value: str | None, entry: object, subject: str, what: str) -> None:
         if value is None:
-            return False
+            return
         if value in seen:
             first = self.locate(seen[value])
             where = f" (first at line {first[0]})" if first else ""
             self.problem(entry, subject, "id", f"duplicate {what} id '{value}'{where}; ids must be unique")
-            return False
+            return
         seen[value] = entry
-        return True
-
-    # -- entries ----------------------------------------------------------------------------
-    def source(self, index: int, entry: object, seen: dict[str, object]) -> Source | None:
-        subject = f"sources[{index}]"
-        data = self.mapping(entry, subject, SOURCE_FIELDS, SOURCE_OPTIONAL)
-        if data is None:
-            return None
-        values = {key: self.text(data, subject, key) for key in SOURCE_FIELDS if key not in SOURCE_OPTIONAL}
-        values["id"] = self.identifier(data, subject, "id") if values["id"] is not None else None
-        publisher = self.optional_text(data, subject, "publisher")
-        published, language = values["published"], values["language"]
-        if published is not None and not PUBLISHED_PATTERN.match(published):
-            self.problem(data, subject, "published", f"'{published}' is not like 2024-02-07 or 2024-02-07 09:41:58")
-            values["published"] = None
-        if language is not None and not LANGUAGE_PATTERN.match(language):
-            self.problem(data, subject, "language", f"'{language}' is not a language tag like zh-Hans")
-            values["language"] = None
-        if not self.unique(seen, values["id"], data, subject, "source") or None in values.values():
-            return None
-        return Source(publisher=publisher, **{key: str(value) for key, value in values.items()})
-
-    def category(self, index: int, entry: object, seen: dict[str, object]) -> Category | None:
-        subject = f"categories[{index}]"
-        data = self.mapping(entry, subject, CATEGORY_FIELDS, CATEGORY_OPTIONAL)
-        if data is None:
-            return None
-        category_id = self.identifier(data, subject, "id")
-        name, name_en = self.text(data, subject, "name"), self.text(data, subject, "name_en")
-        description = self.optional_text(data, subject, "description")
-        if not self.unique(seen, category_id, data, subject, "category") or name is None or name_en is None:
-            return None
-        assert category_id is not None
-        return Category(category_id, name, name_en, description)
-
-    def figure(self, entry: object, subject: str, prefix: str) -> Figure | None:
-        data = self.mapping(entry, subject, FIGURE_FIELDS)
-        if data is None:
-            return None
-        value = self.number(data, subject, f"{prefix}.value")
-        unit = self.text(data, subject, "unit")
-        if unit is not None:
-            try:
-                base_unit(unit)
-            except UnknownUnitError:
-                self.problem(
-                    data, subject, f"{prefix}.unit", f"unknown unit '{unit}'; use one of {', '.join(known_units())}"
-                )
-                unit = None
-        qualifier = self.choice(data, subject, "qualifier", {q.value: q for q in Qualifier})
-        label, label_en = self.text(data, subject, "label"), self.text(data, subject, "label_en")
-        if value is None or unit is None or qualifier is None or label is None or label_en is None:
-            return None
-        return Figure(value, unit, qualifier, label, label_en)
-
-    def number(self, data: dict[str, Any], subject: str, field_: str) -> Decimal | None:
-        value = data.get("value")
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            hint = "; write it without quotes" if isinstance(value, str) else ""
-            self.problem(data, subject, field_, f"expected a number, got {_describe_type(value)}{hint}")
-            return None
-        if isinstance(value, float) and not math.isfinite(value):
-            self.problem(data, subject, field_, "must be a finite number")
-            return None
-        # repr() is the shortest text that round-trips, so 9.24 stays 9.24 and not 9.2400000000000002.
-        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-
-    def fact(
-        self,
-        index: int,
-        entry: object,
-        seen: dict[str, object],
-        sources: Mapping[str, object],
-        categories: Mapping[str, object],
-    ) -> Fact | None:
-        subject = f"facts[{index}]"
-        if isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"].strip():
-            subject = f"fact '{entry['id']}'"
-        data = self.mapping(entry, subject, FACT_FIELDS)
-        if data is None:
-            return None
-        fact_id = self.identifier(data, subject, "id")
-        unique = self.unique(seen, fact_id, data, subject, "fact")
-        source = self.reference(data, subject, "source", sources, "sources")
-        category = self.reference(data, subject, "category", categories, "categories")
-        section = self.identifier(data, subject, "section")
-        year = self.year(data, subject)
-        kind = self.choice(data, subject, "kind", {k.value: k for k in Kind})
-        texts = [self.text(data, subject, key) for key in ("claim", "claim_en", "quote")]
-        figures = self.figures(data, subject)
-        tags = self.tags(data, subject)
-        if kind is not None and figures is not None:
-            self.kind_matches_figures(data, subject, kind, figures)
-        fields_ = (fact_id, source, category, section, year, kind, *texts, figures, tags)
-        if not unique or any(value is None for value in fields_):
-            return None
-        claim, claim_en, quote = (str(text) for text in texts)
-        assert (
-            fact_id and source and category and section and year and kind and figures is not None and tags is not None
-        )
-        return Fact(fact_id, source, section, category, year, kind, claim, claim_en, quote, figures, tags)
 
     def reference(
         self, data: dict[str, Any], subject: str, key: str, declared: Mapping[str, object], section: str
@@ -337,8 +237,107 @@ class _Parser:
             return None
         return value
 
+    # -- entries ----------------------------------------------------------------------------
+    # Each builder notes how many problems there were before it, reads every field, and builds
+    # its entry only if no new problem came up.
+
+    def source(self, index: int, entry: object, seen: dict[str, object]) -> Source | None:
+        subject, before = f"sources[{index}]", len(self.problems)
+        data = self.mapping(entry, subject, SOURCE_FIELDS, SOURCE_OPTIONAL)
+        if data is None:
+            return None
+        values: dict[str, Any] = {key: self.text(data, subject, key) for key in ("title", "title_en", "text")}
+        values.update(id=self.identifier(data, subject, "id"), publisher=self.optional_text(data, subject, "publisher"))
+        published = values["published"] = self.text(data, subject, "published")
+        language = values["language"] = self.text(data, subject, "language")
+        if published is not None and not PUBLISHED_PATTERN.match(published):
+            self.problem(data, subject, "published", f"'{published}' is not like 2024-02-07 or 2024-02-07 09:41:58")
+        if language is not None and not LANGUAGE_PATTERN.match(language):
+            self.problem(data, subject, "language", f"'{language}' is not a language tag like zh-Hans")
+        self.unique(seen, values["id"], data, subject, "source")
+        return Source(**values) if len(self.problems) == before else None
+
+    def category(self, index: int, entry: object, seen: dict[str, object]) -> Category | None:
+        subject, before = f"categories[{index}]", len(self.problems)
+        data = self.mapping(entry, subject, CATEGORY_FIELDS, CATEGORY_OPTIONAL)
+        if data is None:
+            return None
+        values: dict[str, Any] = {key: self.text(data, subject, key) for key in ("name", "name_en")}
+        values.update(
+            id=self.identifier(data, subject, "id"), description=self.optional_text(data, subject, "description")
+        )
+        self.unique(seen, values["id"], data, subject, "category")
+        return Category(**values) if len(self.problems) == before else None
+
+    def fact(
+        self,
+        index: int,
+        entry: object,
+        seen: dict[str, object],
+        sources: Mapping[str, object],
+        categories: Mapping[str, object],
+    ) -> Fact | None:
+        subject, before = f"facts[{index}]", len(self.problems)
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"].strip():
+            subject = f"fact '{entry['id']}'"
+        data = self.mapping(entry, subject, FACT_FIELDS)
+        if data is None:
+            return None
+        values: dict[str, Any] = {key: self.text(data, subject, key) for key in ("claim", "claim_en", "quote")}
+        values.update(
+            id=self.identifier(data, subject, "id"),
+            source=self.reference(data, subject, "source", sources, "sources"),
+            category=self.reference(data, subject, "category", categories, "categories"),
+            section=self.identifier(data, subject, "section"),
+            year=self.year(data, subject),
+            kind=self.choice(data, subject, "kind", {k.value: k for k in Kind}),
+            figures=self.figures(data, subject),
+            tags=self.tags(data, subject),
+        )
+        self.unique(seen, values["id"], data, subject, "fact")
+        if values["kind"] is not None and values["figures"] is not None:
+            self.kind_matches_figures(data, subject, values["kind"], values["figures"])
+        return Fact(**values) if len(self.problems) == before else None
+
+    def figure(self, entry: object, subject: str, prefix: str) -> Figure | None:
+        before = len(self.problems)
+        data = self.mapping(entry, subject, FIGURE_FIELDS, prefix=prefix)
+        if data is None:
+            return None
+        values: dict[str, Any] = {key: self.text(data, subject, key, prefix) for key in ("unit", "label", "label_en")}
+        values.update(
+            value=self.number(data, subject, prefix),
+            qualifier=self.choice(data, subject, "qualifier", {q.value: q for q in Qualifier}, prefix),
+        )
+        unit = values["unit"]
+        if unit is not None:
+            try:
+                base_unit(unit)
+            except UnknownUnitError:
+                self.problem(
+                    data, subject, f"{prefix}unit", f"unknown unit '{unit}'; use one of {', '.join(known_units())}"
+                )
+        return Figure(**values) if len(self.problems) == before else None
+
+    # -- typed fields --------------------------------------------------------------------------
+    def number(self, data: dict[str, Any], subject: str, prefix: str) -> Decimal | None:
+        if "value" not in data:
+            return None
+        value = data["value"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            hint = "; write it without quotes" if isinstance(value, str) else ""
+            self.problem(data, subject, f"{prefix}value", f"expected a number, got {_describe_type(value)}{hint}")
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problem(data, subject, f"{prefix}value", "must be a finite number")
+            return None
+        # repr() is the shortest text that round-trips, so 9.24 stays 9.24 and not 9.2400000000000002.
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
     def year(self, data: dict[str, Any], subject: str) -> int | None:
-        value = data.get("year")
+        if "year" not in data:
+            return None
+        value = data["year"]
         if isinstance(value, bool) or not isinstance(value, int):
             self.problem(data, subject, "year", f"expected a year like 2023, got {_describe_type(value)}")
             return None
@@ -348,15 +347,19 @@ class _Parser:
         return value
 
     def figures(self, data: dict[str, Any], subject: str) -> tuple[Figure, ...] | None:
-        value = data.get("figures")
+        if "figures" not in data:
+            return None
+        value = data["figures"]
         if not isinstance(value, list):
             self.problem(data, subject, "figures", f"expected a list (use [] for none), got {_describe_type(value)}")
             return None
-        parsed = [self.figure(item, subject, f"figures[{i}]") for i, item in enumerate(value)]
+        parsed = [self.figure(item, subject, f"figures[{n}].") for n, item in enumerate(value)]
         return None if None in parsed else tuple(figure for figure in parsed if figure is not None)
 
     def tags(self, data: dict[str, Any], subject: str) -> tuple[str, ...] | None:
-        value = data.get("tags")
+        if "tags" not in data:
+            return None
+        value = data["tags"]
         if not isinstance(value, list) or not all(isinstance(tag, str) and tag.strip() for tag in value):
             self.problem(data, subject, "tags", "expected a list of non-empty texts (quote numbers, dates, yes/no)")
             return None
@@ -364,13 +367,11 @@ class _Parser:
 
     def kind_matches_figures(self, data: dict[str, Any], subject: str, kind: Kind, figures: tuple[Figure, ...]) -> None:
         if kind in KINDS_WITH_FIGURES and not figures:
-            self.problem(
-                data, subject, "kind", f"'{kind.value}' needs at least one figure (use 'measure' or 'plan' without)"
-            )
+            message = f"'{kind.value}' needs at least one figure (use 'measure' or 'plan' without)"
+            self.problem(data, subject, "kind", message)
         if kind in KINDS_WITHOUT_FIGURES and figures:
-            self.problem(
-                data, subject, "kind", f"'{kind.value}' takes no figures (use 'outcome' or 'target' with figures)"
-            )
+            message = f"'{kind.value}' takes no figures (use 'outcome' or 'target' with figures)"
+            self.problem(data, subject, "kind", message)
 
     # -- the file ----------------------------------------------------------------------------
     def fact_base(self, data: object) -> FactBase:

@@ -91,8 +91,9 @@ def _match(corpus: Corpus, terms: Sequence[str]) -> dict[int, int] | None:
         return None
     scores: dict[int, int] | None = None
     for term in sorted(set(terms), key=len, reverse=True):  # longer terms tend to be rarer
-        hits = corpus.find(term, among=scores.keys() if scores is not None else None)
-        scores = {i: (scores or {}).get(i, 0) + primary for i, primary in hits.items()}
+        previous = scores or {}
+        hits = corpus.find(term, among=previous.keys() if scores is not None else None)
+        scores = {i: previous.get(i, 0) + primary for i, primary in hits.items()}
         if not scores:
             break
     return scores

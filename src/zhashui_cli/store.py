@@ -2,8 +2,8 @@
 
 Loading is strict: yamlfile.py reads the YAML (refusing aliases, duplicate keys, merge keys,
 foreign tags and several documents), model.py validates the whole file and verify.py checks
-provenance. Everything wrong becomes one FactFileError that lists every
-problem with its line or fact id.
+provenance. Everything wrong becomes one FactFileError that lists every problem with its line
+or fact id.
 
 Every search opens the index, so this module imports little at the top: YAML, validation,
 hashing and temporary files are imported where a fact file is actually (re)loaded.
