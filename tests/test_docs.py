@@ -26,13 +26,13 @@ def test_ci_runs_the_readmes_test_command() -> None:
         assert check in ci
 
 
-def test_the_command_reference_is_generated_from_the_app() -> None:
-    spec = importlib.util.spec_from_file_location("gen_readme_help", REPO / "scripts" / "gen_readme_help.py")
+def test_the_examples_and_the_command_reference_are_the_apps_own_output() -> None:
+    spec = importlib.util.spec_from_file_location("gen_readme", REPO / "scripts" / "gen_readme.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules["gen_readme_help"] = module
+    sys.modules["gen_readme"] = module
     spec.loader.exec_module(module)
-    assert module.update(README) == README, "run python scripts/gen_readme_help.py"  # type: ignore[attr-defined]
+    assert module.update(README) == README, "run python scripts/gen_readme.py"  # type: ignore[attr-defined]
     assert "Usage: zhashui search [OPTIONS] [QUERY]..." in README
 
 
