@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -72,6 +74,16 @@ def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     for name in ("ZHASHUI_FACTS", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TERM"):
         monkeypatch.delenv(name, raising=False)
     return cache / "zhashui"
+
+
+def load_script(name: str) -> Any:
+    """A script of scripts/ as a module, to test its functions (scripts are not a package)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the script runs
+    spec.loader.exec_module(module)
+    return module
 
 
 def sample() -> dict[str, Any]:

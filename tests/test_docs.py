@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 
-from .conftest import REPO
+from .conftest import REPO, load_script
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -27,12 +25,7 @@ def test_ci_runs_the_readmes_test_command() -> None:
 
 
 def test_the_examples_and_the_command_reference_are_the_apps_own_output() -> None:
-    spec = importlib.util.spec_from_file_location("gen_readme", REPO / "scripts" / "gen_readme.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["gen_readme"] = module
-    spec.loader.exec_module(module)
-    assert module.update(README) == README, "run python scripts/gen_readme.py"  # type: ignore[attr-defined]
+    assert load_script("gen_readme").update(README) == README, "run python scripts/gen_readme.py"
     assert "Usage: zhashui search [OPTIONS] [QUERY]..." in README
 
 

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import re
-import sys
-from pathlib import Path
 
-from .conftest import REPO, SOURCE_TEXT
+import pytest
+
+from .conftest import REPO, SOURCE_TEXT, load_script
 
 SOURCES = REPO / "sources"
 RAW = SOURCES / "zhashui-2024-02-07.raw.txt"
-
-
-def restorer() -> object:
-    spec = importlib.util.spec_from_file_location("restore_source", REPO / "scripts" / "restore_source.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["restore_source"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_the_raw_scrape_is_committed_unchanged() -> None:
@@ -32,20 +22,16 @@ def test_the_raw_scrape_is_committed_unchanged() -> None:
 
 
 def test_the_restored_text_is_what_the_script_derives() -> None:
-    module = restorer()
-    assert module.source_ids() == ["zhashui-2024-02-07"]  # type: ignore[attr-defined]
-    assert module.restore_source("zhashui-2024-02-07") == SOURCE_TEXT.read_text(encoding="utf-8")  # type: ignore[attr-defined]
+    module = load_script("restore_source")
+    assert module.source_ids() == ["zhashui-2024-02-07"]
+    assert module.restore_source("zhashui-2024-02-07") == SOURCE_TEXT.read_text(encoding="utf-8")
 
 
-def test_a_correction_that_no_longer_matches_stops_the_script(tmp_path: Path) -> None:
-    module = restorer()
-    stale = module.Correction(find="不存在", replace="x", count=1, reason="test")  # type: ignore[attr-defined]
-    try:
-        module.restore("2024-02-07 09:41:58\n内容", [stale])  # type: ignore[attr-defined]
-    except module.RestoreError as error:  # type: ignore[attr-defined]
-        assert "expects 1 occurrence(s), found 0" in str(error)
-    else:
-        raise AssertionError("a stale correction was applied silently")
+def test_a_correction_that_no_longer_matches_stops_the_script() -> None:
+    module = load_script("restore_source")
+    stale = module.Correction(find="不存在", replace="x", count=1, reason="test")
+    with pytest.raises(module.RestoreError, match="expects 1 occurrence\\(s\\), found 0"):
+        module.restore("2024-02-07 09:41:58\n内容", [stale])
 
 
 def test_the_restored_text_is_clean_simplified_chinese() -> None:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import importlib.util
 import sys
 import unicodedata
 from pathlib import Path
@@ -13,18 +12,9 @@ from hypothesis import strategies as st
 from zhashui_cli import text
 from zhashui_cli.text import fold, fold_many, needs_t2s, normalise, query_terms
 
-from .conftest import REPO
+from .conftest import REPO, load_script
 
 T2S = opencc.OpenCC("t2s")
-
-
-def _script(name: str) -> object:
-    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.parametrize(
@@ -78,9 +68,9 @@ def test_needs_t2s_is_exact(sample: str) -> None:
 
 
 def test_trigger_list_matches_the_installed_opencc() -> None:
-    generator = _script("gen_t2s_triggers")
+    generator = load_script("gen_t2s_triggers")
     committed = (REPO / "src" / "zhashui_cli" / "t2s_triggers.txt").read_text(encoding="utf-8")
-    assert generator.render() == committed  # type: ignore[attr-defined]
+    assert generator.render() == committed
 
 
 def test_every_changing_character_is_a_trigger() -> None:
