@@ -189,6 +189,19 @@ def test_a_flood_of_problems_is_cut_short(write_facts: WriteFacts) -> None:
     assert lines[-1] == f"  … and {50 - store.MAX_PROBLEMS_SHOWN} more"
 
 
+def test_without_libyaml_the_same_data_and_the_same_errors(
+    write_facts: WriteFacts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    with_libyaml = load_fact_base(FACTS)
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)  # PyYAML's pure-Python parser instead
+    assert load_fact_base(FACTS) == with_libyaml
+    message = str(error_of(write_facts("sources: []\ncategories: [柞水\x07]\n")))
+    assert message.endswith("facts.yaml:2:16: character U+0007 is not allowed in YAML; remove it")
+    assert "duplicate key 'a'" in str(error_of(write_facts("a: 1\na: 2\n")))
+
+
 def test_the_packaged_fact_base_is_found_and_is_the_repository_one() -> None:
     packaged = store.packaged_fact_file()
     assert packaged.is_file()

@@ -43,11 +43,8 @@ def _quote_problem(fact: Fact, source_text: str) -> str:
         middle = (low + high + 1) // 2
         low, high = (middle, high) if fact.quote[:middle] in source_text else (low, middle - 1)
     matched = low
-    where = (
-        f"; it matches up to «{fact.quote[:matched]}», then has «{fact.quote[matched : matched + 10]}»"
-        if matched
-        else ""
-    )
+    shown = fact.quote[:matched] if matched <= 20 else "…" + fact.quote[matched - 20 : matched]
+    where = f"; it matches up to «{shown}», then has «{fact.quote[matched : matched + 10]}»" if matched else ""
     return f"not found verbatim in source '{fact.source}'{where}"
 
 

@@ -51,14 +51,16 @@ def load(text: str, name: str, progress: Callable[[int, int], None] | None = Non
     """The single YAML document of text as plain Python data, and where its mappings start."""
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(_ProgressReader(text.encode(), name, progress))
+    with_libyaml = hasattr(yaml, "CSafeLoader")
+    loader = None
     try:
+        # PyYAML's own reader already reads, and may fail, while the loader is being made.
+        loader = (yaml.CSafeLoader if with_libyaml else yaml.SafeLoader)(_ProgressReader(text.encode(), name, progress))
         builder = _Builder(loader)
         return builder.document(), builder.places
     except yaml.reader.ReaderError as error:
         # libyaml counts the offset in bytes of UTF-8, PyYAML's own reader in characters.
-        in_bytes = isinstance(loader, getattr(yaml, "CSafeLoader", ()))
-        before = text.encode()[: error.position].decode(errors="ignore") if in_bytes else text[: error.position]
+        before = text.encode()[: error.position].decode(errors="ignore") if with_libyaml else text[: error.position]
         message = f"character U+{error.character:04X} is not allowed in YAML; remove it"
         raise YamlError(message, before.count("\n") + 1, len(before) - before.rfind("\n")) from None
     except yaml.MarkedYAMLError as error:
@@ -68,7 +70,8 @@ def load(text: str, name: str, progress: Callable[[int, int], None] | None = Non
     except yaml.YAMLError as error:
         raise YamlError(f"invalid YAML: {error}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 class _Builder:
