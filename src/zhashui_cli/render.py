@@ -162,7 +162,9 @@ _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$")
 
 
 def _csv_safe(text: str) -> str:
-    """A leading ' keeps spreadsheets from running a cell as a formula (OWASP CSV injection)."""
+    """A leading ' keeps spreadsheets from running a cell as a formula (OWASP CSV injection).
+    A NUL, which CSV cannot carry (Python 3.10's csv refuses it), is written as \\x00."""
+    text = text.replace("\x00", "\\x00")
     if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
         return "'" + text
     return text
