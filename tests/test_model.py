@@ -99,7 +99,8 @@ def test_figure_value_must_be_a_number() -> None:
 def test_unknown_unit_lists_the_known_ones() -> None:
     problem = only(problems_of(lambda d: d["facts"][0]["figures"][0].update(unit="亿吨")))
     assert problem.field == "figures[0].unit"
-    assert problem.message.startswith("unknown unit '亿吨'; use one of 元, 平方米")
+    assert problem.message.startswith("unknown unit '亿吨'; use a base unit (元, 平方米, 公里")
+    assert problem.message.endswith("or one after 万 or 亿 (万元, 亿元)")
 
 
 def test_unknown_qualifier() -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .units import Kind, Qualifier, UnknownUnitError, base_unit, base_value, known_units
+from .units import BASE_UNITS, Kind, Qualifier, UnknownUnitError, base_unit, base_value
 
 KINDS_WITH_FIGURES = frozenset({Kind.OUTCOME, Kind.TARGET})
 KINDS_WITHOUT_FIGURES = frozenset({Kind.MEASURE, Kind.PLAN})
@@ -314,9 +314,9 @@ class _Parser:
             try:
                 base_unit(unit)
             except UnknownUnitError:
-                self.problem(
-                    data, subject, f"{prefix}unit", f"unknown unit '{unit}'; use one of {', '.join(known_units())}"
-                )
+                units = ", ".join(BASE_UNITS)
+                message = f"unknown unit '{unit}'; use a base unit ({units}), or one after 万 or 亿 (万元, 亿元)"
+                self.problem(data, subject, f"{prefix}unit", message)
         return Figure(**values) if len(self.problems) == before else None
 
     # -- typed fields --------------------------------------------------------------------------
