@@ -499,7 +499,8 @@ def _fact_panel(view: FactView) -> RenderableType:
     about.add_row("English", _text(record["claim_en"]))
     about.add_row("Category", _text(f"{category['id']} · {category['name']} · {category['name_en']}"))
     about.add_row("Year · kind", _text(f"{record['year']} · {record['kind']}"))
-    about.add_row("Source", _text(f"{source['title']} ({source['published']}), {record['section']}"))
+    about.add_row("Source", _text(f"{source['title']} ({source['published']})"))
+    about.add_row("Section", _text(record["section"]))
     about.add_row("Tags", _text(", ".join(record["tags"])))
     parts: list[RenderableType] = [about]
     if record["figures"]:
