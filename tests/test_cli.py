@@ -316,7 +316,7 @@ def test_a_bug_is_one_line_and_exit_70(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_: object) -> None:
         raise RuntimeError("something impossible")
 
-    monkeypatch.setattr(search, "rank", broken)
+    monkeypatch.setattr(search, "rank", broken)  # every search ranks
     result = cli("search", "x")
     assert result.exit_code == 70
     assert one_line(result.stderr) == (

@@ -271,10 +271,11 @@ def search_command(
     raw = render.passes_through(fmt, chosen)  # no need to parse records only to print them again
 
     def find(corpus: Corpus) -> render.SearchView:
-        indices, total = search.rank(corpus, request)
         if raw:
+            indices, total = search.rank(corpus, request)
             return render.SearchView((), total, [corpus.record_line(i) for i in indices])
-        return render.SearchView([corpus.record(i) for i in indices], total, (), words, terms, lang, chosen)
+        result = search.search(corpus, request)
+        return render.SearchView(result.records, result.total, (), words, terms, lang, chosen)
 
     view = _with_corpus(facts, find)
     _emit(lambda out: render.write_search(view, fmt, out))
