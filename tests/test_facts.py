@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from zhashui_cli.model import FactBase
+from zhashui_cli.model import FactBase, parse_fact_base
 from zhashui_cli.store import load_fact_base
 from zhashui_cli.units import BASE_UNITS, Kind, Qualifier, figure_pattern, known_units
 
@@ -65,6 +65,7 @@ def test_the_schema_and_the_loader_share_their_vocabularies() -> None:
 )
 def test_the_schema_rejects_what_the_loader_rejects(broken: dict[str, object]) -> None:
     assert list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(broken))
+    assert parse_fact_base(broken)[1]
 
 
 def test_the_whole_bulletin_is_covered() -> None:

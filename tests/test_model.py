@@ -154,6 +154,14 @@ def test_the_file_must_be_a_mapping(data: object) -> None:
     assert "expected a mapping with sources, categories, facts" in only(problems).message
 
 
+def test_a_missing_top_level_list_is_a_problem_not_a_crash() -> None:
+    problems = problems_of(lambda d: d.pop("sources"))
+    assert (problems[0].field, problems[0].message) == ("sources", "missing; every entry needs it")
+    assert [p.message for p in problems[1:]] == [
+        "unknown source 'sample'; known: none yet, declare it under sources"
+    ] * 2
+
+
 def test_top_level_lists() -> None:
     problem = only(problems_of(lambda d: d.update(facts={"a": 1})))
     assert (problem.field, problem.message) == ("facts", "expected a list, got a mapping")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from zhashui_cli import render, search, store
 from zhashui_cli.render import FACT_FIELDS, FIGURE_FIELDS, Lang, OutputFormat, SearchView, UnknownFieldError
 
-from .conftest import FACTS, sample
+from .conftest import FACTS
 
 
 @cache
@@ -185,10 +185,6 @@ def test_printable_leaves_no_control_characters(value: str) -> None:
         ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
         for c in shown
     )
-
-
-def test_sample_fixture_is_untouched_by_rendering() -> None:
-    assert sample()["facts"][0]["id"] == "2023-loans"
 
 
 _TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)

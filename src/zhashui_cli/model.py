@@ -400,7 +400,7 @@ class _Parser:
         )
 
     def listing(self, top: dict[str, Any], key: str) -> list[Any]:
-        value = top[key]
+        value = top.get(key, [])  # a missing list is already reported by mapping()
         if isinstance(value, list):
             return value
         self.problem(top, "", key, f"expected a list, got {_describe_type(value)}")

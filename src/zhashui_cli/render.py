@@ -219,12 +219,18 @@ def _csv(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> str:
     return buffer.getvalue()
 
 
-def _listing(rows: Sequence[Mapping[str, Any]], fmt: OutputFormat, fields: Sequence[str]) -> str:
-    """A list of records in a machine format. JSON puts one record per line, so it greps well."""
-    if fmt is OutputFormat.JSON:
-        return "[\n" + ",\n".join(_json(row) for row in rows) + "\n]\n" if rows else "[]\n"
+def _json_list(lines: Sequence[bytes], fmt: OutputFormat) -> bytes:
+    """Records already serialized (record_line), as a JSON list with one record per line, so
+    that it greps well, or as JSON Lines."""
     if fmt is OutputFormat.JSONL:
-        return "".join(_json(row) + "\n" for row in rows)
+        return b"".join(line + b"\n" for line in lines)
+    return b"[\n" + b",\n".join(lines) + b"\n]\n" if lines else b"[]\n"
+
+
+def _listing(rows: Sequence[Mapping[str, Any]], fmt: OutputFormat, fields: Sequence[str]) -> str:
+    """A list of records in a machine format."""
+    if fmt in (OutputFormat.JSON, OutputFormat.JSONL):
+        return _json_list([record_line(row).encode() for row in rows], fmt).decode()
     if fmt is OutputFormat.CSV:
         return _csv(rows, fields)
     return _yaml([dict(row) for row in rows])
@@ -419,10 +425,7 @@ class SearchView(NamedTuple):
 def write_search(view: SearchView, fmt: OutputFormat, out: Output) -> None:
     fields = view.fields or FACT_FIELDS
     if view.lines and passes_through(fmt, view.fields):
-        rows = view.lines
-        out.binary.write(
-            b"[\n" + b",\n".join(rows) + b"\n]\n" if fmt is OutputFormat.JSON else b"\n".join(rows) + b"\n"
-        )
+        out.binary.write(_json_list(view.lines, fmt))
     elif fmt is OutputFormat.MARKDOWN:
         out.write(_md_table(view.records, view.fields or ("id", "year", "category", "claim", "claim_en")))
     elif fmt is not OutputFormat.TABLE:

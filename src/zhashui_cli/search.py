@@ -195,11 +195,12 @@ def years(corpus: Corpus) -> list[int]:
 def category_rows(corpus: Corpus) -> list[dict[str, Any]]:
     per_category = Counter(corpus.column("category"))
     per_year = Counter(zip(corpus.column("category"), corpus.column("year"), strict=True))
+    all_years = years(corpus)
     return [
         dict(
             category,
             facts=per_category[i],
-            years={str(year): per_year[i, year] for year in years(corpus) if per_year[i, year]},
+            years={str(year): per_year[i, year] for year in all_years if per_year[i, year]},
         )
         for i, category in enumerate(corpus.categories)
     ]

@@ -80,7 +80,6 @@ class UnknownUnitError(ValueError):
 
 
 class Unit(NamedTuple):
-    written: str
     multiplier: int
     base: str
 
@@ -93,10 +92,10 @@ def known_units() -> tuple[str, ...]:
 
 def parse_unit(written: str) -> Unit:
     if written in BASE_UNITS:
-        return Unit(written, 1, written)
+        return Unit(1, written)
     magnitude, base = written[:1], written[1:]
     if magnitude in MAGNITUDES and base in BASE_UNITS and base not in _UNPREFIXABLE:
-        return Unit(written, MAGNITUDES[magnitude], base)
+        return Unit(MAGNITUDES[magnitude], base)
     raise UnknownUnitError(written)
 
 
