@@ -69,6 +69,7 @@ class Fact:
     quote: str
     figures: tuple[Figure, ...]
     tags: tuple[str, ...]
+    note: str | None = None  # what a reader should know about the claim beside its quote
 
 
 @dataclass(frozen=True)
@@ -117,9 +118,11 @@ FACT_FIELDS = (
     "claim",
     "claim_en",
     "quote",
+    "note",
     "figures",
     "tags",
 )
+FACT_OPTIONAL = frozenset({"note"})
 FIGURE_FIELDS = ("value", "unit", "qualifier", "label", "label_en")
 
 
@@ -280,12 +283,13 @@ class _Parser:
         subject, before = f"facts[{index}]", len(self.problems)
         if isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"].strip():
             subject = f"fact '{entry['id']}'"
-        data = self.mapping(entry, subject, FACT_FIELDS)
+        data = self.mapping(entry, subject, FACT_FIELDS, FACT_OPTIONAL)
         if data is None:
             return None
         values: dict[str, Any] = {key: self.text(data, subject, key) for key in ("claim", "claim_en", "quote")}
         values.update(
             id=self.identifier(data, subject, "id"),
+            note=self.optional_text(data, subject, "note"),
             source=self.reference(data, subject, "source", sources, "sources"),
             category=self.reference(data, subject, "category", categories, "categories"),
             section=self.identifier(data, subject, "section"),

@@ -50,7 +50,20 @@ class Lang(str, Enum):
     BOTH = "both"
 
 
-FACT_FIELDS = ("id", "source", "section", "category", "year", "kind", "claim", "claim_en", "quote", "tags", "figures")
+FACT_FIELDS = (
+    "id",
+    "source",
+    "section",
+    "category",
+    "year",
+    "kind",
+    "claim",
+    "claim_en",
+    "quote",
+    "note",
+    "tags",
+    "figures",
+)
 FIGURE_FIELDS = ("value", "unit", "qualifier", "label", "label_en", "base_value", "base_unit")
 SHOW_FIELDS = (*FACT_FIELDS, "paragraph")
 CATEGORY_FIELDS = ("id", "name", "name_en", "description", "facts", "years")
@@ -89,6 +102,7 @@ def fact_record(fact: Fact) -> dict[str, Any]:
         "claim": fact.claim,
         "claim_en": fact.claim_en,
         "quote": fact.quote,
+        "note": fact.note,
         "tags": list(fact.tags),
         "figures": [figure_record(figure) for figure in fact.figures],
     }
