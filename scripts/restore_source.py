@@ -53,7 +53,7 @@ def load_corrections(path: Path) -> list[Correction]:
 def restore(raw: str, corrections: list[Correction]) -> str:
     """Return the restored text: first line (publication time) kept, one paragraph per line."""
     text = _RESIDUE.sub("。", _PINYIN.sub("", raw))
-    text = opencc.OpenCC("t2s").convert(text)
+    text = str(opencc.OpenCC("t2s").convert(text))
     first, _, body = text.partition("\n")
     text = first + "\n" + body.translate(_FULL_WIDTH)
     for correction in corrections:

@@ -27,6 +27,15 @@ SAMPLE: dict[str, Any] = {
             "published": "2024-01-01",
             "language": "zh-Hans",
             "text": "sample.txt",
+            "sections": [
+                {
+                    "id": "2023-highlight-1",
+                    "title": "亮点一",
+                    "title_en": "Highlight 1",
+                    "year": 2023,
+                    "start": "测试县协调",
+                }
+            ],
         }
     ],
     "categories": [

@@ -20,7 +20,7 @@ def test_ci_runs_the_readmes_test_command() -> None:
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install '.[test]' && pytest" in README
     assert "README.md" in ci  # .ci/run takes the command from the README itself
-    for check in ("ruff check", "ruff format --check", "mypy --strict src"):
+    for check in ("ruff check", "ruff format --check", "mypy --strict"):
         assert check in ci
 
 
@@ -30,7 +30,7 @@ def test_the_examples_and_the_command_reference_are_the_apps_own_output() -> Non
 
 
 def test_every_exit_code_is_documented() -> None:
-    from zhashui_cli.cli import ExitCode
+    from zhashui_cli.exits import ExitCode
 
     for code in ExitCode:
         assert re.search(rf"^\| {code.value} \|", README, re.MULTILINE), code

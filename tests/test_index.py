@@ -1,67 +1,83 @@
-"""The index and its cache: same answers with or without it, never trusted when stale or damaged."""
+"""The index and its cache: the same answers with or without it, never trusted when stale, and
+never an answer changed by damage."""
 
 from __future__ import annotations
 
 import json
 import os
+import random
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from zhashui_cli import search, store
-from zhashui_cli.index import Corpus, CorruptIndexError
-from zhashui_cli.search import Query
-from zhashui_cli.text import query_terms
+import zhashui_cli
+from zhashui_cli import cache, store
+from zhashui_cli.errors import CorruptIndexError
+from zhashui_cli.index import SECTIONS, Corpus
+from zhashui_cli.indexer import build
 
 from .conftest import FACTS
 
 WriteFacts = Callable[..., Path]
-QUERIES = [[], ["木耳"], ["loans"], ["專項債"], ["2023"], ["县", "亿元"], ["toilets", "厕所"], ["no such thing"]]
+QUERIES = ["", "木耳", "loans", "專項債", "2023", "县 亿元", "toilets 厕所", "muer", "toliets", "qqqzzz"]
 
 
-def answers(corpus: Corpus) -> list[list[str]]:
-    return [[r["id"] for r in search.search(corpus, Query(query_terms(words))).records] for words in QUERIES]
+def answers(base: zhashui_cli.FactBase) -> list[bytes]:
+    """Every query's records exactly as JSON output writes them."""
+    return [b"\n".join(base.search(query).json_lines()) for query in QUERIES]
 
 
 def cache_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.index")) if folder.is_dir() else []
 
 
-def forbid_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
-    def fail(*_: object) -> None:
-        raise AssertionError("the fact file was parsed again")
+def forbid_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*_: object, **__: object) -> None:
+        raise AssertionError("the fact file was loaded again")
 
-    monkeypatch.setattr(store, "_parse_yaml", fail)
+    monkeypatch.setattr(store, "load", fail)
 
 
-def test_the_cache_gives_the_same_answers_as_a_fresh_index(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fresh = answers(store.open_corpus(FACTS, use_cache=False))
+@pytest.fixture(scope="module")
+def fresh() -> list[bytes]:
+    return answers(zhashui_cli.open(FACTS, cache=False))
+
+
+def test_the_cache_gives_the_same_answers_as_a_fresh_index(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch, fresh: list[bytes]
+) -> None:
     assert cache_files(isolated) == []
-    store.open_corpus(FACTS)  # builds and writes the cache
+    zhashui_cli.open(FACTS).search("木耳")  # builds and writes the cache
     assert len(cache_files(isolated)) == 1
-    forbid_yaml(monkeypatch)
-    assert answers(store.open_corpus(FACTS)) == fresh
+    forbid_loading(monkeypatch)
+    assert answers(zhashui_cli.open(FACTS)) == fresh
     assert fresh[1] and fresh[2] and not fresh[-1]  # the queries found something to compare
+
+
+def test_an_index_holds_exactly_the_sections_a_reader_expects() -> None:
+    header, _ = build(store.require(store.load(FACTS)).file, {"zhashui-2024-02-07": "x"})
+    assert set(header["sections"]) == SECTIONS
 
 
 def test_an_edit_of_the_same_size_invalidates_the_cache(write_facts: WriteFacts) -> None:
     path = write_facts()
-    assert search.search(store.open_corpus(path), Query(("latrine",))).records == ()
+    assert zhashui_cli.open(path).search("latrine").ids == []
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('"toilets"', '"latrine"', 1), encoding="utf-8")  # 7 letters for 7
-    assert [r["id"] for r in search.search(store.open_corpus(path), Query(("latrine",))).records] == ["2023-toilets"]
+    assert zhashui_cli.open(path).search("latrine").ids == ["2023-toilets"]
 
 
 def test_an_edit_within_the_same_timestamp_tick_is_still_seen(write_facts: WriteFacts) -> None:
     path = write_facts()
-    store.open_corpus(path)
+    zhashui_cli.open(path).search()
     stat = path.stat()
     path.write_text(
         path.read_text(encoding="utf-8").replace('"label_en": "loans"', '"label_en": "LOANS"'), encoding="utf-8"
     )
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime
-    record = search.search(store.open_corpus(path), Query(("2023-loans",))).records[0]
+    record = zhashui_cli.open(path).get("2023-loans")
+    assert record is not None
     assert record["figures"][0]["label_en"] == "LOANS"
 
 
@@ -69,83 +85,147 @@ def test_a_freshly_written_file_is_hashed_once_then_trusted(
     write_facts: WriteFacts, isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write_facts()
-    store.open_corpus(path)  # written a moment ago: its mtime cannot prove it unchanged yet
+    zhashui_cli.open(path).search()  # written a moment ago: its mtime cannot prove it unchanged yet
     assert list(isolated.glob("*.verified")) == []
-    store.open_corpus(path)  # so this run hashes it, finds it unchanged and notes when
+    zhashui_cli.open(path).search()  # so this run hashes it, finds it unchanged and notes when
     (verified,) = isolated.glob("*.verified")
     noted = json.loads(verified.read_text())["read_ns"]
     seen: list[int] = []
-    check = store._unchanged
-    monkeypatch.setattr(store, "_unchanged", lambda stamps, read_ns: seen.append(read_ns) or check(stamps, read_ns))
-    store.open_corpus(path)
+    check = cache._unchanged
+
+    def spy(stamps: object, read_ns: int) -> tuple[bool, bool]:
+        seen.append(read_ns)
+        return check(stamps, read_ns)
+
+    monkeypatch.setattr(cache, "_unchanged", spy)
+    zhashui_cli.open(path).search()
     assert seen == [noted]  # later runs judge the mtime against the time of that check
     path.write_text(path.read_text(encoding="utf-8").replace('"toilets"', '"latrine"', 1), encoding="utf-8")
-    assert search.search(store.open_corpus(path), Query(("latrine",))).records  # edits are still seen
+    assert zhashui_cli.open(path).search("latrine").ids  # edits are still seen
 
 
 def test_an_edit_of_the_source_text_invalidates_the_cache(write_facts: WriteFacts) -> None:
     path = write_facts()
-    store.open_corpus(path)
+    zhashui_cli.open(path).search()
     source = path.parent / "sample.txt"
     source.write_text(source.read_text(encoding="utf-8").replace("7168", "7186"), encoding="utf-8")
-    with pytest.raises(store.FactFileError, match="quote: not found verbatim"):
-        store.open_corpus(path)
+    with pytest.raises(zhashui_cli.FactFileError, match="quote: not found verbatim"):
+        zhashui_cli.open(path).search()
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [
-        lambda data: b"",
-        lambda data: b"garbage\n" * 100,
-        lambda data: data[: len(data) // 2],  # truncated
-        lambda data: data.replace(b'"format":1', b'"format":"x"', 1),
-        lambda data: data.replace(b'"sections":{', b'"sections":{"haystack":[0,999999999999],', 1),
-    ],
-)
-def test_a_damaged_cache_is_ignored(isolated: Path, damage: Callable[[bytes], bytes]) -> None:
-    fresh = answers(store.open_corpus(FACTS))
+# -- damage ------------------------------------------------------------------------------------
+def _replace_in_body(data: bytes, old: bytes, new: bytes) -> bytes:
+    assert old in data, old  # a damage that does not happen would test nothing
+    return data.replace(old, new, 1)
+
+
+DAMAGES: dict[str, Callable[[bytes], bytes]] = {
+    "emptied": lambda data: b"",
+    "garbage": lambda data: b"garbage\n" * 100,
+    "truncated": lambda data: data[: len(data) // 2],
+    "a byte short": lambda data: data[:-1],
+    "magic": lambda data: b"Z" + data[1:],
+    "header value": lambda data: _replace_in_body(data, b'"count": 190', b'"count": 191'),
+    "section range": lambda data: _replace_in_body(
+        data, b'"sections": {"records": [0, ', b'"sections": {"records": [1, '
+    ),
+    "record key": lambda data: _replace_in_body(
+        data, b'{"id":"2023-fungus-brand-value","source"', b'{"id":"2023-fungus-brand-value","sourcE"'
+    ),
+    "record text": lambda data: _replace_in_body(data, "品牌价值突破".encode(), "品牌价格突破".encode()),
+    "record cut": lambda data: _replace_in_body(
+        data, b'"kind":"outcome","claim":"2023', b'"kind":"outcome"\n"claim":"2023'
+    ),
+    "folded text": lambda data: _replace_in_body(data, "木耳".encode(), "木目".encode()),
+    "vocabulary": lambda data: _replace_in_body(data, b'"toilets":["toilet"', b'"toilxts":["toilet"'),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGES.values(), ids=DAMAGES.keys())
+def test_a_damaged_cache_never_changes_an_answer(
+    isolated: Path, fresh: list[bytes], damage: Callable[[bytes], bytes]
+) -> None:
+    zhashui_cli.open(FACTS).search()
     (cached,) = cache_files(isolated)
-    cached.write_bytes(damage(cached.read_bytes()))
-    assert answers(store.open_corpus(FACTS)) == fresh
+    clean = cached.read_bytes()
+    damaged = damage(clean)
+    assert damaged != clean
+    cached.write_bytes(damaged)
+    assert answers(zhashui_cli.open(FACTS)) == fresh
 
 
-def test_damage_found_while_reading_records_is_reported(isolated: Path) -> None:
-    store.open_corpus(FACTS)
+def test_random_flipped_bytes_never_change_an_answer(isolated: Path, fresh: list[bytes]) -> None:
+    zhashui_cli.open(FACTS).search()
     (cached,) = cache_files(isolated)
-    data = cached.read_bytes()
-    cached.write_bytes(data.replace(b'{"id":"2023-loans-coordinated"', b'{"id"!"2023-loans-coordinated"', 1))
-    corpus = store.open_corpus(FACTS)
-    with pytest.raises(CorruptIndexError):
-        search.search(corpus, Query(("loans",)))
+    clean = cached.read_bytes()
+    chooser = random.Random(20240207)  # fixed: a failure can be replayed
+    for _ in range(60):
+        position = chooser.randrange(len(clean))
+        damaged = bytearray(clean)
+        damaged[position] ^= 1 << chooser.randrange(8)
+        cached.write_bytes(bytes(damaged))
+        assert answers(zhashui_cli.open(FACTS)) == fresh, position
+        cached.write_bytes(clean)
 
 
-def test_a_file_where_the_cache_folder_should_be_is_only_slower(isolated: Path) -> None:
+def test_damage_found_while_reading_is_rebuilt_not_raised(isolated: Path) -> None:
+    base = zhashui_cli.open(FACTS)
+    base.search()
+    (cached,) = cache_files(isolated)
+    cached.write_bytes(DAMAGES["record text"](cached.read_bytes()))
+    damaged = zhashui_cli.open(FACTS)
+    assert damaged.get("2023-fungus-brand-value")["claim"].endswith("品牌价值突破30亿元。")  # type: ignore[index]
+    assert "品牌价格".encode() not in cached.read_bytes()  # and the cache was written anew
+
+
+def test_an_index_of_another_layout_is_not_read() -> None:
+    header, body = build(store.require(store.load(FACTS)).file, {"zhashui-2024-02-07": "x"})
+    header["sections"]["json.extra"] = [0, 0, 0]
+    with pytest.raises(CorruptIndexError, match="other sections"):
+        Corpus(header, body)
+
+
+def test_a_section_name_that_no_index_has_is_a_bug_not_damage() -> None:
+    corpus = zhashui_cli.open(FACTS, cache=False)._open()
+    with pytest.raises(KeyError, match=r"an index has no section 'json\.yaer'"):
+        corpus.json("yaer")
+
+
+def test_a_file_where_the_cache_folder_should_be_is_only_slower(isolated: Path, fresh: list[bytes]) -> None:
     isolated.parent.mkdir(parents=True, exist_ok=True)
     isolated.write_text("a file where the cache folder should be")
-    fresh = answers(store.open_corpus(FACTS, use_cache=False))
-    assert answers(store.open_corpus(FACTS)) == fresh
-    assert answers(store.open_corpus(FACTS)) == fresh
+    assert answers(zhashui_cli.open(FACTS)) == fresh
+    assert answers(zhashui_cli.open(FACTS)) == fresh
     assert isolated.read_text() == "a file where the cache folder should be"
 
 
-def test_a_cache_folder_that_cannot_be_written_is_only_slower(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cache_folder_that_cannot_be_written_is_only_slower(
+    monkeypatch: pytest.MonkeyPatch, fresh: list[bytes]
+) -> None:
     # /proc is read-only even to root, who ignores permission bits (CI runs as root).
     monkeypatch.setenv("XDG_CACHE_HOME", "/proc/zhashui-test")
-    fresh = answers(store.open_corpus(FACTS, use_cache=False))
-    assert answers(store.open_corpus(FACTS)) == fresh
+    assert answers(zhashui_cli.open(FACTS)) == fresh
     assert not Path("/proc/zhashui-test").exists()
 
 
 def test_a_relative_xdg_cache_home_is_ignored(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
     monkeypatch.setenv("HOME", str(tmp_path))
-    assert store.cache_dir() == tmp_path / ".cache" / "zhashui"
+    assert cache.cache_dir() == tmp_path / ".cache" / "zhashui"
 
 
-def test_find_reports_primary_hits_and_narrows_to_candidates() -> None:
-    corpus = store.open_corpus(FACTS, use_cache=False)
-    ids = corpus.column("id")
-    hits = corpus.find("13.59")
-    assert {ids[i]: primary for i, primary in hits.items()} == {"2023-special-funds": True, "2023-special-bonds": False}
+def test_find_reports_the_fields_it_found_a_term_in() -> None:
+    corpus = zhashui_cli.open(FACTS, cache=False)._open()
+    ids = corpus.ids()
+    hits = {ids[i]: bits for i, bits in corpus.find("exact", "13.59").items()}
+    assert set(hits) == {"2023-special-funds", "2023-special-bonds"}
+    assert hits["2023-special-bonds"] == 1 << 5  # only in the quote
     bonds = ids.index("2023-special-bonds")
-    assert corpus.find("13.59", among={bonds}) == {bonds: False}
+    assert corpus.find("exact", "13.59", among={bonds}) == {bonds: 1 << 5}
+
+
+def test_a_number_is_found_whole() -> None:
+    corpus = zhashui_cli.open(FACTS, cache=False)._open()
+    ids = corpus.ids()
+    assert {ids[i] for i in corpus.find("plain", "7168")} == {"2023-toilets", "2023-adobe-houses"}
+    assert corpus.find("plain", "168") == {}  # only inside 7168 (and 7,168)

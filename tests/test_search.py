@@ -1,76 +1,180 @@
+"""Search through the library: words, forms, spellings, pinyin, typos, questions, filters, order."""
+
 from __future__ import annotations
 
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 import opencc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zhashui_cli import search, store
-from zhashui_cli.index import Corpus
-from zhashui_cli.search import Filters, Query, QueryError, SortKey
-from zhashui_cli.text import query_terms
-from zhashui_cli.units import Kind
+import zhashui_cli
+from zhashui_cli import QueryError
 
 from .conftest import FACTS
 
 
 @cache
-def corpus() -> Corpus:
-    return store.open_corpus(FACTS, use_cache=False)
+def base() -> zhashui_cli.FactBase:
+    return zhashui_cli.open(FACTS, cache=False)
 
 
-def ids(words: list[str] | None = None, **options: object) -> list[str]:
-    filters = Filters(**options.pop("filters", {}))  # type: ignore[arg-type]
-    query = Query(query_terms(words or []), filters, **options)  # type: ignore[arg-type]
-    return [record["id"] for record in search.search(corpus(), query).records]
+def ids(query: str | list[str] = "", **options: Any) -> list[str]:
+    return base().search(query, **options).ids
+
+
+def how(query: str, fact: str) -> Any:
+    """The match object of one fact of a search."""
+    return next(record["match"] for record in base().search(query).records if record["id"] == fact)
 
 
 def test_no_query_lists_every_fact_in_bulletin_order() -> None:
     found = ids()
-    assert len(found) == corpus().count > 100
+    assert len(found) == 190
     assert found[:2] == ["2023-guiding-thought", "2023-three-years-campaign"]
 
 
-def test_terms_must_all_match() -> None:
-    assert "2023-fungus-brand-value" in ids(["木耳"])
-    assert ids(["木耳", "品牌价值"]) == ["2023-fungus-brand-value"]
-    assert ids(["木耳", "no-such-word"]) == []
+def test_facts_with_every_word_come_alone() -> None:
+    assert "2023-fungus-brand-value" in ids("木耳")
+    assert ids("木耳 品牌价值") == ["2023-fungus-brand-value"]
 
 
-def test_english_is_case_and_width_insensitive() -> None:
-    assert ids(["LOANS"]) == ids(["loans"]) == ids(["ｌｏａｎｓ"]) == ["2023-loans-coordinated"]
+def test_when_no_fact_has_every_word_the_best_partial_matches_are_shown() -> None:
+    hits = base().search("toilets hospital")
+    assert hits.partial and hits.best == 1 and hits.words == ["toilets", "hospital"]
+    assert "2023-toilets" in hits.ids and "2023-county-hospital-ward" in hits.ids
+    assert not base().search("toilets 厕所").partial
 
 
-def test_traditional_finds_what_simplified_finds() -> None:
-    assert ids(["專項債"]) == ids(["专项债"]) == ["2023-special-bonds"]
+def test_case_width_and_script_fold() -> None:
+    assert ids("LOANS") == ids("loans") == ids("ｌｏａｎｓ")
+    assert ids("專項債") == ids("专项债") == ["2023-special-bonds"]
+
+
+def test_punctuation_and_quotation_marks_are_ignored() -> None:
+    assert ids("柞水木耳品牌价值") == ["2023-fungus-brand-value"]  # the claim has “柞水木耳”品牌价值
+    assert ids("“柞水木耳”") == ids("柞水木耳")
+
+
+def test_latin_words_match_whole_words_or_their_start_never_their_middle() -> None:
+    assert ids("tea")[:2] == ["2024-specialty-industries", "2024-tea-planting"]  # the tea facts first
+    assert how("tea", "2023-field-teaching")["terms"]["tea"] == {"as": "teaching", "how": "prefix"}
+    assert "2023-new-zhashui-progress" not in ids("road")  # nothing "abroad"
+    assert all("agriculture" not in str(r["match"]) for r in base().search("culture").records)
+
+
+@pytest.mark.parametrize(
+    ("query", "fact", "found_as", "kind"),
+    [
+        ("hospitals", "2023-county-hospital-ward", "hospital", "form"),
+        ("taxes", "2023-tax-fee-cuts", "tax", "form"),
+        ("labor", "2023-labour-brand", "labour", "spelling"),
+        ("revitalization", "2023-rural-revitalisation", "revitalisation", "spelling"),
+        ("organized", "2023-crime-crackdown", "organised", "spelling"),
+        ("specialized", "2024-specialised-towns", "specialised", "spelling"),
+        ("toliets", "2023-toilets", "toilets", "typo"),
+        ("hospitl", "2023-county-hospital-ward", "hospital", "typo"),
+        ("muer", "2023-fungus-brand-value", "木耳", "pinyin"),
+        ("lvyou", "2023-tourism-routes", "旅游", "pinyin"),
+        ("luyou", "2023-tourism-routes", "旅游", "pinyin"),
+        ("zsme", "2023-fungus-brand-value", "柞水木耳", "pinyin"),
+    ],
+)
+def test_words_are_found_as_forms_spellings_typos_and_pinyin(query: str, fact: str, found_as: str, kind: str) -> None:
+    assert fact in ids(query)
+    assert how(query, fact)["terms"][query] == {"as": found_as, "how": kind}
+
+
+@pytest.mark.parametrize("query", ["muer", "mu er", "zhashuimuer", "zha shui mu er", "mù ěr", "mu4 er3", "zsme"])
+def test_pinyin_in_every_form_finds_the_wood_ear(query: str) -> None:
+    assert "2023-fungus-brand-value" in ids(query)
+
+
+def test_pinyin_aligns_to_syllables() -> None:
+    # 安 is "an"; 县 is "xian", which holds "an" but is another syllable.
+    found_as = {how("an", fact)["terms"]["an"]["as"] for fact in ids("an")} if ids("an") else set()
+    assert all("县" not in word for word in found_as)
+
+
+def test_typos_follow_the_length_rule() -> None:
+    assert ids("tolets")  # 6 letters: one edit
+    assert ids("tea") and not ids("txa")  # under 5 letters: none
+    assert ids("revitalisaton")  # 13 letters: two edits allowed, one made
+    assert not ids("tioolets")  # 8 letters, two edits: too many
+
+
+def test_an_exact_word_ranks_before_a_typo() -> None:
+    found = base().search("hospital").records
+    assert found[0]["match"]["terms"]["hospital"]["how"] == "exact"
+
+
+def test_questions_count_only_the_words_that_match() -> None:
+    assert ids("柞水木耳品牌价值是多少") == ["2023-fungus-brand-value"]
+    assert "2023-loans-coordinated" in ids("贷款有多少")
+    assert ids("how many toilets were built") == ["2023-toilets"]
+    assert ids("what is the brand value of zhashui wood ear") == ["2023-fungus-brand-value"]
+
+
+def test_a_long_chinese_query_is_split_into_known_words() -> None:
+    hits = base().search("柞水县的木耳品牌价值")
+    assert hits.words == ["柞水县", "木耳", "品牌价值"]
+    assert how("柞水县的木耳品牌价值", "2023-fungus-brand-value")["terms"]["品牌价值"] == {
+        "as": "品牌价值",
+        "how": "partial",
+    }
+
+
+def test_one_argument_with_spaces_is_the_same_as_separate_words() -> None:
+    assert ids("loan 贷款") == ids(["loan", "贷款"]) == ids(["loan 贷款"])
+    assert ids("loans finance") == ids("finance loans")
+
+
+def test_the_match_says_where_words_were_found() -> None:
+    match = how("13.59", "2023-special-bonds")
+    assert match["fields"] == ["quote"]
+    assert how("13.59", "2023-special-funds")["fields"][0] == "claim"
 
 
 def test_claim_and_tag_matches_rank_above_quote_only_matches() -> None:
-    # 13.59 is only in the quote of the special-bonds fact, but in the claim of special-funds.
-    assert ids(["13.59"]) == ["2023-special-funds", "2023-special-bonds"]
+    assert ids("13.59") == ["2023-special-funds", "2023-special-bonds"]
 
 
+def test_numbers_match_whole() -> None:
+    assert "2023-toilets" in ids("7168")
+    assert ids("168") == []
+
+
+# -- exact --------------------------------------------------------------------------------------
+def test_exact_is_a_folded_substring_and_nothing_else() -> None:
+    assert ids("muer", exact=True) == []
+    assert ids("toliets", exact=True) == []
+    assert ids("專項債", exact=True) == ["2023-special-bonds"]
+    assert "2023-field-teaching" in ids("tea", exact=True)  # a substring anywhere
+
+
+# -- filters ------------------------------------------------------------------------------------
 def test_category_year_and_kind_filters() -> None:
-    found = ids(
-        filters={"categories": frozenset({"rural"}), "years": frozenset({2024}), "kinds": frozenset({Kind.TARGET})}
-    )
+    found = ids(category="rural", year=2024, kind="target")
     assert found == ["2024-ten-million-model-villages", "2024-rural-labour-transfer"]
 
 
-def test_repeated_values_of_one_filter_are_alternatives() -> None:
-    both = ids(filters={"years": frozenset({2023, 2024})})
-    assert len(both) == corpus().count
+def test_a_category_is_named_by_id_or_name_in_any_case() -> None:
+    assert ids(category="ECONOMY") == ids(category="经济发展") == ids(category="economy and investment")
+
+
+def test_several_values_of_one_filter_are_alternatives() -> None:
+    assert len(ids(year=["2023", "2024"])) == 190
 
 
 def test_tag_filter_folds_like_the_query() -> None:
-    assert ids(filters={"tags": frozenset({"TOILETS"})}) == ["2023-toilets"]
+    assert ids(tag="TOILETS") == ["2023-toilets"]
 
 
-def test_amount_filter_on_base_values() -> None:
-    found = ids(filters={"unit": "元", "minimum": Decimal("1e8")}, sort=SortKey.VALUE)
+def test_amount_filters_on_base_values() -> None:
+    found = ids(unit="元", minimum=Decimal("1e8"), sort="value")
     assert found == [
         "2023-fungus-brand-value",  # >30亿元
         "2023-special-funds",  # 13.59亿元
@@ -79,65 +183,75 @@ def test_amount_filter_on_base_values() -> None:
         "2023-online-sales",  # >3亿元
         "2023-linkage-funds",  # 1.99亿元
     ]
+    assert ids(unit="yuan", minimum="1亿", sort="value") == found
+    assert ids(unit="RMB", minimum="10000万", sort="value", reverse=True) == found[::-1]
 
 
 def test_a_written_unit_means_its_base_unit() -> None:
     # 3000余万元 and 6700万元 are the only amounts of money up to 70 million yuan.
-    found = ids(filters={"unit": "亿元", "maximum": Decimal(70_000_000)})
-    assert found == ["2023-tax-fee-cuts", "2023-subsistence-allowances"]
+    assert ids(unit="亿元", maximum=70_000_000) == ["2023-tax-fee-cuts", "2023-subsistence-allowances"]
+
+
+def test_a_value_sort_without_a_unit_keeps_each_unit_together() -> None:
+    units = [base().get(i)["figures"][0]["base_unit"] for i in ids(sort="value") if base().get(i)["figures"]]  # type: ignore[index]
+    seen: list[str] = []
+    for unit in units:
+        if not seen or seen[-1] != unit:
+            assert unit not in seen, units  # each unit's facts in one run
+            seen.append(unit)
 
 
 def test_sort_by_year_then_bulletin_order() -> None:
-    found = ids(["年"], sort=SortKey.YEAR)
-    years = [corpus().record(corpus().column("id").index(i))["year"] for i in found]
+    years = [base().get(i)["year"] for i in ids("年", sort="year")]  # type: ignore[index]
     assert years == sorted(years)
 
 
+def test_a_section_filter() -> None:
+    assert set(ids(section="2023-highlight-1")) == {f for f in ids() if f.startswith("2023-")} & set(
+        ids(section="2023-highlight-1")
+    )
+    assert len(ids(section="2023-highlight-1")) == 9
+
+
 def test_limit_keeps_the_total() -> None:
-    result = search.search(corpus(), Query(limit=3))
-    assert len(result.records) == 3
-    assert result.total == corpus().count
+    hits = base().search(limit=3)
+    assert (len(hits), hits.total) == (3, 190)
 
 
 @pytest.mark.parametrize(
-    ("filters", "message"),
+    ("options", "message"),
     [
-        ({"categories": frozenset({"nope"})}, "unknown category 'nope'; known: economy, reform"),
-        ({"sources": frozenset({"nope"})}, "unknown source 'nope'; known: zhashui-2024-02-07"),
-        ({"unit": "吨"}, "unknown unit '吨'; base units: 元"),
+        ({"category": "econ"}, "unknown category 'econ' (did you mean economy?); known: economy, reform"),
+        ({"source": "nope"}, "unknown source 'nope'; known: zhashui-2024-02-07"),
+        ({"unit": "吨"}, "unknown unit '吨'; use a base unit (元"),
+        ({"year": 2025}, "no facts about 2025; years present: 2023, 2024"),
+        ({"tag": "loan"}, "unknown tag 'loan' (did you mean loans"),
+        ({"kind": "rumour"}, "unknown kind 'rumour'; use one of outcome, honour"),
+        ({"section": "2023-highlight-9"}, "unknown section '2023-highlight-9' (did you mean 2023-highlight-"),
+        ({"minimum": "lots"}, "minimum 'lots' is not a number; write it like 100000000, 1e8 or 1亿"),
     ],
 )
-def test_filter_values_that_cannot_exist_are_errors(filters: dict[str, object], message: str) -> None:
-    with pytest.raises(QueryError, match=message):
-        ids(filters=filters)
+def test_filter_values_that_cannot_match_are_errors_that_say_what_would(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        ids(**options)
+    assert str(caught.value).startswith(message)
 
 
-@pytest.mark.parametrize("text", ["abc", "nan", "inf", "", "1e"])
-def test_amounts_must_be_finite_numbers(text: str) -> None:
-    with pytest.raises(QueryError, match="is not a number"):
-        search.parse_amount(text, "--min")
+def test_get_and_suggestions() -> None:
+    fact = base().get("2023-loans-coordinated")
+    assert fact is not None and fact["claim_en"].startswith("In 2023 Zhashui arranged")
+    assert base().get("loans") is None
+    assert base().suggest("loans") == ["2023-loans-coordinated"]
+    assert base().suggest("2023-loans-coordinatd")[0] == "2023-loans-coordinated"
 
 
-def test_find_fact_and_suggestions() -> None:
-    assert search.find_fact(corpus(), "2023-loans-coordinated")["claim_en"].startswith("In 2023 Zhashui arranged")
-    assert search.find_fact(corpus(), "loans") is None
-    assert search.suggest_ids(corpus(), "loans") == ["2023-loans-coordinated"]
-    suggestions = search.suggest_ids(corpus(), "2023-loans-coordinatd")
-    assert suggestions[0] == "2023-loans-coordinated"
-    assert len(suggestions) <= 3
+def test_words_for_a_search_that_found_nothing() -> None:
+    assert base().suggest_words("toiletz hospitel")[:2] == ["toilets", "hospital"]
+    assert "木耳" in base().suggest_words("木尔")
+    assert "木耳" in base().suggest_words("muerr")
 
 
-def test_stats_add_up() -> None:
-    stats = search.stats(corpus())
-    assert sum(row["facts"] for row in stats["by_category"]) == stats["facts"] == corpus().count
-    assert sum(row["facts"] for row in stats["by_year"]) == stats["facts"]
-    assert stats["largest_amounts"][0]["id"] == "2023-fungus-brand-value"
-    values = [amount["base_value"] for amount in stats["largest_amounts"]]
-    assert values == sorted(values, reverse=True)
-    assert all(amount["base_unit"] == "元" for amount in stats["largest_amounts"])
-
-
-# -- properties ---------------------------------------------------------------------------
+# -- properties (under --exact, whose semantics they state) -----------------------------------------
 _WORDS = st.one_of(st.text(max_size=12), st.sampled_from(["木耳", "loans", "2023", "亿元", "县", "专项", "柞水"]))
 _ALL = frozenset(ids())
 
@@ -145,23 +259,25 @@ _ALL = frozenset(ids())
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_WORDS, max_size=4))
 def test_search_never_raises_and_returns_a_subset(words: list[str]) -> None:
-    found = ids(words)
-    assert set(found) <= _ALL
-    assert len(found) == len(set(found))
+    for exact in (False, True):
+        found = ids(words, exact=exact)
+        assert set(found) <= _ALL
+        assert len(found) == len(set(found))
 
 
 @settings(max_examples=150)
 @given(st.lists(_WORDS, max_size=3), _WORDS)
-def test_adding_a_term_never_adds_results(words: list[str], extra: str) -> None:
-    assert set(ids([*words, extra])) <= set(ids(words))
+def test_adding_a_word_never_adds_results(words: list[str], extra: str) -> None:
+    assert set(ids([*words, extra], exact=True)) <= set(ids(words, exact=True))
 
 
 _S2T = opencc.OpenCC("s2t")
-_CLAIMS = [record["claim"] for record in search.search(corpus(), Query()).records]
+_CLAIMS = [record["claim"] for record in base().search().records]
 
 
 @settings(max_examples=150)
 @given(st.sampled_from(_CLAIMS), st.integers(0, 30), st.integers(1, 6))
 def test_a_traditional_query_finds_exactly_what_its_simplified_form_finds(claim: str, start: int, length: int) -> None:
     simplified = claim[start : start + length]
-    assert ids([_S2T.convert(simplified)]) == ids([simplified])
+    assert ids(_S2T.convert(simplified), exact=True) == ids(simplified, exact=True)
+    assert ids(_S2T.convert(simplified)) == ids(simplified)

@@ -95,3 +95,38 @@ def test_the_folding_does_not_load_opencc_for_plain_queries(tmp_path: Path) -> N
     code = "import sys; from zhashui_cli.text import fold; fold('柞水木耳 LOANS'); print('opencc' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("word", "tokens"),
+    [
+        ("“柞水木耳”品牌价值", ["柞水木耳品牌价值"]),  # quotation marks ignored
+        ("101.5%", ["101.5%"]),  # a decimal point and a per cent sign belong to the number
+        ("9.24亿", ["9.24亿"]),  # a number stays with the Chinese unit after it
+        ("zhashui贷款", ["zhashui", "贷款"]),  # Latin letters and Chinese are cut apart
+        ("5A级景区", ["5a", "级景区"]),
+        ("mù", ["mu"]),  # tone marks
+        ("mu4er3", ["muer"]),  # tone numbers
+        ("lǚyóu", ["lvyou"]),  # ü as v
+        ("wood-ear", ["wood", "ear"]),
+        ("Zhashui's", ["zhashui"]),
+        ("7,168", ["7168"]),
+    ],
+)
+def test_query_tokens(word: str, tokens: list[str]) -> None:
+    assert text.query_tokens(word) == tokens
+
+
+def test_punctuation_goes_beside_chinese_and_becomes_a_space_elsewhere() -> None:
+    assert text.without_punctuation("“柞水木耳”品牌价值，wood-ear 7,168.") == "柞水木耳品牌价值wood ear 7168"
+
+
+def test_latin_words_of_a_text() -> None:
+    assert text.latin_words(fold("In 2023 Zhashui's 9.24亿元 EOD项目 5A级")) == [
+        "in",
+        "2023",
+        "zhashui",
+        "9.24",
+        "eod",
+        "5a",
+    ]

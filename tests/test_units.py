@@ -6,16 +6,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from zhashui_cli.model import Qualifier
+from zhashui_cli.records import number
 from zhashui_cli.units import (
     BASE_UNITS,
-    Qualifier,
+    AmountError,
     UnknownUnitError,
     base_value,
     chinese_numeral,
     figure_pattern,
-    json_number,
     known_units,
+    parse_amount,
     parse_unit,
+    typed_unit,
     written_number,
 )
 
@@ -37,8 +40,8 @@ from zhashui_cli.units import (
 def test_base_values_are_exact(value: str, unit: str, expected: float, base: str) -> None:
     result = base_value(Decimal(value), unit)
     assert result == Decimal(str(expected))
-    assert json_number(result) == expected
-    assert type(json_number(result)) is type(expected)
+    assert number(result) == expected
+    assert type(number(result)) is float  # whole or not: a column's type never depends on the query
     assert parse_unit(unit).base == base
 
 
@@ -47,13 +50,13 @@ def test_yi_is_exactly_ten_to_the_eighth(value: Decimal) -> None:
     result = base_value(value, "亿元")
     assert result == value * 10**8
     assert result == result.to_integral_value()  # four decimal places of 亿 are whole yuan
-    assert json_number(result) == int(value * 10**8)
+    assert number(result) == float(value * 10**8)
 
 
-def test_json_numbers_round_trip_to_the_written_value() -> None:
-    assert json_number(Decimal("9.24")) == 9.24
-    assert repr(json_number(Decimal("9.24"))) == "9.24"
-    assert json_number(Decimal("101.5")) == 101.5
+def test_numbers_round_trip_to_the_written_value() -> None:
+    assert number(Decimal("9.24")) == 9.24
+    assert repr(number(Decimal("9.24"))) == "9.24"
+    assert number(Decimal("101.5")) == 101.5
 
 
 @pytest.mark.parametrize("unit", ["吨", "万%", "亿年", "", "元元", "万"])
@@ -115,3 +118,43 @@ def test_written_number_keeps_the_digits_as_written() -> None:
 
 def test_qualifier_symbols() -> None:
     assert [q.symbol for q in Qualifier] == ["", ">", "≥", "≈"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "base"),
+    [
+        ("元", "元"),
+        ("亿元", "元"),
+        ("yuan", "元"),
+        ("RMB", "元"),
+        ("cny", "元"),
+        ("km", "公里"),
+        ("m2", "平方米"),
+        ("sqm", "平方米"),
+        ("mu", "亩"),
+        ("%", "%"),
+    ],
+)
+def test_units_people_type(typed: str, base: str) -> None:
+    assert typed_unit(typed) == base
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("1e8", "100000000"),
+        ("1亿", "100000000"),
+        ("3000万", "30000000"),
+        ("9.24亿", "924000000"),
+        ("1_000", "1000"),
+        ("1,000", "1000"),
+    ],
+)
+def test_amounts_people_type(typed: str, value: str) -> None:
+    assert parse_amount(typed) == Decimal(value)
+
+
+@pytest.mark.parametrize("typed", ["abc", "nan", "inf", "", "1e", "亿"])
+def test_amounts_must_be_finite_numbers(typed: str) -> None:
+    with pytest.raises(AmountError, match="is not a number; write it like 100000000, 1e8 or 1亿"):
+        parse_amount(typed)

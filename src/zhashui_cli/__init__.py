@@ -1,30 +1,56 @@
-"""zhashui: a curated, verifiable fact base of the Zhashui County bulletin, and a CLI over it."""
+"""zhashui: a curated, verifiable fact base of the Zhashui County bulletin of 2024-02-07, and a
+library and command line to search it.
 
-import os
-import sys
+    import zhashui_cli
+    base = zhashui_cli.open()
+    for fact in base.search("木耳", year=2023).records:
+        print(fact["id"], fact["claim_en"])
 
-__version__ = "0.1.0"
+docs/architecture.md says how it is built; the command line is `zhashui` (cli.py).
+"""
 
+__version__ = "0.1.0"  # before the imports below: cache.py reads it while they run
 
-def main() -> None:
-    """The console script and `python -m zhashui_cli`.
+from .api import FactBase, Hits, open
+from .errors import CorruptIndexError, FactFileError, OutputExistsError, QueryError, UnknownFieldError, ZhashuiError
+from .records import (
+    CategoryRow,
+    FactRecord,
+    FigureRecord,
+    FigureRow,
+    MatchRecord,
+    Problem,
+    SearchRecord,
+    ShowRecord,
+    SourceRecord,
+    Stats,
+    TagRow,
+    Uncovered,
+    VerifyReport,
+)
 
-    Start-up is most of a run, so Ctrl-C often lands while the CLI is still being imported;
-    catching it here keeps even that to one line and exit code 130. At the end the process
-    leaves with os._exit once its output is flushed: the interpreter's own clean-up, which
-    tears down every module rich imported, would take longer than the search itself, and
-    there is nothing left for it to do (the cache is written before any output).
-    """
-    try:
-        from .cli import main as run
-    except KeyboardInterrupt:
-        sys.stderr.write("zhashui: interrupted\n")
-        raise SystemExit(130) from None  # cli.ExitCode.INTERRUPTED, which is not imported yet
-    code = run()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            if stream is not None:
-                stream.flush()
-        except (OSError, ValueError):
-            pass  # the run has already reported what went wrong with its output
-    os._exit(code)
+__all__ = [
+    "CategoryRow",
+    "CorruptIndexError",
+    "FactBase",
+    "FactFileError",
+    "FactRecord",
+    "FigureRecord",
+    "FigureRow",
+    "Hits",
+    "MatchRecord",
+    "OutputExistsError",
+    "Problem",
+    "QueryError",
+    "SearchRecord",
+    "ShowRecord",
+    "SourceRecord",
+    "Stats",
+    "TagRow",
+    "Uncovered",
+    "UnknownFieldError",
+    "VerifyReport",
+    "ZhashuiError",
+    "__version__",
+    "open",
+]

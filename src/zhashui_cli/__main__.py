@@ -1,5 +1,34 @@
-"""`python -m zhashui_cli` runs the zhashui command."""
+"""The zhashui command: `python -m zhashui_cli`, and the console script's entry point, main()."""
 
-from . import main
+import os
+import sys
 
-main()
+
+def main() -> None:
+    """Run the command line and leave.
+
+    Start-up is most of a run, so Ctrl-C often lands while the command line is still being
+    imported or built; catching it around everything keeps even that to one line and exit
+    code 130. At the end the process leaves with os._exit once its output is flushed: the
+    interpreter's own clean-up, which tears down every module rich imported, would take longer
+    than the search itself, and there is nothing left for it to do (the cache is written
+    before any output). The library never does this; only the command does.
+    """
+    try:
+        from .cli import main as run
+
+        code = run()
+    except KeyboardInterrupt:
+        sys.stderr.write("zhashui: interrupted\n")
+        code = 130  # exits.ExitCode.INTERRUPTED, which may not be imported yet
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass  # the run has already reported what went wrong with its output
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    main()

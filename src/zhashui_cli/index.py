@@ -1,99 +1,65 @@
-"""The search index: a fact base laid out so that a search reads only what it needs.
+"""The search index, read: a fact base laid out so that a search reads only what it needs.
 
-A search over a big fact base must not parse every fact. The index keeps, per fact, one line
-of pre-folded search text (the haystack), the fact's output record as one JSON line, and a
-few columns (category, year, tags, amounts…) that filters read only when they are used. It is
-one byte string, so the same code searches a freshly built index in memory and a cached
-index that store.py maps from disk. The layout:
+A search over a big fact base must not parse every fact. The index (built by indexer.py)
+keeps each fact's output record as one JSON line, its texts folded for matching, and
+columns that filters read only when they are used. It is one byte string, so the same code
+reads a freshly built index in memory and a cached one that cache.py maps from disk.
 
-    haystack   "<primary text>\\x1f<secondary text>\\n" per fact, folded
-               (primary: id, claims, tags, figure labels; secondary: quote, category names)
-    records    one JSON object per line: the output contract (render.fact_record), serialized
-               as JSON output writes it (render.record_line), so that it can be passed through
-    col:<name> one JSON array per column, one entry per fact (lines and offsets: one more,
-               the byte offsets of each fact's haystack line and record)
+Sections (their byte range and CRC-32 are in the header):
 
-The header (a JSON object) names the byte range of each section.
+    records             one JSON object per line: records.FactRecord, as JSON output writes
+                        it, so that it can be passed through unparsed
+    records.offsets     array of count+1 byte offsets; records.crcs: a CRC-32 per record
+    text.<name>         one line per fact of folded text, its fields separated by \\x1f in the
+                        order of TEXT_FIELDS; text.<name>.lines: count+1 byte offsets
+    json.<name>         a JSON value: a column (one entry per fact) or a table
+    array.<name>        a column of small integers
+
+Damage is found before it can change an answer: every section is checked against its CRC
+before its first use, and every record before it is passed through. A damaged index raises
+CorruptIndexError, and the library rebuilds it.
 """
 
 from __future__ import annotations
 
 import json
+import sys
+import zlib
+from array import array
 from bisect import bisect_right
-from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, TypeVar
 
-from .render import category_record, fact_record, record_line, source_record
-from .text import fold_many
+from .errors import CorruptIndexError
+from .records import CategoryRecord, FactRecord, SourceRecord
 
-if TYPE_CHECKING:
-    from .model import FactBase
-
-FORMAT = 2  # 2: records are stored as JSON output writes them, and passed through
-_US, _NL = b"\x1f", b"\n"
+FORMAT = 3
+# The fields of a fact's text lines, in order; a match in the first PRIMARY_FIELDS of them
+# (the claims, tags and labels: what the fact says) ranks before one only in the others.
+TEXT_FIELDS = ("id", "claim", "claim_en", "tags", "figures", "quote", "note", "category")
+PRIMARY_FIELDS = 5
+FIELD_SEPARATOR, LINE_END = b"\x1f", b"\n"
+# Every section of an index of this FORMAT. An index with others is stale or damaged, and
+# rebuilt; asking for a section not listed here is a bug.
+SECTIONS = frozenset(
+    {
+        *("records", "array.records.offsets", "array.records.crcs"),
+        *("text.exact", "array.text.exact.lines", "text.plain", "array.text.plain.lines"),
+        *("array.category", "array.source", "array.year", "array.kind"),
+        *("json.id", "json.section", "json.tags", "json.amounts"),
+        *("json.words", "json.spelling", "array.postings", "json.zh_words", "json.pinyin", "json.initials"),
+    }
+)
+_NUMBER_BYTES = frozenset(b"0123456789."[i : i + 1] for i in range(11))
 # Below this share of candidates, later terms are looked for in the candidates' lines only.
 _NARROW_SEARCH_SHARE = 8
 
 
-class CorruptIndexError(Exception):
-    """The index does not hold together (a damaged cache file)."""
+T = TypeVar("T")
 
 
-def build(base: FactBase, source_paths: Mapping[str, str]) -> tuple[dict[str, Any], bytes]:
-    """The header and body of the index of a fact base; source_paths maps source id → file."""
-    facts = base.facts
-    category_text = {c.id: f"{c.id} {c.name} {c.name_en}" for c in base.categories}
-    primaries = [
-        " ".join((f.id, f.claim, f.claim_en, *f.tags, *(x for g in f.figures for x in (g.label, g.label_en))))
-        for f in facts
-    ]
-    secondaries = [f"{f.quote} {category_text[f.category]}" for f in facts]
-    tags = [tag for f in facts for tag in f.tags]
-    folded = fold_many(primaries + secondaries + tags)
-    folded_tags = iter(folded[2 * len(facts) :])
-
-    haystack = [
-        f"{primary}\x1f{secondary}\n".encode()
-        for primary, secondary in zip(folded[: len(facts)], folded[len(facts) : 2 * len(facts)], strict=True)
-    ]
-    records = [record_line(fact_record(f)).encode() + _NL for f in facts]
-    category_number = {c.id: n for n, c in enumerate(base.categories)}
-    source_number = {s.id: n for n, s in enumerate(base.sources)}
-    columns: dict[str, list[Any]] = {
-        "lines": _offsets(haystack),
-        "offsets": _offsets(records),
-        "id": [f.id for f in facts],
-        "category": [category_number[f.category] for f in facts],
-        "year": [f.year for f in facts],
-        "kind": [f.kind.value for f in facts],
-        "source": [source_number[f.source] for f in facts],
-        "tags": [[next(folded_tags) for _ in f.tags] for f in facts],
-        "amounts": [[[g.base_unit, str(g.base_value)] for g in f.figures] for f in facts],
-    }
-    sections = {"haystack": b"".join(haystack), "records": b"".join(records)}
-    sections.update(
-        (f"col:{name}", json.dumps(values, ensure_ascii=False).encode()) for name, values in columns.items()
-    )
-    layout, position = {}, 0
-    for name, data in sections.items():
-        layout[name] = [position, len(data)]
-        position += len(data)
-    header = {
-        "format": FORMAT,
-        "count": len(facts),
-        "categories": [category_record(c) for c in base.categories],
-        "sources": [dict(source_record(s), path=source_paths[s.id]) for s in base.sources],
-        "sections": layout,
-        "size": position,
-    }
-    return header, b"".join(sections.values())
-
-
-def _offsets(lines: list[bytes]) -> list[int]:
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line))
-    return offsets
+class IndexedSource(SourceRecord):
+    path: str  # where its text was read from, absolute
 
 
 class Corpus:
@@ -102,85 +68,141 @@ class Corpus:
     def __init__(self, header: Mapping[str, Any], body: Any, start: int = 0) -> None:
         try:
             self.count: int = int(header["count"])
-            self.categories: list[dict[str, Any]] = list(header["categories"])
-            self.sources: list[dict[str, Any]] = list(header["sources"])
-            self._sections = {name: (start + int(at), int(size)) for name, (at, size) in header["sections"].items()}
-            if any(at + size > len(body) for at, size in self._sections.values()):
-                raise CorruptIndexError("a section lies outside the file")
-            self._haystack = self._sections["haystack"]
-            self._records = self._sections["records"]
+            self.categories: list[CategoryRecord] = list(header["categories"])
+            self.sources: list[IndexedSource] = list(header["sources"])
+            self._sections = {
+                name: (start + int(at), int(size), int(crc)) for name, (at, size, crc) in header["sections"].items()
+            }
         except (KeyError, TypeError, ValueError) as error:
             raise CorruptIndexError(f"bad header: {error!r}") from error
+        if set(self._sections) != SECTIONS:
+            raise CorruptIndexError("the index has other sections than this version builds")
+        if any(at + size > len(body) for at, size, _ in self._sections.values()):
+            raise CorruptIndexError("a section lies outside the index")
         self._body = body
-        self._columns: dict[str, list[Any]] = {}
+        self._view = memoryview(body)
+        self._checked: set[str] = set()
+        self._cache: dict[str, Any] = {}
 
-    def column(self, name: str) -> list[Any]:
-        """One value per fact; parsed on first use, so unused filters cost nothing."""
-        if name not in self._columns:
-            at, size = self._sections.get(f"col:{name}", (0, -1))
-            try:
-                values = json.loads(self._body[at : at + size])
-            except ValueError as error:
-                raise CorruptIndexError(f"column {name}: {error}") from error
-            expected = self.count + 1 if name in ("lines", "offsets") else self.count
-            if not isinstance(values, list) or len(values) != expected:
-                raise CorruptIndexError(f"column {name} does not have one entry per fact")
-            self._columns[name] = values
-        return self._columns[name]
+    # -- sections ---------------------------------------------------------------------------
+    def _section(self, name: str) -> tuple[int, int]:
+        """The byte range of a section, checked against its CRC on first use."""
+        if name not in SECTIONS:
+            raise KeyError(f"an index has no section {name!r}")  # a bug, not damage
+        at, size, crc = self._sections[name]
+        if name not in self._checked:
+            if zlib.crc32(self._view[at : at + size]) != crc:
+                raise CorruptIndexError(f"section {name} does not match its checksum")
+            self._checked.add(name)
+        return at, at + size
 
-    def record(self, index: int) -> dict[str, Any]:
-        try:
-            record = json.loads(self.record_line(index))
-        except ValueError as error:
-            raise CorruptIndexError(f"record {index}: {error}") from error
-        if not isinstance(record, dict):
-            raise CorruptIndexError(f"record {index} is not an object")
-        return record
+    def numbers(self, name: str) -> array[int]:
+        key = f"array.{name}"
+        if key not in self._cache:
+            start, end = self._section(key)
+            values = array(typecode(name))
+            values.frombytes(self._view[start:end])
+            self._cache[key] = values
+        return self._cache[key]  # type: ignore[no-any-return]
 
+    def memo(self, key: str, compute: Callable[[Corpus], T]) -> T:
+        """A value derived from the index (a lookup table, say), computed once."""
+        key = f"memo.{key}"
+        if key not in self._cache:
+            self._cache[key] = compute(self)
+        return self._cache[key]  # type: ignore[no-any-return]
+
+    def json(self, name: str) -> Any:
+        key = f"json.{name}"
+        if key not in self._cache:
+            start, end = self._section(key)
+            self._cache[key] = json.loads(bytes(self._view[start:end]))
+        return self._cache[key]
+
+    # -- records ------------------------------------------------------------------------------
     def record_line(self, index: int) -> bytes:
-        """A fact's record exactly as JSON output writes it (UTF-8, no newline)."""
-        offsets = self.column("offsets")
-        start = self._records[0]
-        try:
-            line = bytes(self._body[start + offsets[index] : start + offsets[index + 1] - 1])
-        except TypeError as error:
-            raise CorruptIndexError(f"record {index}: {error}") from error
-        if not (line.startswith(b'{"id":') and line.endswith(b"}")):
-            raise CorruptIndexError(f"record {index} is not a fact object")
+        """A fact's record exactly as JSON output writes it (UTF-8, no newline), checked."""
+        offsets, crcs = self.numbers("records.offsets"), self.numbers("records.crcs")
+        start, _ = self._section_unchecked("records")
+        line = bytes(self._view[start + offsets[index] : start + offsets[index + 1] - 1])
+        if zlib.crc32(line) != crcs[index]:
+            raise CorruptIndexError(f"record {index} does not match its checksum")
         return line
 
-    def find(self, term: str, among: Collection[int] | None = None) -> dict[int, bool]:
-        """Facts whose folded text holds the folded term → whether it is in the primary text.
+    def _section_unchecked(self, name: str) -> tuple[int, int]:
+        """A section whose parts carry their own checksums (the records)."""
+        at, size, _ = self._sections[name]
+        return at, at + size
 
-        The first term is one pass of the buffer's own find() over the haystack, so only hits
+    def record(self, index: int) -> FactRecord:
+        return json.loads(self.record_line(index))  # type: ignore[no-any-return]
+
+    def ids(self) -> list[str]:
+        return self.json("id")  # type: ignore[no-any-return]
+
+    # -- text ---------------------------------------------------------------------------------
+    def find(self, text: str, needle: str, among: Collection[int] | None = None) -> dict[int, int]:
+        """Facts whose text holds needle → the bits of TEXT_FIELDS where it stands. A needle
+        that starts or ends with a digit matches whole numbers only (168 is not in 7168).
+
+        The first term is one pass of the buffer's own find() over the text, so only hits
         cost Python work; later terms, given the few candidates left, look in their lines only.
         """
-        needle = term.encode("utf-8")
-        lines = self.column("lines")
-        try:
-            if among is not None and len(among) * _NARROW_SEARCH_SHARE < self.count:
-                return self._find_in(needle, among, lines)
-            return self._find_all(needle, among, lines)
-        except (IndexError, TypeError) as error:  # a damaged lines column
-            raise CorruptIndexError("haystack lines") from error
-
-    def _find_in(self, needle: bytes, among: Collection[int], lines: list[int]) -> dict[int, bool]:
-        base, hits = self._haystack[0], {}
-        for i in among:
-            start, end = base + lines[i], base + lines[i + 1]
-            at = self._body.find(needle, start, end)
-            if at >= 0:
-                hits[i] = at < self._body.find(_US, start, end)
+        start, end = self._section(f"text.{text}")
+        lines = self.numbers(f"text.{text}.lines")
+        encoded = needle.encode("utf-8")
+        if among is not None and len(among) * _NARROW_SEARCH_SHARE < self.count:
+            candidates = [(i, start + lines[i], start + lines[i + 1]) for i in sorted(among)]
+        else:
+            candidates = self._lines_holding(encoded, start, end, lines, among)
+        hits: dict[int, int] = {}
+        numeric = (needle[:1].isdigit(), needle[-1:].isdigit())
+        for i, line_start, line_end in candidates:
+            fields = self._fields_holding(encoded, line_start, line_end, numeric)
+            if fields:
+                hits[i] = fields
         return hits
 
-    def _find_all(self, needle: bytes, among: Collection[int] | None, lines: list[int]) -> dict[int, bool]:
-        base, hits = self._haystack[0], {}
-        position, end = base, base + self._haystack[1]
+    def _lines_holding(
+        self, needle: bytes, start: int, end: int, lines: array[int], among: Collection[int] | None
+    ) -> list[tuple[int, int, int]]:
+        found, position = [], start
         while (at := self._body.find(needle, position, end)) >= 0:
-            i = bisect_right(lines, at - base) - 1
-            start, position = base + lines[i], base + lines[i + 1]
-            if position <= at:  # a damaged lines column must not loop forever
-                raise CorruptIndexError("haystack lines out of order")
+            i = bisect_right(lines, at - start) - 1
+            line_start, position = start + lines[i], start + lines[i + 1]
             if among is None or i in among:
-                hits[i] = at < self._body.find(_US, start, position)
-        return hits
+                found.append((i, line_start, position))
+        return found
+
+    def _fields_holding(self, needle: bytes, start: int, end: int, numeric: tuple[bool, bool]) -> int:
+        """The bits of the fields of one line (start..end) that hold needle."""
+        line = bytes(self._view[start:end])
+        fields, position = 0, 0
+        while (at := line.find(needle, position)) >= 0:
+            after = at + len(needle)
+            if (numeric[0] and line[at - 1 : at] in _NUMBER_BYTES) or (
+                numeric[1] and line[after : after + 1].isdigit()
+            ):
+                position = at + 1  # part of a longer number
+                continue
+            fields |= 1 << line.count(FIELD_SEPARATOR, 0, at)
+            position = line.find(FIELD_SEPARATOR, at) + 1 or len(line)  # the rest of this field is done
+        return fields
+
+
+def typecode(array_name: str) -> str:
+    """Byte offsets are 64-bit, other columns 32-bit; in the machine's byte order (the header
+    names it, and an index of another byte order is rebuilt)."""
+    return "q" if array_name.endswith((".offsets", ".lines")) else "I"
+
+
+def field_names(bits: int) -> list[str]:
+    return [name for n, name in enumerate(TEXT_FIELDS) if bits >> n & 1]
+
+
+def primary(bits: int) -> bool:
+    return bits & ((1 << PRIMARY_FIELDS) - 1) != 0
+
+
+def byteorder() -> str:
+    return sys.byteorder

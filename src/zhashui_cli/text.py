@@ -80,6 +80,56 @@ def fold_many(texts: Sequence[str]) -> list[str]:
     return str(_converter().convert(joined)).split("\n")
 
 
+# -- words ------------------------------------------------------------------------------------
+# Punctuation of any script, straight or curly quotes included (Unicode categories P* and S*
+# that are not letters, digits or CJK): ignored when matching, but a decimal point between
+# digits and a per cent sign after one stay, since 101.5% is a number.
+_PUNCTUATION = re.compile(r"(?!(?<=\d)\.(?=\d)|(?<=\d)%)[^\w\s]|_")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+# A query chunk: Latin letters (with digits, as in 5a or mu4er3), or anything else.
+_CHUNK = re.compile(r"[a-z0-9.]*[a-z][a-z0-9.]*|[^a-z\s]+")
+_LATIN_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+_TONE_MARKS = re.compile("[\u0300-\u036f]")
+_POSSESSIVE = re.compile(r"(?<=[a-z])['’]s\b")
+
+
+def without_punctuation(folded: str) -> str:
+    """Folded text with its punctuation removed: beside Chinese characters it simply goes
+    (“柞水木耳”品牌 → 柞水木耳品牌), as does a thousands separator (7,168), elsewhere it
+    becomes a space (wood-ear → wood ear)."""
+
+    def replace(match: re.Match[str]) -> str:
+        before, after = folded[match.start() - 1 : match.start()], folded[match.end() : match.end() + 1]
+        if match.group() == "," and before.isdigit() and after.isdigit():
+            return ""  # a thousands separator: 7,168 is 7168
+        return "" if _CJK.match(before) or _CJK.match(after) else " "
+
+    return _SPACE.sub(" ", _PUNCTUATION.sub(replace, folded)).strip()
+
+
+def latin_words(folded: str) -> list[str]:
+    """The Latin words and numbers of folded text: the units English and pinyin match by."""
+    return _LATIN_WORD.findall(_POSSESSIVE.sub("", folded))
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK.search(text) is not None
+
+
+def toneless(word: str) -> str:
+    """A Latin word without tone marks or tone numbers, ü written v: lǜ, lü, lu:4 → lv."""
+    decomposed = unicodedata.normalize("NFD", word.replace("u:", "v")).replace("u\u0308", "v")
+    stripped = _TONE_MARKS.sub("", decomposed)
+    return re.sub(r"(?<=[a-z])[1-5]", "", stripped) if re.search(r"[a-z]", stripped) else stripped
+
+
+def query_tokens(word: str) -> list[str]:
+    """A query word as the tokens search matches: folded, tones and punctuation dropped, and
+    cut where Latin letters meet Chinese (zhashui贷款 → zhashui, 贷款; 9.24亿 stays whole)."""
+    cleaned = without_punctuation(_POSSESSIVE.sub("", toneless(fold(word))))
+    return _CHUNK.findall(cleaned)
+
+
 def query_terms(words: Sequence[str]) -> tuple[str, ...]:
-    """The folded search terms of a query: one per argument, empty ones dropped."""
+    """The folded terms of an exact query: one per word, empty ones dropped."""
     return tuple(term for term in (fold(word) for word in words) if term)

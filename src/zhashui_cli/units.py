@@ -1,53 +1,20 @@
-"""The vocabularies of a fact: units as written and their base units, qualifiers, kinds.
+"""Units as the bulletin writes them, their base units, and amounts as people type them.
 
 A figure keeps its value and unit exactly as the source writes them (9.24亿元) so that it can
 be checked against its quote; comparisons and sorting use the base value, derived here with
 exact decimal arithmetic (9.24亿元 → 924000000 元), never typed by hand.
 
-Every run imports this module (the CLI offers the kinds as choices), so it stays light:
-no dataclasses, and decimal only for type checking; the values handed in are Decimals.
+Every run imports this module, so it stays light: decimal is imported only where text is
+turned into an amount; the values handed in are Decimals.
 """
 
 from __future__ import annotations
 
 import re
-from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from decimal import Decimal
-
-
-class Kind(str, Enum):
-    """What sort of claim a fact is."""
-
-    OUTCOME = "outcome"  # a measured result; has at least one figure
-    HONOUR = "honour"  # an honour, award, designation, pilot status or first
-    MEASURE = "measure"  # a qualitative action or result; no figures
-    PLAN = "plan"  # an intention without a quantitative target; no figures
-    TARGET = "target"  # a plan with at least one quantitative target
-
-
-class Qualifier(str, Enum):
-    """How the written value bounds the real one."""
-
-    EXACT = "exact"
-    MORE_THAN = "more_than"  # 余, 突破, 超过, 多
-    AT_LEAST = "at_least"  # 以上, 不少于
-    APPROXIMATELY = "approximately"  # 约, 近, 左右
-
-    @property
-    def symbol(self) -> str:
-        """A prefix for compact display: >3000万元, ≥1680人."""
-        return _QUALIFIER_SYMBOLS[self]
-
-
-_QUALIFIER_SYMBOLS = {
-    Qualifier.EXACT: "",
-    Qualifier.MORE_THAN: ">",
-    Qualifier.AT_LEAST: "≥",
-    Qualifier.APPROXIMATELY: "≈",
-}
 
 # Base units a figure may be counted in. Magnitude words (万, 亿) are prefixes, so 万人次 and
 # 亿元 need no entry of their own; a new base unit is a one-word addition here and in the schema.
@@ -74,9 +41,33 @@ MAGNITUDES = {"万": 10**4, "亿": 10**8}
 MONEY_UNIT = "元"
 _UNPREFIXABLE = {"%", "年"}
 
+# What people type for a base unit: the one table behind --unit and its completion.
+UNIT_ALIASES = {
+    "yuan": "元",
+    "rmb": "元",
+    "cny": "元",
+    "km": "公里",
+    "m2": "平方米",
+    "m²": "平方米",
+    "sqm": "平方米",
+    "㎡": "平方米",
+    "mu": "亩",
+    "percent": "%",
+}
+
 
 class UnknownUnitError(ValueError):
-    """A unit that is neither a base unit nor a magnitude word followed by one."""
+    """A unit that is neither a base unit, nor a magnitude word followed by one, nor an alias."""
+
+    def __init__(self, unit: str) -> None:
+        super().__init__(
+            f"unknown unit '{unit}'; use a base unit ({', '.join(BASE_UNITS)}), or one after 万 or 亿 (万元, 亿元)"
+        )
+        self.unit = unit
+
+
+class AmountError(ValueError):
+    """Text that is not an amount."""
 
 
 class Unit(NamedTuple):
@@ -104,17 +95,34 @@ def base_unit(written: str) -> str:
     return parse_unit(written).base
 
 
+def typed_unit(typed: str) -> str:
+    """The base unit meant by what someone typed: a unit as written (亿元), or an alias (RMB)."""
+    cleaned = typed.strip()
+    alias = UNIT_ALIASES.get(cleaned.casefold())
+    return alias if alias is not None else base_unit(cleaned)
+
+
 def base_value(value: Decimal, unit: str) -> Decimal:
     """The value in the base unit, exact: Decimal('9.24') 亿元 → Decimal('924000000')."""
     scaled = value * parse_unit(unit).multiplier
     return scaled.to_integral_value() if scaled == scaled.to_integral_value() else scaled.normalize()
 
 
-def json_number(value: Decimal) -> int | float:
-    """A JSON-ready number: integral values as int, others as the shortest float."""
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
+def parse_amount(text: str) -> Decimal:
+    """An amount as typed: 924000000, 9.24e8, 1_000, or with a magnitude word, 1亿 or 3000万."""
+    from decimal import Decimal, InvalidOperation
+
+    cleaned = text.strip().replace("_", "").replace(",", "")
+    multiplier = 1
+    if cleaned[-1:] in MAGNITUDES:
+        cleaned, multiplier = cleaned[:-1], MAGNITUDES[cleaned[-1]]
+    try:
+        value = Decimal(cleaned) * multiplier
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise AmountError(f"'{text}' is not a number; write it like 100000000, 1e8 or 1亿")
+    return value
 
 
 def written_number(value: Decimal) -> str:
@@ -137,7 +145,8 @@ def chinese_numeral(number: int) -> str | None:
 
 
 def figure_pattern(value: Decimal, unit: str) -> re.Pattern[str]:
-    """Where a figure stands in its quote: its number as written, then an optional 余, then its unit.
+    """Where a figure stands in its quote: its number as written, then an optional 余 or 多,
+    then its unit.
 
     The number may be written in digits (9.24亿元) or, for small integers, in Chinese (六项,
     连续五年); it must not be part of a longer number.
@@ -147,4 +156,4 @@ def figure_pattern(value: Decimal, unit: str) -> re.Pattern[str]:
         numeral = chinese_numeral(int(value))
         if numeral is not None:
             spellings.append(numeral)
-    return re.compile(rf"(?<![\d.{_CHINESE_DIGITS}十])(?:{'|'.join(spellings)})(?![\d.])余?{re.escape(unit)}")
+    return re.compile(rf"(?<![\d.{_CHINESE_DIGITS}十])(?:{'|'.join(spellings)})(?![\d.])[余多]?{re.escape(unit)}")

@@ -7,16 +7,22 @@ from typing import Any
 
 import pytest
 
-from zhashui_cli.model import Problem, parse_fact_base
-from zhashui_cli.units import Kind, Qualifier
+from zhashui_cli.model import Kind, Qualifier
+from zhashui_cli.records import Problem, describe
+from zhashui_cli.validate import Parsed, parse
+from zhashui_cli.yamlfile import Place
 
 from .conftest import sample
+
+
+def parse_fact_base(data: object) -> Parsed:
+    return parse(data, "facts.yaml")
 
 
 def problems_of(edit: Callable[[dict[str, Any]], object]) -> list[Problem]:
     data = sample()
     edit(data)
-    return parse_fact_base(data)[1]
+    return parse_fact_base(data).problems
 
 
 def only(problems: list[Problem]) -> Problem:
@@ -25,8 +31,8 @@ def only(problems: list[Problem]) -> Problem:
 
 
 def test_the_sample_is_valid_and_typed() -> None:
-    base, problems = parse_fact_base(sample())
-    assert problems == []
+    base = parse_fact_base(sample())
+    assert base.problems == []
     loans = base.facts[0]
     assert loans.kind is Kind.OUTCOME
     assert loans.figures[0].value == Decimal("9.24")
@@ -37,15 +43,14 @@ def test_the_sample_is_valid_and_typed() -> None:
 
 def test_unknown_field_names_the_fact_and_suggests() -> None:
     problem = only(problems_of(lambda d: d["facts"][0].update(clam="x")))
-    assert problem.subject == "fact '2023-loans'"
-    assert problem.field == "clam"
-    assert "did you mean 'claim'" in problem.message
+    assert (problem["fact"], problem["field"], problem["rule"]) == ("2023-loans", "clam", "schema")
+    assert "did you mean 'claim'" in problem["message"]
 
 
 def test_missing_field() -> None:
     problem = only(problems_of(lambda d: d["facts"][1].pop("quote")))
-    assert (problem.subject, problem.field) == ("fact '2023-toilets'", "quote")
-    assert "missing" in problem.message
+    assert (problem["fact"], problem["field"]) == ("2023-toilets", "quote")
+    assert "missing" in problem["message"]
 
 
 @pytest.mark.parametrize(
@@ -58,13 +63,13 @@ def test_missing_field() -> None:
 )
 def test_text_fields_refuse_what_yaml_turned_into_something_else(value: object, hint: str) -> None:
     problem = only(problems_of(lambda d: d["facts"][0].update(claim_en=value)))
-    assert problem.field == "claim_en"
-    assert hint in problem.message
+    assert problem["field"] == "claim_en"
+    assert hint in problem["message"]
 
 
 def test_published_must_be_quoted_text() -> None:
     problem = only(problems_of(lambda d: d["sources"][0].update(published=dt.date(2024, 1, 1))))
-    assert (problem.subject, problem.field) == ("sources[0]", "published")
+    assert (problem["fact"], problem["field"]) == (None, "sources[0].published")
 
 
 def test_duplicate_fact_ids() -> None:
@@ -72,40 +77,40 @@ def test_duplicate_fact_ids() -> None:
         d["facts"][1]["id"] = "2023-loans"
 
     problem = only(problems_of(duplicate))
-    assert problem.field == "id"
-    assert "duplicate fact id '2023-loans'" in problem.message
+    assert (problem["field"], problem["rule"]) == ("id", "unique")
+    assert "duplicate fact id '2023-loans'" in problem["message"]
 
 
 @pytest.mark.parametrize("bad", ["Loans", "2023_loans", "loans-", "贷款", "a--b"])
 def test_ids_are_lowercase_ascii_kebab_case(bad: str) -> None:
     problem = only(problems_of(lambda d: d["facts"][0].update(id=bad)))
-    assert problem.field == "id"
-    assert "kebab-case" in problem.message
+    assert problem["field"] == "facts[0].id"  # an id that is no id does not name the fact
+    assert "kebab-case" in problem["message"]
 
 
 def test_unknown_category_and_source_list_the_known_ones() -> None:
     problems = problems_of(lambda d: d["facts"][0].update(category="econ", source="nope"))
-    messages = {p.field: p.message for p in problems}
+    messages = {p["field"]: p["message"] for p in problems}
     assert messages["category"] == "unknown category 'econ'; known: economy, ecology"
     assert messages["source"] == "unknown source 'nope'; known: sample"
 
 
 def test_figure_value_must_be_a_number() -> None:
     problem = only(problems_of(lambda d: d["facts"][0]["figures"][0].update(value="9.24")))
-    assert problem.field == "figures[0].value"
-    assert "expected a number, got text; write it without quotes" in problem.message
+    assert problem["field"] == "figures[0].value"
+    assert "expected a number, got text; write it without quotes" in problem["message"]
 
 
 def test_unknown_unit_lists_the_known_ones() -> None:
     problem = only(problems_of(lambda d: d["facts"][0]["figures"][0].update(unit="亿吨")))
-    assert problem.field == "figures[0].unit"
-    assert problem.message.startswith("unknown unit '亿吨'; use a base unit (元, 平方米, 公里")
-    assert problem.message.endswith("or one after 万 or 亿 (万元, 亿元)")
+    assert problem["field"] == "figures[0].unit"
+    assert problem["message"].startswith("unknown unit '亿吨'; use a base unit (元, 平方米, 公里")
+    assert problem["message"].endswith("or one after 万 or 亿 (万元, 亿元)")
 
 
 def test_unknown_qualifier() -> None:
     problem = only(problems_of(lambda d: d["facts"][0]["figures"][0].update(qualifier="about")))
-    assert "use one of exact, more_than, at_least, approximately" in problem.message
+    assert "use one of exact, more_than, at_least, approximately" in problem["message"]
 
 
 @pytest.mark.parametrize(
@@ -118,13 +123,13 @@ def test_kind_and_figures_agree(kind: str, figures: list[object] | None, message
             d["facts"][0]["figures"] = figures
 
     problem = only(problems_of(edit))
-    assert problem.field == "kind"
-    assert message in problem.message
+    assert (problem["field"], problem["rule"]) == ("kind", "kind-figures")
+    assert message in problem["message"]
 
 
 def test_year_must_be_a_plausible_integer() -> None:
-    assert "outside" in only(problems_of(lambda d: d["facts"][0].update(year=20230))).message
-    assert "expected a year" in only(problems_of(lambda d: d["facts"][0].update(year="2023"))).message
+    assert "outside" in only(problems_of(lambda d: d["facts"][0].update(year=20230)))["message"]
+    assert "expected a year" in only(problems_of(lambda d: d["facts"][0].update(year="2023")))["message"]
 
 
 def test_every_problem_is_collected_not_just_the_first() -> None:
@@ -134,46 +139,50 @@ def test_every_problem_is_collected_not_just_the_first() -> None:
         d["categories"][1]["name"] = ""
 
     problems = problems_of(break_everything)
-    assert {(p.subject, p.field) for p in problems} == {
-        ("fact '2023-loans'", "year"),
-        ("fact '2023-loans'", "kind"),
-        ("fact '2023-toilets'", "figures[0].unit"),
-        ("categories[1]", "name"),
+    assert {(p["fact"], p["field"]) for p in problems} == {
+        ("2023-loans", "year"),
+        ("2023-loans", "kind"),
+        ("2023-toilets", "figures[0].unit"),
+        (None, "categories[1].name"),
     }
 
 
 def test_a_broken_category_is_reported_once_not_on_every_fact() -> None:
     problems = problems_of(lambda d: d["categories"][0].update(name_en=None))
-    assert [(p.subject, p.field) for p in problems] == [("categories[0]", "name_en")]
+    assert [(p["fact"], p["field"]) for p in problems] == [(None, "categories[0].name_en")]
 
 
 @pytest.mark.parametrize("data", [None, [], "text", 3])
 def test_the_file_must_be_a_mapping(data: object) -> None:
-    base, problems = parse_fact_base(data)
-    assert base.facts == ()
-    assert "expected a mapping with sources, categories, facts" in only(problems).message
+    parsed = parse_fact_base(data)
+    assert parsed.facts == ()
+    assert "expected a mapping with sources, categories, facts" in only(parsed.problems)["message"]
 
 
 def test_a_missing_top_level_list_is_a_problem_not_a_crash() -> None:
     problems = problems_of(lambda d: d.pop("sources"))
-    assert (problems[0].field, problems[0].message) == ("sources", "missing; every entry needs it")
-    assert [p.message for p in problems[1:]] == [
+    assert (problems[0]["field"], problems[0]["message"]) == ("sources", "missing; every entry needs it")
+    assert [p["message"] for p in problems[1:]] == [
         "unknown source 'sample'; known: none yet, declare it under sources"
     ] * 2
 
 
 def test_top_level_lists() -> None:
     problem = only(problems_of(lambda d: d.update(facts={"a": 1})))
-    assert (problem.field, problem.message) == ("facts", "expected a list, got a mapping")
+    assert (problem["field"], problem["message"]) == ("facts", "expected a list (use [] for none), got a mapping")
 
 
-def test_problem_locations_come_from_the_locator() -> None:
+def test_problems_point_at_the_line_of_their_field() -> None:
     data = sample()
     data["facts"][0]["kind"] = "rumour"
-    marks = {id(data["facts"][0]): (12, 5)}
-    problem = only(parse_fact_base(data, lambda entry: marks.get(id(entry)))[1])
-    assert problem.describe("facts.yaml") == (
-        "facts.yaml:12:5: fact '2023-loans': kind: unknown kind 'rumour'; "
+    places = {
+        id(data): Place((1, 1), {"facts": (20, 1)}),
+        id(data["facts"]): Place((21, 3), {0: (21, 5)}),
+        id(data["facts"][0]): Place((21, 5), {"kind": (27, 5)}),
+    }
+    problem = only(parse(data, "facts.yaml", places).problems)
+    assert describe(problem) == (
+        "facts.yaml:27:5: fact '2023-loans': kind: unknown kind 'rumour'; "
         "use one of outcome, honour, measure, plan, target"
     )
 
@@ -186,7 +195,7 @@ def test_a_missing_field_is_reported_once_and_the_rest_still_checked() -> None:
         d["facts"][0]["bogus"] = 1
 
     problems = problems_of(edit)
-    assert sorted((p.field, p.message.split(";")[0]) for p in problems) == [
+    assert sorted((p["field"], p["message"].split(";")[0]) for p in problems) == [
         ("bogus", "unknown field"),
         ("claim_en", "missing"),
         ("figures[0].label", "missing"),

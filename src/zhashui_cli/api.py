@@ -1,0 +1,433 @@
+"""The library: open() a fact base, then search it, get facts, count, verify and export.
+
+    import zhashui_cli
+    base = zhashui_cli.open()                  # the packaged fact base; open(path) for another
+    hits = base.search("木耳", year=2023)      # words are folded here; filters are keywords
+    fact = base.get("2023-loans-coordinated")  # None when unknown; base.suggest(id) for near ids
+
+The command line is a client of this module and nothing more. It never prints and never
+exits: it returns records (records.py) and raises the errors of errors.py. A fact base
+reads its cached index (cache.py), builds it when it is missing or stale, and rebuilds it
+when it turns out to be damaged.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from . import cache, search, store
+from .errors import CorruptIndexError, QueryError
+from .index import Corpus, IndexedSource
+from .model import Kind
+from .records import (
+    CategoryRecord,
+    CategoryRow,
+    FactRecord,
+    FigureRow,
+    SearchRecord,
+    SourceRecord,
+    Stats,
+    TagRow,
+    TermMatch,
+    Uncovered,
+    VerifyReport,
+    json_line,
+)
+from .search import Filters, Query, SortKey
+from .text import fold, has_cjk
+from .units import AmountError, UnknownUnitError, parse_amount, typed_unit
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from .store import Progress
+
+T = TypeVar("T")
+Values = str | int | Iterable[str | int] | None  # one filter value, or any of several
+
+
+def open(
+    path: str | os.PathLike[str] | None = None, *, cache: bool = True, progress: Progress | None = None
+) -> FactBase:
+    """A fact base: the packaged one, or the fact file at path. Nothing is read until it is used."""
+    return FactBase(Path(path) if path is not None else store.packaged_fact_file(), cache=cache, progress=progress)
+
+
+class Hits:
+    """What a search found: the records to show, in order, and how many matched in all."""
+
+    def __init__(self, lines: list[bytes], result: search.Result, filters: Filters) -> None:
+        self._lines = lines
+        self.indices = result.indices  # positions in the index, for the library's own use
+        self.filters = filters
+        self.total = result.total
+        self.words = result.words  # the words facts had to match (stop words and 是多少 left out)
+        self.best = result.best  # how many of them each fact found has; fewer: no fact has them all
+        self.matched = result.matched  # the words the facts found have, together
+        self.corrections: dict[str, TermMatch] = result.corrections  # {"toliets": {"as": "toilets", ...}}
+        self._records: list[SearchRecord] | None = None
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    @property
+    def records(self) -> list[SearchRecord]:
+        if self._records is None:
+            import json
+
+            self._records = [json.loads(line) for line in self._lines]
+        return self._records
+
+    def json_lines(self) -> list[bytes]:
+        """The records as JSON output writes them, one line each, without parsing them."""
+        return self._lines
+
+    @property
+    def ids(self) -> list[str]:
+        return [record["id"] for record in self.records]
+
+    @property
+    def partial(self) -> bool:
+        """No fact has every word: these are the facts that have the most of them."""
+        return 0 < self.best < len(self.words)
+
+
+class FactBase:
+    """One fact file, searchable through its index."""
+
+    def __init__(self, path: Path, *, cache: bool = True, progress: Progress | None = None) -> None:
+        self.path = path
+        self._use_cache = cache
+        self._progress = progress
+        self._corpus: Corpus | None = None
+
+    # -- the index ------------------------------------------------------------------------
+    def _open(self, rebuild: bool = False) -> Corpus:
+        if self._corpus is None or rebuild:
+            self._corpus = self._cached() if self._use_cache and not rebuild else None
+            if self._corpus is None:
+                self._corpus = self._build()
+        return self._corpus
+
+    def _cached(self) -> Corpus | None:
+        return cache.load(self.path)
+
+    def _build(self) -> Corpus:
+        import time
+
+        from .indexer import build
+
+        read_ns = time.time_ns()
+        loaded = store.require(store.load(self.path, progress=self._progress))
+        if self._progress is not None:
+            self._progress("Indexing facts", 0, 1)
+        paths = {source.id: str(store.source_path(self.path, source.text)) for source in loaded.file.sources}
+        header, body = build(loaded.file, paths)
+        if self._progress is not None:
+            self._progress("Indexing facts", 1, 1)
+        if self._use_cache:
+            header.update(zhashui=_version(), fingerprint=loaded.stamps, read_ns=read_ns)
+            cache.save(self.path, header, body)
+        return Corpus(header, body)
+
+    def _read(self, work: Callable[[Corpus], T]) -> T:
+        """Run work on the index; a damaged cache is dropped and the index rebuilt, once."""
+        try:
+            return work(self._open())
+        except CorruptIndexError:
+            if not self._use_cache:
+                raise
+            cache.discard(self.path)
+            return work(self._open(rebuild=True))
+
+    # -- facts ----------------------------------------------------------------------------
+    def search(
+        self,
+        query: str | Sequence[str] = "",
+        *,
+        category: Values = None,
+        year: Values = None,
+        kind: Values = None,
+        tag: Values = None,
+        source: Values = None,
+        section: Values = None,
+        unit: str | None = None,
+        minimum: Decimal | float | str | None = None,
+        maximum: Decimal | float | str | None = None,
+        sort: SortKey | str | None = None,
+        reverse: bool = False,
+        limit: int | None = None,
+        exact: bool = False,
+    ) -> Hits:
+        """Facts matching every word of the query (see docs/search.md) and every filter.
+
+        A filter given several values keeps facts that match any of them. Raises QueryError
+        for a filter value that matches nothing in this fact base, saying what would."""
+        words = _split(query)
+        sort_key = None if sort is None else _choice(SortKey, sort, "sort")
+
+        def find(corpus: Corpus) -> Hits:
+            filters = self._filters(corpus, category, year, kind, tag, source, section, unit, minimum, maximum)
+            result = search.run(corpus, Query(words, filters, sort_key, reverse, limit, exact))
+            lines = [_with_match(corpus.record_line(i), result.matches.get(i)) for i in result.indices]
+            return Hits(lines, result, filters)
+
+        return self._read(find)
+
+    def suggest_words(self, query: str | Sequence[str], limit: int = 3) -> list[str]:
+        """Words of the fact base close to the words of a query that found nothing: English
+        by typing distance, pinyin by the Chinese words it nearly spells, Chinese by words
+        that share its characters."""
+        from . import matching
+
+        words = _split(query)
+
+        def suggest(corpus: Corpus) -> list[str]:
+            found: list[str] = []
+            for token in search.tokens(words)[0]:
+                if has_cjk(token):
+                    found += matching.sharing_characters(corpus, token)
+                elif token.isalpha():
+                    found += matching.typo_words(corpus, token) + matching.pinyin_words(corpus, token)
+            return [word for word in dict.fromkeys(found) if word not in words][:limit]
+
+        return self._read(suggest)
+
+    def get(self, fact_id: str) -> FactRecord | None:
+        def lookup(corpus: Corpus) -> FactRecord | None:
+            ids = corpus.ids()
+            return corpus.record(ids.index(fact_id)) if fact_id in ids else None
+
+        return self._read(lookup)
+
+    def suggest(self, fact_id: str, limit: int = 3) -> list[str]:
+        """Ids close to one that was not found: containing it, or spelt like it."""
+        return search.suggest_ids(self._read(Corpus.ids), fact_id, limit)
+
+    def ids(self) -> list[str]:
+        return list(self._read(Corpus.ids))
+
+    def paragraph(self, fact: FactRecord) -> str:
+        """The paragraph (line) of the source that holds the fact's quote; the quote alone
+        if the source is gone."""
+        try:
+            text = Path(self._source(fact["source"])["path"]).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return fact["quote"]
+        return next((line for line in text.splitlines() if fact["quote"] in line), fact["quote"])
+
+    def category(self, category_id: str) -> CategoryRecord:
+        return next(c for c in self._read(lambda corpus: corpus.categories) if c["id"] == category_id)
+
+    def source(self, source_id: str) -> SourceRecord:
+        found = self._source(source_id)
+        return {key: value for key, value in found.items() if key != "path"}  # type: ignore[return-value]
+
+    def _source(self, source_id: str) -> IndexedSource:
+        return next(s for s in self._read(lambda corpus: corpus.sources) if s["id"] == source_id)
+
+    def sources(self) -> list[SourceRecord]:
+        return [self.source(s["id"]) for s in self._read(lambda corpus: corpus.sources)]
+
+    # -- counts ---------------------------------------------------------------------------
+    def categories(self) -> list[CategoryRow]:
+        from .counts import category_rows
+
+        return self._read(category_rows)
+
+    def years(self) -> list[int]:
+        from .counts import years
+
+        return self._read(years)
+
+    def stats(self) -> Stats:
+        from .counts import stats
+
+        return self._read(stats)
+
+    def tags(self, query: str | Sequence[str] = "", **filters: Values) -> list[TagRow]:
+        """The tags of the facts a search finds (every fact by default), with counts."""
+        from .counts import tag_rows
+
+        hits = self.search(query, **filters)  # type: ignore[arg-type]
+        return self._read(lambda corpus: tag_rows(corpus, hits.indices))
+
+    def figures(self, query: str | Sequence[str] = "", **filters: Values) -> list[FigureRow]:
+        """Every figure of the facts a search finds that passes the unit and amount filters
+        (search's keywords: unit, minimum and maximum apply to each figure)."""
+        from .counts import figure_rows
+
+        hits = self.search(query, **filters)  # type: ignore[arg-type]
+        return figure_rows(hits.records, hits.filters)
+
+    # -- checks ---------------------------------------------------------------------------
+    def verify(self) -> VerifyReport:
+        """Every problem of the fact file, by every rule of the format, coverage included."""
+        from .errors import FactFileError
+
+        try:
+            loaded = store.load(self.path, coverage=True)
+        except FactFileError as error:
+            return {"ok": False, "facts": 0, "figures": 0, "sources": 0, "problems": error.problems}
+        file = loaded.file
+        return {
+            "ok": not loaded.problems,
+            "facts": len(file.facts),
+            "figures": sum(len(fact.figures) for fact in file.facts),
+            "sources": len(file.sources),
+            "problems": loaded.problems,
+        }
+
+    def uncovered(self) -> list[Uncovered]:
+        """The numbers in the sources that no fact covers: the curator's to-do list."""
+        from .provenance import uncovered
+
+        return uncovered(store.load(self.path).file)
+
+    # -- filters --------------------------------------------------------------------------
+    def _filters(
+        self,
+        corpus: Corpus,
+        category: Values,
+        year: Values,
+        kind: Values,
+        tag: Values,
+        source: Values,
+        section: Values,
+        unit: str | None,
+        minimum: object,
+        maximum: object,
+    ) -> Filters:
+        return Filters(
+            categories=_categories(corpus, _values(category)),
+            sources=_named(_values(source), [s["id"] for s in corpus.sources], "source"),
+            years=_years(corpus, _values(year)),
+            kinds=frozenset(_choice(Kind, value, "kind") for value in _values(kind)),
+            sections=frozenset(_sections(corpus, _values(section))),
+            tags=_tags(corpus, _values(tag)),
+            unit=_unit(unit),
+            minimum=_amount(minimum, "minimum"),
+            maximum=_amount(maximum, "maximum"),
+        )
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _split(query: str | Sequence[str]) -> tuple[str, ...]:
+    """The words of a query: one string, or several, each split at white space."""
+    return tuple(query.split() if isinstance(query, str) else (word for part in query for word in part.split()))
+
+
+def _with_match(line: bytes, match: search.Match | None) -> bytes:
+    record = search.match_record(match) if match is not None else {"terms": {}, "fields": []}
+    return line[:-1] + b',"match":' + json_line(record) + b"}"
+
+
+def _values(value: Values) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (str, int)):
+        return [str(value)]
+    return [str(item) for item in value]
+
+
+E = TypeVar("E", SortKey, Kind)
+
+
+def _choice(enum: type[E], value: object, what: str) -> E:
+    text = value.value if isinstance(value, enum) else str(value).strip().lower()
+    for member in enum:
+        if member.value == text:
+            return member
+    raise QueryError(f"unknown {what} '{value}'; use one of {', '.join(m.value for m in enum)}")
+
+
+def _unknown(what: str, value: str, known: Sequence[str], *, listed: bool = True) -> QueryError:
+    """An unknown filter value, with the known values that look like it, and all of them."""
+    import difflib
+
+    folded = {fold(k): k for k in known}
+    starting = [k for k in known if len(value) >= 2 and fold(k).startswith(fold(value))]
+    close = [folded[c] for c in difflib.get_close_matches(fold(value), list(folded), n=3, cutoff=0.6)]
+    suggestions = list(dict.fromkeys([*starting, *close]))[:3]
+    hint = f" (did you mean {', '.join(suggestions)}?)" if suggestions else ""
+    listing = f"; known: {', '.join(known)}" if listed else ""
+    return QueryError(f"unknown {what} '{value}'{hint}{listing}")
+
+
+def _named(values: list[str], known: list[str], what: str) -> frozenset[int]:
+    folded = [fold(k) for k in known]
+    numbers = set()
+    for value in values:
+        if fold(value) not in folded:
+            raise _unknown(what, value, known)
+        numbers.add(folded.index(fold(value)))
+    return frozenset(numbers)
+
+
+def _categories(corpus: Corpus, values: list[str]) -> frozenset[int]:
+    """Categories named by id, Chinese name or English name, in any case."""
+    names = {fold(name): n for n, c in enumerate(corpus.categories) for name in (c["id"], c["name"], c["name_en"])}
+    for value in values:
+        if fold(value) not in names:
+            raise _unknown("category", value, [c["id"] for c in corpus.categories])
+    return frozenset(names[fold(value)] for value in values)
+
+
+def _years(corpus: Corpus, values: list[str]) -> frozenset[int]:
+    from .counts import years
+
+    present = years(corpus)
+    wanted = set()
+    for value in values:
+        if not value.strip().isdigit() or int(value) not in present:
+            raise QueryError(f"no facts about {value}; years present: {', '.join(map(str, present))}")
+        wanted.add(int(value))
+    return frozenset(wanted)
+
+
+def _sections(corpus: Corpus, values: list[str]) -> set[str]:
+    known = [section["id"] for s in corpus.sources for section in s["sections"]]
+    for value in values:
+        if value not in known:
+            raise _unknown("section", value, known)
+    return set(values)
+
+
+def _tags(corpus: Corpus, values: list[str]) -> frozenset[str]:
+    if not values:
+        return frozenset()
+    known = {tag for tags in corpus.json("tags") for tag in tags}
+    for value in values:
+        if fold(value) not in known:
+            raise _unknown("tag", value, sorted(known), listed=False)
+    return frozenset(fold(value) for value in values)
+
+
+def _unit(unit: str | None) -> str | None:
+    if unit is None:
+        return None
+    try:
+        return typed_unit(unit)
+    except UnknownUnitError as error:
+        raise QueryError(str(error)) from None
+
+
+def _amount(value: object, what: str) -> Decimal | None:
+    if value is None:
+        return None
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return parse_amount(str(value))
+    except AmountError as error:
+        raise QueryError(f"{what} {error}") from None

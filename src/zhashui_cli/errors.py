@@ -1,0 +1,55 @@
+"""The errors the library raises. Only the command line turns them into exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .records import Problem, describe
+
+MAX_PROBLEMS_SHOWN = 20
+# Problems that leave nothing to check: the file could not be read, or must not be.
+FATAL_RULES = frozenset({"file", "yaml", "source-path"})
+
+
+class ZhashuiError(Exception):
+    """Base of every error zhashui raises on purpose."""
+
+
+class FactFileError(ZhashuiError):
+    """A fact file that cannot be used, with every problem found in it."""
+
+    def __init__(self, path: str, problems: Sequence[Problem]) -> None:
+        self.path = path
+        self.problems = list(problems)
+        super().__init__(self.describe())
+
+    @property
+    def readable(self) -> bool:
+        """Whether the file could be read and parsed (its problems are then in its content)."""
+        return not any(problem["rule"] in FATAL_RULES for problem in self.problems)
+
+    def describe(self) -> str:
+        lines = [describe(problem) for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
+        if len(self.problems) == 1:
+            return lines[0]
+        hidden = len(self.problems) - MAX_PROBLEMS_SHOWN
+        more = [f"  … and {hidden} more"] if hidden > 0 else []
+        return "\n".join([f"{self.path}: {len(self.problems)} problems:", *(f"  {line}" for line in lines), *more])
+
+
+class QueryError(ZhashuiError, ValueError):
+    """A search or filter that cannot match anything in this fact base; says what would."""
+
+
+class OutputExistsError(ZhashuiError, FileExistsError):
+    """An export would overwrite a file that it was not told to replace."""
+
+
+class UnknownFieldError(ZhashuiError, ValueError):
+    def __init__(self, unknown: Sequence[str], allowed: Sequence[str]) -> None:
+        super().__init__(f"unknown field(s) {', '.join(unknown)}; valid fields: {','.join(allowed)}")
+
+
+class CorruptIndexError(Exception):
+    """The cached index does not hold together (a damaged cache file). The library rebuilds
+    it; should it escape, it is a bug (and no ZhashuiError, which callers may handle)."""

@@ -1,0 +1,334 @@
+"""Every record zhashui outputs, defined once: a TypedDict per record, in JSON key order.
+
+These types are the output contract. The library returns them, the renderers print them,
+the index stores fact records as JSON lines and schema/output/ describes them for other
+tools; tests check the schemas against the fields here. A TypedDict is a plain dict at run
+time, so records cost nothing to make or to pass through, and their key order is the order
+in which they are built and written.
+
+The builders turn the model's types into records; json_line() and json_text() are the one
+way a record becomes JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypedDict
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from .model import Category, Fact, Figure, Section, Source
+
+
+class FigureRecord(TypedDict):
+    value: float  # the number as written, beside its unit as written: 9.24 亿元
+    unit: str
+    qualifier: str  # exact, more_than, at_least, approximately
+    label: str
+    label_en: str
+    base_value: float  # exact in base_unit: 924000000 元
+    base_unit: str
+
+
+class FactRecord(TypedDict):
+    id: str
+    source: str
+    section: str
+    category: str
+    year: int
+    kind: str  # outcome, honour, measure, plan, target
+    claim: str
+    claim_en: str
+    quote: str
+    note: str | None
+    tags: list[str]
+    figures: list[FigureRecord]
+
+
+# How a query word was found: "as" is a keyword in Python, hence the functional form.
+TermMatch = TypedDict("TermMatch", {"as": str, "how": str})
+
+
+class MatchRecord(TypedDict):
+    terms: dict[str, TermMatch]  # query word → the word of the fact it matched, and how
+    fields: list[str]  # the fields of the fact where the query words were found
+
+
+class SearchRecord(FactRecord):
+    match: MatchRecord
+
+
+class ShowRecord(FactRecord):
+    paragraph: str  # the paragraph of the source that holds the quote
+
+
+class FigureRow(TypedDict):
+    """One figure with its fact: the flat view of `zhashui figures`, and the largest amounts."""
+
+    fact_id: str
+    n: int  # the figure's position among its fact's figures, from 0
+    year: int
+    category: str
+    claim: str
+    claim_en: str
+    value: float
+    unit: str
+    qualifier: str
+    label: str
+    label_en: str
+    base_value: float
+    base_unit: str
+
+
+class CategoryRecord(TypedDict):
+    id: str
+    name: str
+    name_en: str
+    description: str | None
+
+
+class YearCount(TypedDict):
+    year: int
+    facts: int
+
+
+class CategoryRow(CategoryRecord):
+    facts: int
+    years: list[YearCount]
+
+
+class CategoryCount(TypedDict):
+    key: str
+    name: str
+    name_en: str
+    facts: int
+    years: list[YearCount]
+
+
+class KeyCount(TypedDict):
+    key: str | int
+    facts: int
+
+
+class Stats(TypedDict):
+    facts: int
+    figures: int
+    by_category: list[CategoryCount]
+    by_year: list[KeyCount]
+    by_kind: list[KeyCount]
+    largest_amounts: list[FigureRow]
+
+
+class StatsRow(TypedDict):
+    """A count of Stats as a flat row, for JSON Lines and CSV."""
+
+    dimension: str  # category, year, kind
+    key: str | int
+    name: str | None
+    name_en: str | None
+    facts: int
+
+
+class TagRow(TypedDict):
+    tag: str
+    facts: int
+
+
+class SectionRecord(TypedDict):
+    id: str
+    title: str
+    title_en: str
+    year: int | None  # the year the section is about, when it is about one
+    start: str  # the text the section starts with in its source
+
+
+class NameRecord(TypedDict):
+    pattern: str  # a regular expression over the source text
+    reason: str
+
+
+class SourceRecord(TypedDict):
+    id: str
+    title: str
+    title_en: str
+    published: str
+    publisher: str | None
+    language: str
+    text: str  # the restored text, relative to the fact file
+    sections: list[SectionRecord]
+    names: list[NameRecord]
+
+
+class Problem(TypedDict):
+    """One thing wrong with a fact file, as precisely located as the file allows."""
+
+    file: str
+    line: int | None  # 1-based
+    column: int | None
+    fact: str | None  # the fact's id, when the problem is in a fact that has one
+    field: str  # "quote", "figures[0].unit", "sources[0].text"; "" for the file itself
+    rule: str  # which rule of the format it breaks (docs: README, "Checking a fact file")
+    message: str
+
+
+class VerifyReport(TypedDict):
+    ok: bool
+    facts: int
+    figures: int
+    sources: int
+    problems: list[Problem]
+
+
+class Uncovered(TypedDict):
+    """A number in a source that no fact covers: the curator's to-do list."""
+
+    source: str
+    file: str
+    line: int
+    column: int
+    number: str
+    context: str
+
+
+def fields_of(record: type) -> tuple[str, ...]:
+    """The keys of a record type, in JSON order (base class keys first)."""
+    return tuple(record.__annotations__)
+
+
+FACT_FIELDS = fields_of(FactRecord)
+FIGURE_FIELDS = fields_of(FigureRecord)
+SEARCH_FIELDS = fields_of(SearchRecord)
+SHOW_FIELDS = fields_of(ShowRecord)
+FIGURE_ROW_FIELDS = fields_of(FigureRow)
+CATEGORY_FIELDS = fields_of(CategoryRow)
+STATS_ROW_FIELDS = fields_of(StatsRow)
+TAG_FIELDS = fields_of(TagRow)
+SOURCE_FIELDS = fields_of(SourceRecord)
+PROBLEM_FIELDS = fields_of(Problem)
+UNCOVERED_FIELDS = fields_of(Uncovered)
+
+
+# -- builders ------------------------------------------------------------------------------
+def number(value: Decimal) -> float:
+    """A figure's number for JSON: always a float (924000000.0), so that its type never depends
+    on which facts a query found; the shortest one that reads back as the decimal."""
+    return float(value)
+
+
+def figure_record(figure: Figure) -> FigureRecord:
+    return {
+        "value": number(figure.value),
+        "unit": figure.unit,
+        "qualifier": figure.qualifier.value,
+        "label": figure.label,
+        "label_en": figure.label_en,
+        "base_value": number(figure.base_value),
+        "base_unit": figure.base_unit,
+    }
+
+
+def fact_record(fact: Fact) -> FactRecord:
+    return {
+        "id": fact.id,
+        "source": fact.source,
+        "section": fact.section,
+        "category": fact.category,
+        "year": fact.year,
+        "kind": fact.kind.value,
+        "claim": fact.claim,
+        "claim_en": fact.claim_en,
+        "quote": fact.quote,
+        "note": fact.note,
+        "tags": list(fact.tags),
+        "figures": [figure_record(figure) for figure in fact.figures],
+    }
+
+
+def figure_row(fact: FactRecord, n: int) -> FigureRow:
+    figure = fact["figures"][n]
+    return {
+        "fact_id": fact["id"],
+        "n": n,
+        "year": fact["year"],
+        "category": fact["category"],
+        "claim": fact["claim"],
+        "claim_en": fact["claim_en"],
+        **figure,
+    }
+
+
+def category_record(category: Category) -> CategoryRecord:
+    return {"id": category.id, "name": category.name, "name_en": category.name_en, "description": category.description}
+
+
+def section_record(section: Section) -> SectionRecord:
+    return {
+        "id": section.id,
+        "title": section.title,
+        "title_en": section.title_en,
+        "year": section.year,
+        "start": section.start,
+    }
+
+
+def source_record(source: Source) -> SourceRecord:
+    return {
+        "id": source.id,
+        "title": source.title,
+        "title_en": source.title_en,
+        "published": source.published,
+        "publisher": source.publisher,
+        "language": source.language,
+        "text": source.text,
+        "sections": [section_record(section) for section in source.sections],
+        "names": [{"pattern": name.pattern, "reason": name.reason} for name in source.names],
+    }
+
+
+def problem(
+    file: str,
+    message: str,
+    *,
+    rule: str,
+    field: str = "",
+    fact: str | None = None,
+    place: tuple[int, int] | None = None,
+) -> Problem:
+    line, column = place if place is not None else (None, None)
+    return {
+        "file": file,
+        "line": line,
+        "column": column,
+        "fact": fact,
+        "field": field,
+        "rule": rule,
+        "message": message,
+    }
+
+
+def describe(problem: Problem) -> str:
+    """A problem on one line, the way compilers print them: file:line:col: fact: field: message."""
+    place = problem["file"] if problem["line"] is None else f"{problem['file']}:{problem['line']}:{problem['column']}"
+    subject = f"fact '{problem['fact']}'" if problem["fact"] else ""
+    return ": ".join(part for part in (place, subject, problem["field"], problem["message"]) if part)
+
+
+# -- JSON ----------------------------------------------------------------------------------
+# Characters that json leaves raw but that line-based readers (str.splitlines, JavaScript)
+# take for line breaks; escaped, so that one JSON Lines record is always one line.
+_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def json_text(value: object, *, indent: int | None = None) -> str:
+    text = json.dumps(value, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":"))
+    for char, escaped in _LINE_BREAKS.items():
+        if char in text:  # rare; str.translate would cost every text a slow pass
+            text = text.replace(char, escaped)
+    return text
+
+
+def json_line(record: Mapping[str, Any]) -> bytes:
+    """A record as JSON output writes it, on one line, UTF-8, without the newline."""
+    return json_text(record).encode()

@@ -1,0 +1,109 @@
+"""The terminal: its size, a progress display for slow first loads, and the pager.
+
+Quiet by default: the progress display (and its cursor escapes) appears only when a load is
+actually slow, and the pager only when a table is taller than the screen of a terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+_MIN_WIDTH, _DEFAULT_WIDTH, _DEFAULT_HEIGHT = 20, 80, 24
+PROGRESS_DELAY = 0.5  # seconds of loading before a progress display is worth its noise
+
+
+def _size(variable: str, measured: int, stream: TextIO, default: int) -> int:
+    configured = os.environ.get(variable, "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        return min(int(configured), 10_000)
+    return measured if stream.isatty() else default
+
+
+def width(stream: TextIO) -> int:
+    """COLUMNS when it is a usable number, else the terminal's width, else 80."""
+    measured = shutil.get_terminal_size((_DEFAULT_WIDTH, _DEFAULT_HEIGHT)).columns
+    return max(_MIN_WIDTH, _size("COLUMNS", measured, stream, _DEFAULT_WIDTH))
+
+
+def height(stream: TextIO) -> int:
+    """LINES when it is a usable number, else the terminal's height, else 24."""
+    return _size("LINES", shutil.get_terminal_size((_DEFAULT_WIDTH, _DEFAULT_HEIGHT)).lines, stream, _DEFAULT_HEIGHT)
+
+
+class Progress:
+    """A progress callback for loading that draws on a terminal only once loading has taken
+    longer than PROGRESS_DELAY; a context manager that clears it when the load is done."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.began: float | None = None
+        self.display: Any = None
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if self.began is None:
+            self.began = now
+        if self.display is None:
+            if now - self.began < PROGRESS_DELAY or not self.stream.isatty():
+                return
+            self.display = self._start()
+        if stage not in self.tasks:
+            self.tasks[stage] = self.display.add_task(stage, total=total)
+        self.display.update(self.tasks[stage], completed=done, total=total)
+
+    def _start(self) -> Any:
+        from rich.console import Console
+        from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as Display
+
+        display = Display(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=Console(file=self.stream),
+            transient=True,
+        )
+        display.start()
+        return display
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        if self.display is not None:
+            self.display.stop()
+
+
+def page(text: str, stream: TextIO) -> bool:
+    """Show text through the user's pager ($PAGER, else less); False when there is none to
+    run, and the caller writes the text itself."""
+    import shlex
+    import subprocess
+
+    command = shlex.split(os.environ.get("PAGER", "").strip() or "less")
+    if command == ["cat"]:
+        return False
+    environment = dict(os.environ)
+    environment.setdefault("LESS", "FRX")  # quit if one screen, keep colours, leave the screen as it is
+    stream.flush()
+    try:
+        pager = subprocess.Popen(command, stdin=subprocess.PIPE, env=environment)
+    except OSError:
+        return False
+    assert pager.stdin is not None
+    try:
+        pager.stdin.write(text.encode(stream.encoding or "utf-8", errors="backslashreplace"))
+        pager.stdin.close()
+    except BrokenPipeError:
+        pass  # the reader quit the pager early
+    pager.wait()
+    return True

@@ -1,0 +1,47 @@
+"""The terminal: its size, and progress that appears only when a load is slow."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+
+from zhashui_cli import terminal
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_appears_only_once_a_load_is_slow(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [100.0]
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+    stream = FakeTerminal()
+    with terminal.Progress(stream) as progress:
+        progress("Reading facts", 10, 100)
+        clock[0] += terminal.PROGRESS_DELAY / 2
+        progress("Reading facts", 50, 100)
+        assert stream.getvalue() == ""  # nothing, not even a cursor escape, while it is quick
+        clock[0] += terminal.PROGRESS_DELAY
+        progress("Reading facts", 60, 100)
+        assert progress.display is not None
+    assert "Reading facts" in stream.getvalue()
+
+
+def test_progress_never_draws_on_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [0.0]
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+    stream = io.StringIO()
+    with terminal.Progress(stream) as progress:
+        progress("Reading facts", 1, 2)
+        clock[0] += 10
+        progress("Reading facts", 2, 2)
+    assert stream.getvalue() == ""
+
+
+@pytest.mark.parametrize(("columns", "width"), [("0", 80), ("abc", 80), ("5", 20), ("60", 60), ("150", 150)])
+def test_width_follows_columns(monkeypatch: pytest.MonkeyPatch, columns: str, width: int) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    assert terminal.width(io.StringIO()) == width
