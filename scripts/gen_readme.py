@@ -48,10 +48,14 @@ def reference() -> str:
 
 
 def run(command: str) -> str:
-    """What a reader would see: stdout, then stderr, at 100 columns, without trailing spaces."""
+    """What a reader would see on a terminal 100 columns wide (ZHASHUI_FORCE_TTY draws tables
+    for a pipe; a command that pipes zhashui into another shows the plain lines it gets):
+    stdout, then stderr, without trailing spaces."""
     bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "COLUMNS": str(WIDTH), "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
-    for name in ("NO_COLOR", "FORCE_COLOR"):
+    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    if "|" not in command:
+        env["ZHASHUI_FORCE_TTY"] = str(WIDTH)
+    for name in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES"):
         env.pop(name, None)
     result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, check=False)
     return "".join(line.rstrip() + "\n" for line in (result.stdout + result.stderr).splitlines())

@@ -37,6 +37,11 @@ def cli(*args: str, env: dict[str, str] | None = None) -> Any:
     return CliRunner().invoke(app, list(args), env=env)
 
 
+def on_screen(*args: str, columns: int = 80) -> Any:
+    """What a terminal of that width would show (ZHASHUI_FORCE_TTY draws tables for CliRunner)."""
+    return cli(*args, env={"ZHASHUI_FORCE_TTY": str(columns)})
+
+
 def run(*args: str | bytes, env: dict[str, str] | None = None, cwd: Path | None = None, **options: Any) -> Any:
     """The installed console script, in a real process, from a folder that is not the repository."""
     environment = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS")}
@@ -62,7 +67,7 @@ def one_line(stderr: str) -> str:
 
 # -- commands ------------------------------------------------------------------------------------
 def test_search_prints_a_table_and_exits_zero() -> None:
-    result = cli("search", "木耳")
+    result = on_screen("search", "木耳")
     assert result.exit_code == 0
     assert "2023-fungus-brand-value" in result.stdout
     assert "品牌价值突破30亿元" in unboxed(result.stdout)
@@ -127,7 +132,7 @@ def test_the_table_is_cut_to_a_default_limit_and_says_so() -> None:
 
 
 def test_show_prints_the_fact_with_its_quote_in_context() -> None:
-    result = cli("show", "2023-loans-coordinated")
+    result = on_screen("show", "2023-loans-coordinated")
     assert result.exit_code == 0
     for shown in ("924,000,000 元", "bank loans arranged"):
         assert shown in result.stdout
@@ -156,7 +161,7 @@ def test_stats_as_json_and_as_bars() -> None:
     stats = json.loads(cli("stats", "--json").stdout)
     assert stats["facts"] == 190 and stats["figures"] == 50
     assert stats["largest_amounts"][0]["label_en"] == "brand value of Zhashui wood ear fungus"
-    table = cli("stats").stdout
+    table = on_screen("stats").stdout
     assert "█" in table and "Largest amounts of money" in table
 
 
@@ -414,17 +419,18 @@ def hostile_file(write_facts: WriteFacts, text: str) -> Path:
 
 @pytest.mark.parametrize("text", ["[red]x[/red]", "[link=https://example.com]click[/link]", "[bold"])
 def test_markup_in_a_fact_prints_literally(write_facts: WriteFacts, text: str) -> None:
-    result = cli("search", "--facts", str(hostile_file(write_facts, text)), "--lang", "both", env={"COLUMNS": "200"})
-    assert text in result.stdout
+    path = str(hostile_file(write_facts, text))
+    assert text in cli("search", "--facts", path, "--lang", "both").stdout  # piped
+    assert text in on_screen("search", "--facts", path, "--lang", "both", columns=200).stdout
 
 
 def test_escape_sequences_in_a_fact_are_shown_not_obeyed(write_facts: WriteFacts) -> None:
     path = hostile_file(write_facts, "x\x1b[2J\x1b]0;pwned\x07y")
     for args in (["search"], ["show", "2023-loans"], ["search", "-f", "markdown"]):
-        result = cli(*args, "--facts", str(path), env={"COLUMNS": "200"})
-        assert ESCAPE not in result.stdout and "\x07" not in result.stdout
-        shown = result.stdout.replace("\\\\", "\\").replace("\\[", "[").replace("\\]", "]")  # Markdown's escapes
-        assert "x\\x1b[2J\\x1b]0;pwned\\x07y" in shown
+        for result in (cli(*args, "--facts", str(path)), on_screen(*args, "--facts", str(path), columns=200)):
+            assert ESCAPE not in result.stdout and "\x07" not in result.stdout
+            shown = result.stdout.replace("\\\\", "\\").replace("\\[", "[").replace("\\]", "]")  # Markdown's escapes
+            assert "x\\x1b[2J\\x1b]0;pwned\\x07y" in shown
 
 
 def test_csv_neutralises_formulas_from_a_fact_file(write_facts: WriteFacts) -> None:
@@ -511,7 +517,7 @@ def test_an_ascii_terminal_gets_escapes_instead_of_a_crash() -> None:
 
 
 def test_force_color_colours_tables_but_never_json() -> None:
-    coloured = run("search", "木耳", env={"FORCE_COLOR": "1"})
+    coloured = run("search", "木耳", env={"FORCE_COLOR": "1", "ZHASHUI_FORCE_TTY": "1"})
     assert ESCAPE.encode() in coloured.stdout
     machine = run("search", "木耳", "--json", env={"FORCE_COLOR": "1"})
     assert ESCAPE.encode() not in machine.stdout
@@ -526,13 +532,37 @@ def display_width(line: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
 
 
-@pytest.mark.parametrize(("columns", "width"), [("0", 80), ("abc", 80), ("20", 20), ("60", 60), ("150", 150)])
-def test_columns(columns: str, width: int) -> None:
-    result = run("search", "木耳", env={"COLUMNS": columns})
+IDS = re.compile(r"20(?:23|24)-[a-z0-9-]*[a-z][a-z0-9-]*")
+KNOWN_IDS = {record["id"] for record in json.loads(cli("search", "--json").stdout)} | {
+    section["id"] for source in json.loads(cli("sources", "--json").stdout) for section in source["sections"]
+}
+
+
+@pytest.mark.parametrize("columns", [20, 40, 60, 80, 200])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "search 木耳",
+        "search loans --lang both",
+        "show 2023-fungus-geographical-indication",
+        "stats",
+        "categories",
+        "figures --unit yuan",
+        "tags -c economy",
+    ],
+)
+def test_every_table_fits_any_width_and_breaks_no_id_and_no_number_from_its_unit(columns: int, command: str) -> None:
+    result = run(*command.split(), env={"ZHASHUI_FORCE_TTY": str(columns), "LINES": "1000"})
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.decode().splitlines()
-    assert max(display_width(line) for line in lines) <= width
-    assert "…" not in result.stdout.decode()
+    output = result.stdout.decode()
+    for line in output.splitlines():
+        ids = IDS.findall(line)
+        assert set(ids) <= KNOWN_IDS, line  # an id is whole, or not there
+        if display_width(line.rstrip()) > columns:
+            assert ids and display_width(max(ids, key=len)) > columns - 6, line  # only an id wider than the screen
+    assert not re.search(r"\d[ │]*\n[ │]*(?:[万亿]|元|座|个|%)", output), output  # 6700 / 万元
+    bars = [line for line in output.splitlines() if "█" in line]
+    assert all(not line.lstrip().startswith("█") for line in bars)  # a bar never wraps onto a line of its own
 
 
 @pytest.mark.parametrize(
@@ -637,7 +667,7 @@ def test_category_completion() -> None:
     assert set(result.stdout.decode().split()) == {"economy", "ecology"}
 
 
-def modules_after(args: Sequence[str], cwd: Path) -> set[str]:
+def modules_after(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> set[str]:
     # The console script leaves through os._exit; report the modules on the way out.
     code = (
         "import os, sys\n"
@@ -647,19 +677,36 @@ def modules_after(args: Sequence[str], cwd: Path) -> set[str]:
         f"sys.argv = ['zhashui', *{list(args)!r}]\n"
         "main()\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, check=False)
+    environment = {**os.environ, **(env or {})}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, env=environment, check=False
+    )
     found = re.search(r"^MODULES (.*)$", result.stderr, re.MULTILINE)
     assert found, result.stderr
     return set(found.group(1).split())
 
 
+def roots(modules: set[str]) -> set[str]:
+    return {module.split(".")[0] for module in modules}
+
+
+# Only the index build imports these; a warm search, whatever it looks for, never does.
+BUILDING = {"pypinyin", "rjieba", "eng", "yaml", "jsonschema"}
+
+
 def test_startup_imports_only_what_the_path_needs(tmp_path: Path) -> None:
     modules_after(["search", "木耳", "--json"], tmp_path)  # warm the cache
-    machine = modules_after(["search", "木耳", "--json"], tmp_path)
-    # typer >= 0.29 would bring pydantic; JSON needs neither rich nor OpenCC nor YAML when warm.
-    assert not {m for m in machine if m.split(".")[0] in ("pydantic", "rich", "opencc", "yaml")}
-    table = modules_after(["search", "專項債"], tmp_path)
-    assert "rich" in table and "opencc" in table and "pydantic" not in table
+    machine = roots(modules_after(["search", "木耳", "--json"], tmp_path))
+    # typer >= 0.29 would bring pydantic; JSON of a Chinese word needs nothing more than the index.
+    assert not machine & {"pydantic", "rich", "opencc", "Stemmer", "rapidfuzz", "decimal", *BUILDING}
+    piped = roots(modules_after(["search", "專項債"], tmp_path))  # a table written to a pipe
+    assert "opencc" in piped and not piped & {"rich", "pydantic", *BUILDING}
+    table = roots(modules_after(["search", "專項債"], tmp_path, {"ZHASHUI_FORCE_TTY": "1"}))
+    assert "rich" in table and not table & {"pydantic", *BUILDING}
+    english = roots(modules_after(["search", "hospitals", "--json"], tmp_path))
+    assert "Stemmer" in english and not english & {"rapidfuzz", *BUILDING}  # a typo only would need rapidfuzz
+    pinyin = roots(modules_after(["search", "zhashuimuer", "--json"], tmp_path))
+    assert not pinyin & BUILDING
 
 
 def test_the_packaged_fact_base_is_the_repositorys(tmp_path: Path) -> None:

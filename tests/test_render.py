@@ -272,6 +272,7 @@ def test_a_fact_shows_its_quote_in_its_paragraph() -> None:
     loans = record("2023-loans-coordinated")
     category = {"id": "economy", "name": "经济发展", "name_en": "Economy and investment"}
     source = {"title": "柞水县", "published": "2024-02-07 09:41:58"}
-    shown = drawn(tables.fact(loans, "落实减税降费3000余万元，协调金融贷款9.24亿元，向上争取", category, source), 100)  # type: ignore[arg-type]
+    paragraph = "落实减税降费3000余万元，协调金融贷款9.24亿元，向上争取"
+    shown = drawn(tables.fact({**loans, "paragraph": paragraph}, category, source, 100), 100)  # type: ignore[typeddict-item]
     assert "924,000,000 元" in shown
     assert "协调金融贷款9.24亿元" in shown and "落实减税降费" in shown

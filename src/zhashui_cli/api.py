@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import cache, search, store
 from .errors import CorruptIndexError, QueryError
@@ -43,6 +43,7 @@ from .units import AmountError, UnknownUnitError, parse_amount, typed_unit
 if TYPE_CHECKING:
     from decimal import Decimal
 
+    from .model import FactFile
     from .store import Progress
 
 T = TypeVar("T")
@@ -68,6 +69,7 @@ class Hits:
         self.best = result.best  # how many of them each fact found has; fewer: no fact has them all
         self.matched = result.matched  # the words the facts found have, together
         self.corrections: dict[str, TermMatch] = result.corrections  # {"toliets": {"as": "toilets", ...}}
+        self.units = result.units  # a sort by value: the base units it kept together, in order
         self._records: list[SearchRecord] | None = None
 
     def __len__(self) -> int:
@@ -255,13 +257,30 @@ class FactBase:
         hits = self.search(query, **filters)  # type: ignore[arg-type]
         return self._read(lambda corpus: tag_rows(corpus, hits.indices))
 
-    def figures(self, query: str | Sequence[str] = "", **filters: Values) -> list[FigureRow]:
-        """Every figure of the facts a search finds that passes the unit and amount filters
-        (search's keywords: unit, minimum and maximum apply to each figure)."""
+    def figures(
+        self,
+        query: str | Sequence[str] = "",
+        *,
+        sort: SortKey | str | None = None,
+        reverse: bool = False,
+        **filters: Any,
+    ) -> list[FigureRow]:
+        """Every figure of the facts a search finds that passes the unit and amount filters,
+        which apply to each figure; by value (largest first, within each base unit) or in the
+        order of the search."""
         from .counts import figure_rows
 
-        hits = self.search(query, **filters)  # type: ignore[arg-type]
-        return figure_rows(hits.records, hits.filters)
+        by_value = sort is not None and _choice(SortKey, sort, "sort") is SortKey.VALUE
+        hits = self.search(query, sort=sort, **filters)
+        rows = figure_rows(hits.records, hits.filters)
+        if by_value:
+            units = list(dict.fromkeys(row["base_unit"] for row in rows))
+            rows.sort(key=lambda row: (units.index(row["base_unit"]), -row["base_value"]))
+        return rows[::-1] if reverse else rows
+
+    def fact_file(self) -> FactFile:
+        """The fact file itself, loaded and checked (not from the index): for exports."""
+        return store.require(store.load(self.path)).file
 
     # -- checks ---------------------------------------------------------------------------
     def verify(self) -> VerifyReport:

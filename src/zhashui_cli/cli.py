@@ -1,41 +1,30 @@
-"""The zhashui command line: options in, the library (api.py) called, records rendered, and
-an exit code out (exits.py). Nothing here searches or checks anything itself.
+"""The zhashui command line: options in, the library (api.py) called, records rendered, an exit
+code out. The commands live in cli_find.py (search, show, tags, figures), cli_overview.py
+(categories, stats, sources) and cli_curate.py (verify, coverage, export); this module holds
+the app, what they share, and `completion`.
 """
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 from typer.core import TyperGroup
 
 from . import __version__, exits, options, render, tables, terminal
-from .api import FactBase, Hits
+from .api import FactBase
 from .api import open as open_base
-from .exits import ExitCode, UsageProblem, emit, note
-from .records import (
-    CATEGORY_FIELDS,
-    PROBLEM_FIELDS,
-    SEARCH_FIELDS,
-    SHOW_FIELDS,
-    STATS_ROW_FIELDS,
-    UNCOVERED_FIELDS,
-    VerifyReport,
-)
+from .exits import ExitCode, UsageProblem, emit
 from .render import OutputFormat
 
-# What each command's --fields may name.
-FIELDS = {
-    "search": SEARCH_FIELDS,
-    "show": SHOW_FIELDS,
-    "categories": CATEGORY_FIELDS,
-    "stats": STATS_ROW_FIELDS,
-    "verify": PROBLEM_FIELDS,
-    "coverage": UNCOVERED_FIELDS,
-}
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+SHELLS = ("bash", "zsh", "fish", "powershell")
 
 
 class ZhashuiGroup(TyperGroup):
@@ -50,6 +39,9 @@ class ZhashuiGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> int:
+        if os.environ.get("_ZHASHUI_COMPLETE"):  # a shell asks for completions
+            typer_internals().completion_init()
+
         def invoke() -> Any:
             return TyperGroup.main(self, args, "zhashui", complete_var, standalone_mode=False, **extra)
 
@@ -63,6 +55,7 @@ app = typer.Typer(
     name="zhashui",
     epilog=exits.epilog(),
     no_args_is_help=True,
+    add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     cls=ZhashuiGroup,
@@ -70,36 +63,81 @@ app = typer.Typer(
 )
 
 
-# -- plumbing ---------------------------------------------------------------------------------
-def _output(fmt: OutputFormat, as_json: bool) -> OutputFormat:
+# -- what the commands share ------------------------------------------------------------------
+def output_format(fmt: OutputFormat, as_json: bool) -> OutputFormat:
     if as_json and fmt not in (OutputFormat.TABLE, OutputFormat.JSON):
         raise UsageProblem(f"--json and --format {fmt.value} contradict each other; use one of them")
     return OutputFormat.JSON if as_json else fmt
 
 
-def _out() -> render.Output:
+def out(bom: bool = False) -> render.Output:
     stdout = sys.stdout
-    return render.Output(stdout.buffer, stdout, terminal.width(stdout), terminal.height(stdout), True)
+    tty = terminal.forced_tty() or stdout.isatty()
+    return render.Output(stdout.buffer, stdout, terminal.width(stdout), terminal.height(stdout), tty, bom)
 
 
 @contextmanager
-def _base(ctx: typer.Context) -> Iterator[FactBase]:
-    """The fact base of the command line, with progress on stderr for a slow first load."""
+def fact_base(ctx: typer.Context) -> Iterator[FactBase]:
+    """The fact base of the command line, with progress on stderr should its first load be slow."""
     with terminal.Progress(sys.stderr) as progress:
         yield open_base(options.facts_in_use(ctx), progress=progress)
 
 
-def _show_table(drawn: Any, out: render.Output) -> None:
-    out.text.write(tables.draw(drawn, out.width))
+class View(NamedTuple):
+    """What a command prints, in every format."""
+
+    rows: Sequence[Mapping[str, Any]]  # its records
+    fields: Sequence[str]  # every field of a record: what machine formats carry
+    chosen: Sequence[str] | None  # --fields
+    columns: Sequence[str]  # what a table, a pipe and Markdown show
+    table: Callable[[int], RenderableType | str] | None = None  # for a terminal of that width; text as it is
+    document: Mapping[str, Any] | None = None  # JSON and YAML write this object instead of the rows
+    lines: Sequence[bytes] | None = None  # the rows as JSON lines already, to pass through
+    plain: Callable[[], str] | None = None  # the text for a pipe, when it is no tab-separated table
+    markdown: Callable[[], str] | None = None  # the Markdown, when it is more than a table of the rows
 
 
-def _words(words: Sequence[str]) -> list[str]:
+def show(view: View, fmt: OutputFormat, pager: bool = True, bom: bool = False) -> None:
+    """Write a view to stdout in a format; a failed write becomes an exit code (exits.emit)."""
+    emit(lambda: _write(view, fmt, out(bom), pager))
+
+
+def _write(view: View, fmt: OutputFormat, target: render.Output, pager: bool) -> None:
+    fields = view.chosen or view.fields
+    if fmt in (OutputFormat.JSON, OutputFormat.JSONL) and view.lines is not None and not view.chosen:
+        target.binary.write(render.json_list(view.lines, fmt))
+    elif fmt in (OutputFormat.JSON, OutputFormat.YAML) and view.document is not None and not view.chosen:
+        render.document(view.document, fmt, view.rows, fields, target)
+    elif fmt is OutputFormat.MARKDOWN and view.markdown is not None and not view.chosen:
+        target.write(view.markdown())
+    elif fmt is OutputFormat.MARKDOWN:
+        render.listing(render.project(view.rows, view.chosen or view.columns), fmt, view.chosen or view.columns, target)
+    elif fmt is not OutputFormat.TABLE:
+        render.listing(render.project(view.rows, fields), fmt, fields, target)
+    elif not target.terminal:
+        text = view.plain() if view.plain and not view.chosen else None
+        columns = view.chosen or view.columns
+        target.text.write(
+            text if text is not None else render.tsv([[row.get(c) for c in columns] for row in view.rows])
+        )
+    elif view.rows or view.document:
+        table = view.table if view.table is not None and not view.chosen else None
+        drawn = (
+            table(target.width)
+            if table is not None
+            else tables.generic(view.rows, view.chosen or view.columns, width=target.width)
+        )
+        text = drawn if isinstance(drawn, str) else tables.draw(drawn, target.width)
+        tall = text.count("\n") >= target.height
+        if not (pager and tall and target.text.isatty() and terminal.page(text, target.text)):
+            target.text.write(text)
+
+
+def words_of(query: Sequence[str]) -> list[str]:
     """The query as UTF-8 text. In a C locale Python decodes arguments as ASCII, escaping
     each other byte; bytes that are UTF-8 after all are decoded as such."""
-    import os
-
     decoded = []
-    for n, word in enumerate(words, 1):
+    for n, word in enumerate(query, 1):
         try:
             decoded.append(os.fsencode(word).decode("utf-8"))
         except UnicodeDecodeError:
@@ -107,277 +145,7 @@ def _words(words: Sequence[str]) -> list[str]:
     return decoded
 
 
-# -- commands ---------------------------------------------------------------------------------
-@app.command("search")
-def search_command(
-    ctx: typer.Context,
-    query: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="[QUERY]...",
-            show_default=False,
-            help="Words to find (none: every fact); one quoted argument is the same as separate words.",
-        ),
-    ] = None,
-    category: options.Category = None,
-    year: options.Year = None,
-    kind: options.Kind_ = None,
-    tag: options.Tag = None,
-    source: options.Source = None,
-    section: options.Section = None,
-    unit: options.Unit = None,
-    minimum: options.Minimum = None,
-    maximum: options.Maximum = None,
-    exact: options.Exact = False,
-    sort: options.Sort = None,
-    reverse: options.Reverse = False,
-    limit: options.Limit = None,
-    lang: options.Lang_ = tables.Lang.AUTO,
-    fields: Annotated[list[str] | None, options.fields_option(SEARCH_FIELDS)] = None,
-    fmt: options.Format = OutputFormat.TABLE,
-    as_json: options.Json = False,
-    facts: options.Facts = None,
-) -> None:
-    """Find claims by keyword and filters. Matching ignores case, width, traditional/simplified
-    script and punctuation."""
-    fmt = _output(fmt, as_json)
-    chosen = render.parse_fields(fields, SEARCH_FIELDS)
-    words = _words(query or [])
-    if limit is None and fmt is OutputFormat.TABLE:
-        limit = tables.DEFAULT_LIMIT
-    with _base(ctx) as base:
-        hits = base.search(
-            words,
-            category=options.split(category),
-            year=options.split(year),
-            kind=options.split(kind),
-            tag=options.split(tag),
-            source=options.split(source),
-            section=options.split(section),
-            unit=unit,
-            minimum=minimum,
-            maximum=maximum,
-            sort=sort,
-            reverse=reverse,
-            limit=limit or None,
-            exact=exact,
-        )
-        suggestions = base.suggest_words(words) if not len(hits) and words and not exact else []
-    emit(lambda: _write_search(hits, words, lang, chosen, fmt, _out()))
-    if not len(hits):
-        hint = f"did you mean {', '.join(suggestions)}?" if suggestions else "try fewer words or filters"
-        note(f"no facts match; {hint}")
-        raise typer.Exit(ExitCode.NOT_FOUND)
-    if hits.partial:
-        count = f"{hits.best} of {len(hits.words)}"
-        note(f"no fact has every word; showing facts that match {count} ({', '.join(hits.matched)})")
-    if fmt is OutputFormat.TABLE and hits.corrections:
-        note(", ".join(f"{word} → {found['as']} ({found['how']})" for word, found in hits.corrections.items()))
-    if fmt is OutputFormat.TABLE and hits.total > len(hits):
-        note(f"showing {len(hits)} of {hits.total} facts; --limit 0 shows all")
-
-
-def _write_search(
-    hits: Hits,
-    words: Sequence[str],
-    lang: tables.Lang,
-    fields: Sequence[str] | None,
-    fmt: OutputFormat,
-    out: render.Output,
-) -> None:
-    if fmt in (OutputFormat.JSON, OutputFormat.JSONL) and fields is None:
-        out.binary.write(render.json_list(hits.json_lines(), fmt))  # as stored: no need to parse them
-    elif fmt is OutputFormat.MARKDOWN:
-        render.listing(hits.records, fmt, fields or ("id", "year", "category", "claim", "claim_en"), out)
-    elif fmt is not OutputFormat.TABLE:
-        render.listing(render.project(hits.records, fields), fmt, fields or SEARCH_FIELDS, out)
-    elif len(hits):
-        pattern = tables.highlighter([*words, *(w.casefold() for w in words)])
-        if fields:
-            _show_table(tables.generic(hits.records, fields, pattern), out)
-        else:
-            _show_table(
-                tables.search(hits.records, tables.resolve_lang(lang, words, out.width), out.width, pattern), out
-            )
-
-
-@app.command("show")
-def show_command(
-    ctx: typer.Context,
-    fact_ids: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="ID...", autocompletion=options.complete_ids, help="The facts' ids, as search lists them."
-        ),
-    ],
-    fields: Annotated[list[str] | None, options.fields_option(SHOW_FIELDS)] = None,
-    fmt: options.Format = OutputFormat.TABLE,
-    as_json: options.Json = False,
-    facts: options.Facts = None,
-) -> None:
-    """Show facts in full: both claims, figures with base values, and the quote in its paragraph."""
-    fmt = _output(fmt, as_json)
-    chosen = render.parse_fields(fields, SHOW_FIELDS)
-    found, missing = [], []
-    with _base(ctx) as base:
-        for fact_id in fact_ids:
-            record = base.get(fact_id)
-            if record is None:
-                missing.append((fact_id, base.suggest(fact_id)))
-                continue
-            found.append(
-                (record, base.paragraph(record), base.category(record["category"]), base.source(record["source"]))
-            )
-    if found:
-        emit(lambda: _write_facts(found, chosen, fmt, _out(), several=len(fact_ids) > 1))
-    for fact_id, suggestions in missing:
-        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else "; `zhashui search` lists the ids"
-        note(f"no fact with id '{fact_id}'{hint}")
-    if missing:
-        raise typer.Exit(ExitCode.NOT_FOUND)
-
-
-def _write_facts(
-    found: list[tuple[Any, str, Any, Any]],
-    fields: Sequence[str] | None,
-    fmt: OutputFormat,
-    out: render.Output,
-    several: bool,
-) -> None:
-    documents = render.project([{**record, "paragraph": paragraph} for record, paragraph, _, _ in found], fields)
-    if fmt is OutputFormat.TABLE and fields:
-        _show_table(tables.generic(documents, fields), out)
-    elif fmt is OutputFormat.TABLE:
-        out.text.write("".join(tables.draw(tables.fact(*entry), out.width) for entry in found))
-    elif fmt in (OutputFormat.JSON, OutputFormat.YAML) and not several:
-        render.document(documents[0], fmt, documents, fields or SHOW_FIELDS, out)
-    else:
-        render.listing(documents, fmt, fields or SHOW_FIELDS, out)
-
-
-@app.command("categories")
-def categories_command(
-    ctx: typer.Context,
-    fields: Annotated[list[str] | None, options.fields_option(CATEGORY_FIELDS)] = None,
-    fmt: options.Format = OutputFormat.TABLE,
-    as_json: options.Json = False,
-    facts: options.Facts = None,
-) -> None:
-    """List the categories with their names and fact counts, per year too."""
-    fmt = _output(fmt, as_json)
-    chosen = render.parse_fields(fields, CATEGORY_FIELDS)
-    with _base(ctx) as base:
-        rows, years = base.categories(), base.years()
-
-    def write(out: render.Output) -> None:
-        if fmt is OutputFormat.TABLE:
-            _show_table(tables.generic(rows, chosen) if chosen else tables.categories(rows, years), out)
-        else:
-            render.listing(render.project(rows, chosen), fmt, chosen or CATEGORY_FIELDS, out)
-
-    emit(lambda: write(_out()))
-
-
-@app.command("stats")
-def stats_command(
-    ctx: typer.Context,
-    fields: Annotated[list[str] | None, options.fields_option(STATS_ROW_FIELDS)] = None,
-    fmt: options.Format = OutputFormat.TABLE,
-    as_json: options.Json = False,
-    facts: options.Facts = None,
-) -> None:
-    """Count facts by category, year and kind, and list the largest amounts of money."""
-    from .counts import stats_rows
-
-    fmt = _output(fmt, as_json)
-    chosen = render.parse_fields(fields, STATS_ROW_FIELDS)
-    with _base(ctx) as base:
-        document = base.stats()
-    rows = render.project(stats_rows(document), chosen)
-
-    def write(out: render.Output) -> None:
-        if fmt is OutputFormat.TABLE:
-            _show_table(tables.generic(rows, chosen) if chosen else tables.stats(document), out)
-        elif chosen:
-            render.listing(rows, fmt, chosen, out)
-        else:
-            render.document(document, fmt, rows, STATS_ROW_FIELDS, out)
-
-    emit(lambda: write(_out()))
-
-
-@app.command("verify")
-def verify_command(
-    ctx: typer.Context,
-    fields: Annotated[list[str] | None, options.fields_option(PROBLEM_FIELDS)] = None,
-    fmt: options.Format = OutputFormat.TABLE,
-    as_json: options.Json = False,
-    facts: options.Facts = None,
-) -> None:
-    """Check a fact file by every rule of the format: its structure, and every quote, figure,
-    section, year, script and number against its source. One problem per line, at file:line."""
-    from .errors import FATAL_RULES
-
-    fmt = _output(fmt, as_json)
-    chosen = render.parse_fields(fields, PROBLEM_FIELDS)
-    report = open_base(options.facts_in_use(ctx)).verify()
-    problems = report["problems"]
-    fatal = any(p["rule"] in FATAL_RULES for p in problems)
-
-    def write(out: render.Output) -> None:
-        if fmt is OutputFormat.TABLE and chosen:
-            _show_table(tables.generic(render.project(problems, chosen), chosen), out)
-        elif fmt is OutputFormat.TABLE:
-            out.text.write(tables.problems(problems) + _summary(report, fatal) + "\n")
-        elif chosen:
-            render.listing(render.project(problems, chosen), fmt, chosen, out)
-        else:
-            render.document(report, fmt, problems, PROBLEM_FIELDS, out)
-
-    emit(lambda: write(_out()))
-    if fatal:
-        raise typer.Exit(ExitCode.USAGE)
-    if problems:
-        raise typer.Exit(ExitCode.NOT_FOUND)
-
-
-def _summary(report: VerifyReport, fatal: bool) -> str:
-    if fatal:
-        return "the fact file cannot be used as it is, so nothing else was checked"
-    count = len(report["problems"])
-    head = f"{report['facts']} facts, {report['figures']} figures, {report['sources']} source(s): "
-    return head + ("every rule holds" if not count else f"{count} problem(s)")
-
-
-@app.command("coverage")
-def coverage_command(
-    ctx: typer.Context,
-    fields: Annotated[list[str] | None, options.fields_option(UNCOVERED_FIELDS)] = None,
-    fmt: options.Format = OutputFormat.TABLE,
-    as_json: options.Json = False,
-    facts: options.Facts = None,
-) -> None:
-    """List every number in the sources that no fact covers yet, in its sentence: the to-do
-    list for a new bulletin. Exits 1 while any is left."""
-    fmt = _output(fmt, as_json)
-    chosen = render.parse_fields(fields, UNCOVERED_FIELDS)
-    rows = open_base(options.facts_in_use(ctx)).uncovered()
-
-    def write(out: render.Output) -> None:
-        if fmt is OutputFormat.TABLE and chosen:
-            _show_table(tables.generic(render.project(rows, chosen), chosen), out)
-        elif fmt is OutputFormat.TABLE:
-            lines = [f"{r['file']}:{r['line']}:{r['column']}: {r['number']}: {r['context']}" for r in rows]
-            done = "every number of the sources is covered" if not rows else f"{len(rows)} number(s) left to cover"
-            out.text.write("".join(render.printable(line) + "\n" for line in lines) + done + "\n")
-        else:
-            render.listing(render.project(rows, chosen), fmt, chosen or UNCOVERED_FIELDS, out)
-
-    emit(lambda: write(_out()))
-    if rows:
-        raise typer.Exit(ExitCode.NOT_FOUND)
-
-
+# -- the root and completion ----------------------------------------------------------------------
 def _version(value: bool) -> None:
     if value:
         emit(lambda: sys.stdout.write(f"zhashui {__version__}\n"))
@@ -392,7 +160,44 @@ def _root(
     facts: options.Facts = None,
 ) -> None:
     """Search the claims of the Zhashui County (柞水县) bulletin of 2024-02-07: a curated,
-    verifiable fact base of its 2023 results and 2024 plans."""
+    verifiable fact base of its 2023 results and 2024 plans.
+
+    \b
+    Examples:
+      zhashui search 木耳                        what did Zhashui claim about wood ear?
+      zhashui search how many toilets were built
+      zhashui show 2023-toilets                  a fact in full, with its source
+    """
+
+
+@app.command("completion")
+def completion_command(
+    shell: Annotated[str, typer.Argument(metavar=f"<{'|'.join(SHELLS)}>", help="The shell to complete in.")],
+    install: Annotated[
+        bool, typer.Option("--install", help="Install it for this user instead of printing it.")
+    ] = False,
+) -> None:
+    """Print the shell completion script for SHELL (or --install it). Completion offers
+    commands, options, and values from the fact base in use: categories, years, kinds, tags,
+    units, sources, sections, fields and fact ids.
+
+    \b
+    Examples:
+      eval "$(zhashui completion bash)"              in ~/.bashrc
+      zhashui completion zsh > ~/.zfunc/_zhashui     with fpath+=~/.zfunc in ~/.zshrc
+      zhashui completion fish --install
+    """
+    chosen = shell.strip().lower()
+    if chosen not in SHELLS:
+        raise UsageProblem(f"unknown shell '{shell}'; use one of {', '.join(SHELLS)}")
+    internals = typer_internals()
+    internals.completion_init()
+    if install:
+        installed, path = internals.install(shell=chosen, prog_name="zhashui", complete_var="_ZHASHUI_COMPLETE")
+        exits.note(f"{installed} completion installed in {path}; it takes effect in a new shell")
+        return
+    script = internals.get_completion_script(prog_name="zhashui", complete_var="_ZHASHUI_COMPLETE", shell=chosen)
+    emit(lambda: sys.stdout.write(script.rstrip("\n") + "\n"))
 
 
 # -- running ----------------------------------------------------------------------------------
@@ -404,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
 def usage_message(error: Exception) -> str | None:
     """Click's message for a usage error, on one line, with the help to read; None when the
     error is not one of click's."""
-    click_error, no_args_is_help, no_such_option = _click_exceptions()
+    internals = typer_internals()
+    click_error, no_args_is_help, no_such_option, missing_value = internals.click_errors
     failure: Any = error  # click's errors carry format_message() and their context
     if isinstance(error, no_args_is_help):
         sys.stderr.write(failure.format_message() + "\n")
@@ -412,19 +218,59 @@ def usage_message(error: Exception) -> str | None:
     if not isinstance(error, click_error):
         return None
     context = getattr(error, "ctx", None)
-    command = f"zhashui {context.info_name}" if context is not None and context.parent is not None else "zhashui"
+    command = context.command_path if context is not None else "zhashui"
     message = " ".join(failure.format_message().split()).rstrip(".")
     name = getattr(error, "option_name", "") or ""
-    if isinstance(error, no_such_option) and command == "zhashui search" and not name.startswith("--"):
-        return f"{message}; to search for text that starts with '-', put -- before it: zhashui search -- -5%"
+    if isinstance(error, no_such_option):
+        if command == "zhashui search" and not name.startswith("--"):
+            hint = "to search for text that starts with '-', put -- before it: zhashui search -- -5%"
+            return f"No such option: {name}; {hint}"
+        message = f"No such option: {name}{_close_option(name, failure.possibilities or [])}"
+    if isinstance(error, missing_value) and "--fields" in message and context is not None:
+        return f"--fields needs a value; valid fields: {','.join(_fields_of(context.info_name))}"
     return f"{message}; see {command} --help"
 
 
-def _click_exceptions() -> tuple[type[Exception], type[Exception], type[Exception]]:
-    """Click's usage errors. typer ships click inside itself and exports none of its exception
-    classes, so they are taken from its private module here, and only here;
-    tests/test_cli.py::test_typer_still_ships_click_errors_where_we_take_them fails loudly
-    when typer moves them."""
-    from typer._click.exceptions import ClickException, NoArgsIsHelpError, NoSuchOption
+def _close_option(name: str, possibilities: Sequence[str]) -> str:
+    """The option meant, when one is close enough to be a likely typo (click's own guess, at
+    difflib's default cutoff, offers --bom for --bogus)."""
+    import difflib
 
-    return ClickException, NoArgsIsHelpError, NoSuchOption
+    close = difflib.get_close_matches(name, possibilities, n=1, cutoff=0.75)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _fields_of(command: str | None) -> Sequence[str]:
+    from .cli_find import FIELDS as FIND_FIELDS
+    from .cli_overview import FIELDS as OVERVIEW_FIELDS
+
+    return {**FIND_FIELDS, **OVERVIEW_FIELDS}.get(command or "", ())
+
+
+class TyperInternals(NamedTuple):
+    click_errors: tuple[type[Exception], type[Exception], type[Exception], type[Exception]]
+    completion_init: Callable[[], None]
+    get_completion_script: Callable[..., str]
+    install: Callable[..., tuple[str, Any]]
+
+
+def typer_internals() -> TyperInternals:
+    """What zhashui takes from typer's private modules: click's usage errors (typer ships click
+    inside itself and exports none of its exception classes) and the completion machinery
+    (typer's public completion options cannot name a shell). Taken here, and only here;
+    tests/test_cli.py::test_typer_still_has_the_internals_we_use fails loudly when typer
+    moves them."""
+    from typer._click.exceptions import BadOptionUsage, ClickException, NoArgsIsHelpError, NoSuchOption
+    from typer._completion_classes import completion_init
+    from typer._completion_shared import get_completion_script, install
+
+    return TyperInternals(
+        (ClickException, NoArgsIsHelpError, NoSuchOption, BadOptionUsage),
+        completion_init,
+        get_completion_script,
+        install,
+    )
+
+
+# The commands register themselves on app when imported; they import this module first.
+from . import cli_curate, cli_find, cli_overview  # noqa: E402, F401

@@ -105,6 +105,9 @@ Lang_ = Annotated[
     ),
 ]
 NoPager = Annotated[bool, typer.Option("--no-pager", help="Never page a table taller than the screen.")]
+Bom = Annotated[
+    bool, typer.Option("--bom", help="Start CSV with a byte order mark, so that Excel reads Chinese right.")
+]
 
 
 def fields_option(fields: Sequence[str]) -> Any:

@@ -110,7 +110,7 @@ def _is_figure(item: object) -> bool:
 
 
 # -- tab-separated lines (a table written to a pipe) ---------------------------------------------
-def tsv(rows: Iterable[Sequence[Any]]) -> str:
+def tsv(rows: Iterable[Sequence[object]]) -> str:
     """One record per line, fields separated by tabs: no header, padding or wrapping, and no
     tab or line break inside a field (they become spaces)."""
     return "".join("\t".join(printable(" ".join(cell(value).split())) for value in row) + "\n" for row in rows)

@@ -106,6 +106,7 @@ class Result(NamedTuple):
     best: int  # how many of them each fact found matches (fewer than words: a partial answer)
     matched: list[str]  # the words that the facts found match, together
     corrections: dict[str, TermMatch]  # words found only as something else: toliets → toilets
+    units: list[str]  # a sort by value: the base units it kept together, in order
 
 
 def run(corpus: Corpus, query: Query) -> Result:
@@ -127,7 +128,9 @@ def run(corpus: Corpus, query: Query) -> Result:
         ranked.reverse()
     shown = ranked if query.limit is None else ranked[: query.limit]
     matched = [word for word in required if any(word in (matches or {})[i].terms for i in ranked)]
-    return Result(shown, len(ranked), matches or {}, required, best, matched, _corrections(found, ranked))
+    sort = query.sort or (SortKey.RELEVANCE if matches else SortKey.BULLETIN)
+    units = value_units(corpus, query.filters, ranked) if sort is SortKey.VALUE else []
+    return Result(shown, len(ranked), matches or {}, required, best, matched, _corrections(found, ranked), units)
 
 
 def _exact(corpus: Corpus, term: str) -> matching.Hits:

@@ -32,11 +32,21 @@ class Loaded(NamedTuple):
     stamps: list[Stamp]  # of every file read, the fact file first
 
 
-def packaged_fact_file() -> Path:
-    """The fact base shipped with zhashui: inside the wheel, or at the root of a source checkout."""
+def _packaged(name: str) -> Path:
+    """A file shipped with zhashui: inside the wheel (data/), or in a source checkout's root."""
     here = Path(__file__).resolve().parent
-    packaged = here / "data" / "facts.yaml"
-    return packaged if packaged.is_file() else here.parent.parent / "facts.yaml"
+    packaged = here / "data" / name
+    return packaged if packaged.exists() else here.parent.parent / name
+
+
+def packaged_fact_file() -> Path:
+    """The fact base shipped with zhashui."""
+    return _packaged("facts.yaml")
+
+
+def packaged_schema() -> Path:
+    """The JSON Schema of fact files (its modeline in the packaged facts.yaml points at it)."""
+    return _packaged("schema/facts.schema.json")
 
 
 def stamp(path: Path, raw: bytes, mtime_ns: int) -> Stamp:

@@ -1,7 +1,9 @@
-"""Tables for a terminal, drawn with rich: wrapped to the width, coloured only where the
-terminal wants colour, and every text from a fact file shown literally (no markup, no
-escape sequences). Each function returns the finished text; the command line decides
-whether it goes through a pager.
+"""Tables for a terminal, drawn with rich, and the plain text of a fact for a pipe.
+
+Every table fits the terminal's width: text wraps (wrap.py), but an id never breaks (it is
+copied into `zhashui show`) and a bar never wraps (its length is the count). When the width
+is too small for every column, the least needed go first. Colour only where the terminal
+wants it, and every text from a fact file shown literally: no markup, no escape sequences.
 
 rich is imported here only, and only when a table is drawn, so scripts never pay for it.
 """
@@ -13,26 +15,29 @@ from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from .render import base_text, cell, figure_text, printable
-from .wrap import Wrapped
+from .render import base_text, cell, figure_text, markdown_table, printable
+from .wrap import Wrapped, spans
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.table import Table
 
-    from .records import CategoryRow, FactRecord, Problem, Stats
+    from .records import CategoryRow, FactRecord, FigureRow, Problem, ShowRecord, SourceRecord, Stats
 
 DEFAULT_LIMIT = 20
 _BOTH_LANGUAGES_WIDTH = 120
-_WHOLE_IDS_WIDTH = 64
+_MIN_TEXT = 16  # the narrowest a column of wrapped text is worth showing
+_BAR_LIMIT = 50  # the longest bar, in cells: longer ones say no more
 _HIGHLIGHT = "bold black on yellow"
-_BAR_WIDTH = 30
-_TITLES = {"id": "ID", "claim_en": "English", "name_en": "English", "label_en": "English label", "n": "N"}
-_NUMERIC = frozenset({"facts", "value", "base_value", "n"})
+_TITLES = {"id": "ID", "fact_id": "Fact", "claim_en": "English", "name_en": "English", "label_en": "English label"}
+_NUMERIC = frozenset({"facts", "value", "base_value", "base value", "n", "line", "column"})
+# Columns never broken: ids are copied into commands, numbers stay with their units.
+_WHOLE = frozenset({"id", "fact_id", "figure", "base value", "value", "base_value", "year", "facts"})
+_CJK = re.compile(r"[\u2e80-\u9fff]")
 
 
 class Lang(str, Enum):
-    """Which claim column(s) a table shows; auto: both when wide, else the query's language."""
+    """Which language a table shows; auto: both on wide terminals, else the query's language."""
 
     AUTO = "auto"
     ZH = "zh"
@@ -45,6 +50,10 @@ def title(field: str) -> str:
     return _TITLES.get(field, field.replace("_", " ").capitalize())
 
 
+def width_of(text: str) -> int:
+    return sum(cells for _, _, cells in spans(text))
+
+
 def console(width: int) -> Console:
     from rich.console import Console
 
@@ -55,7 +64,7 @@ def draw(renderable: RenderableType, width: int) -> str:
     """What the renderable looks like on this terminal, colour included where it has colour."""
     screen = console(width)
     with screen.capture() as captured:
-        screen.print(renderable)
+        screen.print(renderable, crop=False)  # an id longer than a narrow terminal shows whole
     return captured.get()
 
 
@@ -66,6 +75,13 @@ def text(value: Any, pattern: re.Pattern[str] | None = None) -> Wrapped:
     if pattern is not None:
         shown.highlight_regex(pattern, _HIGHLIGHT)
     return Wrapped(shown)
+
+
+def whole(value: Any, style: str = "") -> Any:
+    """Text that is never broken: an id, a number with its unit, a bar."""
+    from rich.text import Text
+
+    return Text(printable(cell(value)), style=style, no_wrap=True, overflow="ignore")
 
 
 def table(*columns: str, numeric: Sequence[bool] = (), **options: Any) -> Table:
@@ -98,57 +114,80 @@ def claim_fields(lang: Lang) -> list[str]:
     return {Lang.ZH: ["claim"], Lang.EN: ["claim_en"], Lang.BOTH: ["claim", "claim_en"]}[lang]
 
 
-def generic(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], pattern: re.Pattern[str] | None = None) -> Table:
+def name_fields(lang: Lang) -> list[str]:
+    return {Lang.ZH: ["name"], Lang.EN: ["name_en"], Lang.BOTH: ["name", "name_en"]}[lang]
+
+
+def in_lang(text_: str, lang: Lang) -> bool:
+    """Whether a tag is in the language asked for (auto and both: any)."""
+    return lang in (Lang.AUTO, Lang.BOTH) or (lang is Lang.ZH) == bool(_CJK.search(text_))
+
+
+def generic(
+    rows: Sequence[Mapping[str, Any]], fields: Sequence[str], pattern: re.Pattern[str] | None = None, width: int = 0
+) -> RenderableType:
+    """Any fields as columns; too narrow for that, each row stacked under its id."""
+    key = next((f for f in fields if f in ("id", "fact_id")), None)
+    if width and key is not None and width < _row_width(rows, fields):
+        return _stacked_rows(rows, key, [f for f in fields if f != key], pattern)
     drawn = table(*map(title, fields), numeric=[f in _NUMERIC for f in fields], show_lines=True)
+    for n, field in enumerate(fields):
+        drawn.columns[n].no_wrap = field in _WHOLE
     for row in rows:
-        drawn.add_row(*(text(row.get(name), pattern) for name in fields))
+        drawn.add_row(*(whole(row.get(f)) if f in _WHOLE else text(row.get(f), pattern) for f in fields))
     return drawn
 
 
-def search(records: Sequence[FactRecord], lang: Lang, width: int, pattern: re.Pattern[str] | None) -> Table:
-    from rich.text import Text
-
-    claims = claim_fields(lang)
-    columns = ["ID", "Year", *("Claim" if len(claims) == 1 or n == 0 else "English" for n in range(len(claims)))]
-    drawn = table(*columns, show_lines=True)
-    # An id is copied whole into `zhashui show`: keep it on one line unless the terminal is too
-    # narrow for that and a claim beside it; then it breaks at hyphens.
-    whole_ids = width >= _WHOLE_IDS_WIDTH
-    drawn.columns[0].no_wrap = whole_ids
-    for record in records:
-        fact_id = Text(printable(record["id"])) if whole_ids else text(record["id"])
-        drawn.add_row(fact_id, str(record["year"]), *(text(record[field], pattern) for field in claims))  # type: ignore[literal-required]
-    return drawn
+def _row_width(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> int:
+    """How wide a table of these fields must be: whole ids, and a little room for the rest."""
+    widths = []
+    for field in fields:
+        widest = max((width_of(printable(cell(row.get(field)))) for row in rows), default=0)
+        widths.append(widest if field in _WHOLE else min(_MIN_TEXT // 2, widest))
+    return sum(widths) + 2 * (len(fields) - 1)
 
 
-def fact(record: FactRecord, paragraph: str, category: Mapping[str, Any], source: Mapping[str, Any]) -> RenderableType:
+def _stacked_rows(
+    rows: Sequence[Mapping[str, Any]], key: str, rest: Sequence[str], pattern: re.Pattern[str] | None
+) -> RenderableType:
     from rich.console import Group
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
+    from rich.padding import Padding
 
-    about = Table.grid(padding=(0, 2))
-    about.add_column(style="bold", no_wrap=True)
-    about.add_column(overflow="fold")
-    for label, value in fact_lines(record, category, source):
-        about.add_row(label, text(value))
-    parts: list[RenderableType] = [about]
-    if record["figures"]:
-        figures = table("Figure", "Label", "Base value", numeric=[False, False, True])
-        for figure in record["figures"]:
-            figures.add_row(
-                text(figure_text(figure)), text(f"{figure['label']} / {figure['label_en']}"), text(base_text(figure))
-            )
-        parts += [Text(""), figures]
-    context = Text(printable(paragraph))
-    quote = printable(record["quote"])
-    start = context.plain.find(quote)
-    if start >= 0:
-        context.stylize(_HIGHLIGHT, start, start + len(quote))
-    parts += [Text(""), Panel(Wrapped(context), title="Quote in its paragraph", title_align="left")]
-    return Panel(Group(*parts), title=Text(printable(record["id"]), style="bold"), title_align="left")
+    parts: list[RenderableType] = []
+    for row in rows:
+        parts.append(whole(row.get(key), "bold"))
+        parts += [Padding(text(f"{title(field)}: {cell(row.get(field))}", pattern), (0, 0, 0, 2)) for field in rest]
+    return Group(*parts)
 
 
+# -- search -----------------------------------------------------------------------------------
+def search(records: Sequence[FactRecord], lang: Lang, width: int, pattern: re.Pattern[str] | None) -> RenderableType:
+    """ID, Year and the claim(s). Too narrow for the widest id beside a claim, each fact is
+    stacked: its id and year on a line, its claims under them."""
+    claims = claim_fields(lang)
+    widest = max((len(record["id"]) for record in records), default=0)
+    if width < widest + 4 + (_MIN_TEXT + 2) * len(claims) + 2:
+        return _stacked(records, claims, pattern)
+    titles = ["Claim"] if len(claims) == 1 else ["Claim", "English"]
+    drawn = table("ID", "Year", *titles, show_lines=True)
+    drawn.columns[0].no_wrap = True
+    for record in records:
+        drawn.add_row(whole(record["id"]), str(record["year"]), *(text(record[f], pattern) for f in claims))  # type: ignore[literal-required]
+    return drawn
+
+
+def _stacked(records: Sequence[FactRecord], claims: Sequence[str], pattern: re.Pattern[str] | None) -> RenderableType:
+    from rich.console import Group
+    from rich.padding import Padding
+
+    parts: list[RenderableType] = []
+    for record in records:
+        parts.append(whole(f"{record['id']}  {record['year']}", "bold"))
+        parts += [Padding(text(record[f], pattern), (0, 0, 0, 2)) for f in claims]  # type: ignore[literal-required]
+    return Group(*parts)
+
+
+# -- show --------------------------------------------------------------------------------------
 def fact_lines(record: FactRecord, category: Mapping[str, Any], source: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The labelled lines of a fact, shared by the panel and the plain text for pipes."""
     lines = [
@@ -165,44 +204,220 @@ def fact_lines(record: FactRecord, category: Mapping[str, Any], source: Mapping[
     return lines
 
 
-def categories(rows: Sequence[CategoryRow], years: Sequence[int]) -> Table:
-    drawn = table("ID", "Name", "English", "Facts", *map(str, years), numeric=[False, False, False, True])
+def facts(found: Sequence[tuple[ShowRecord, Any, Any]], width: int) -> RenderableType:
+    from rich.console import Group
+
+    return Group(*(fact(record, category, source, width) for record, category, source in found))
+
+
+def fact(record: ShowRecord, category: Mapping[str, Any], source: Mapping[str, Any], width: int = 80) -> RenderableType:
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    boxed = width >= len(record["id"]) + 8  # a panel's title is cut when it is wider than the panel
+    about = Table.grid(padding=(0, 2))
+    about.add_column(style="bold", no_wrap=True)
+    about.add_column(overflow="fold")
+    for label, value in fact_lines(record, category, source):
+        about.add_row(label, text(value))
+    parts: list[RenderableType] = [about]
+    if record["figures"]:
+        figures = table("Figure", "Label", "Base value", numeric=[False, False, True])
+        for figure in record["figures"]:
+            label = f"{figure['label']} / {figure['label_en']}"
+            figures.add_row(whole(figure_text(figure)), text(label), whole(base_text(figure)))
+        parts += [Text(""), figures]
+    context = Text(printable(record["paragraph"]))
+    quote = printable(record["quote"])
+    start = context.plain.find(quote)
+    if start >= 0:
+        context.stylize(_HIGHLIGHT, start, start + len(quote))
+    if not boxed:
+        return Group(whole(record["id"], "bold"), *parts, Text(""), Wrapped(context), Text(""))
+    parts += [Text(""), Panel(Wrapped(context), title="Quote in its paragraph", title_align="left")]
+    return Panel(Group(*parts), title=Text(printable(record["id"]), style="bold"), title_align="left")
+
+
+def fact_text(record: ShowRecord, category: Mapping[str, Any], source: Mapping[str, Any]) -> str:
+    """A fact as plain text for a pipe: its id, then a label and a tab before each value, the
+    quote marked 【…】 inside its paragraph."""
+    from .render import tsv
+
+    lines: list[list[object]] = [[record["id"]]]
+    lines += [[label, value] for label, value in fact_lines(record, category, source)]
+    lines += [["Figure", figure_text(f), f"{f['label']} / {f['label_en']}", base_text(f)] for f in record["figures"]]
+    paragraph, quote = record["paragraph"], record["quote"]
+    lines.append(["Quote", paragraph.replace(quote, f"【{quote}】", 1) if quote in paragraph else f"【{quote}】"])
+    return tsv(lines)
+
+
+# -- the other commands ---------------------------------------------------------------------------
+def categories(rows: Sequence[CategoryRow], years: Sequence[int], width: int) -> Table:
+    """ID, names, counts; the English name goes first when the terminal is narrow, then the
+    Chinese one."""
+    shown = ["name", "name_en"]
+    while shown and width < _table_width(rows, shown, years):
+        shown.pop()
+    drawn = table("ID", *map(title, shown), "Facts", *map(str, years), numeric=[False, *[False] * len(shown), True])
+    drawn.columns[0].no_wrap = True
     for row in rows:
         counts = {entry["year"]: entry["facts"] for entry in row["years"]}
-        values = (row["id"], row["name"], row["name_en"], row["facts"], *(counts.get(year, 0) for year in years))
-        drawn.add_row(*(text(v) for v in values))
+        values = [row[field] for field in shown]  # type: ignore[literal-required]
+        drawn.add_row(whole(row["id"]), *map(text, values), str(row["facts"]), *(str(counts.get(y, 0)) for y in years))
     return drawn
 
 
-def stats(document: Stats) -> RenderableType:
+def _table_width(rows: Sequence[Mapping[str, Any]], text_fields: Sequence[str], years: Sequence[int]) -> int:
+    ids = max(len(row["id"]) for row in rows)
+    texts = sum(min(_MIN_TEXT, max(width_of(str(row[f])) for row in rows)) for f in text_fields)
+    return ids + texts + 5 + 5 * len(years) + 2 * (len(text_fields) + 1 + len(years))
+
+
+def stats(document: Stats, lang: Lang, width: int) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
     parts: list[RenderableType] = [Text(f"{document['facts']} facts, {document['figures']} figures")]
     for dimension in ("category", "year", "kind"):
-        parts.append(_bars(dimension, document[f"by_{dimension}"]))  # type: ignore[literal-required]
-    amounts = table("Amount", "Label", "Fact", title="Largest amounts of money", title_justify="left")
-    for amount in document["largest_amounts"]:
-        amounts.add_row(text(figure_text(amount)), text(amount["label_en"]), text(amount["fact_id"]))
-    parts.append(amounts)
+        rows = document[f"by_{dimension}"]  # type: ignore[literal-required]
+        parts.append(_bars(dimension, rows, lang, width))
+    parts.append(_amounts(document["largest_amounts"], lang, width))
     return Group(*parts)
 
 
-def _bars(dimension: str, rows: Sequence[Mapping[str, Any]]) -> Table:
+def _amounts(rows: Sequence[FigureRow], lang: Lang, width: int) -> RenderableType:
+    """The largest amounts, one per line: the amount, the fact's id (whole, even when the line
+    is wider than the terminal), and its label where there is room for it."""
+    from rich.console import Group
     from rich.text import Text
 
-    drawn = table(
-        dimension.capitalize(), "Facts", "", numeric=[False, True], title=f"Facts by {dimension}", title_justify="left"
-    )
+    shown = [figure_text(row) for row in rows]
+    amount_width = max(map(width_of, [*shown, "Amount"]), default=6)
+    id_width = max((len(row["fact_id"]) for row in rows), default=4)
+    room = width - amount_width - id_width - 4
+    lines: list[RenderableType] = [
+        Text("Largest amounts of money", style="italic"),
+        Text(
+            _pad("Amount", amount_width) + "  " + _pad("Fact", id_width) + ("  Label" if room >= _MIN_TEXT else ""),
+            style="bold",
+        ),
+        Text("─" * min(width, amount_width + id_width + 4 + max(0, room))),
+    ]
+    for amount, row in zip(shown, rows, strict=True):
+        label = {Lang.ZH: row["label"], Lang.EN: row["label_en"]}.get(lang, f"{row['label']} / {row['label_en']}")
+        line = _pad(amount, amount_width) + "  " + _pad(row["fact_id"], id_width)
+        if room >= _MIN_TEXT:
+            line += "  " + _shorten(printable(label), room)
+        lines.append(whole(line.rstrip()))
+    return Group(*lines)
+
+
+def _shorten(shown: str, width: int) -> str:
+    """Text cut to a width, with … where it was cut."""
+    if width_of(shown) <= width:
+        return shown
+    while shown and width_of(shown) > width - 1:
+        shown = shown[:-1]
+    return shown + "…"
+
+
+def _label(row: Mapping[str, Any], lang: Lang, width: int) -> str:
+    names = [row.get(field) for field in name_fields(lang)] if width >= 40 else []
+    return " ".join(str(part) for part in (row["key"], *names) if part)
+
+
+def _bars(dimension: str, rows: Sequence[Mapping[str, Any]], lang: Lang, width: int) -> RenderableType:
+    """Counts as bars that fit the width: a label, its count, and a bar that never wraps, so
+    that its length is its count. Labels wrap when long; narrow, they are the key alone."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from .wrap import wrap_offsets
+
+    labels = [_label(row, lang, width) for row in rows]
+    label_width = min(max(map(width_of, [*labels, dimension]), default=1), max(8, width // 2))
+    count_width = max(len(str(row["facts"])) for row in rows) if rows else 1
+    room = max(1, min(_BAR_LIMIT, width - label_width - count_width - 2))
     most = max((row["facts"] for row in rows), default=0) or 1
-    for row in rows:
-        label = " ".join(str(part) for part in (row["key"], row.get("name") or "") if part != "")
-        bar = Text("█" * max(1, round(_BAR_WIDTH * row["facts"] / most)) if row["facts"] else "", style="cyan")
-        drawn.add_row(text(label), text(row["facts"]), bar)
-    return drawn
+    lines = [
+        Text(f"Facts by {dimension}", style="italic"),
+        Text(_pad(dimension.capitalize(), label_width) + " " + "Facts", style="bold"),
+        Text("─" * min(width, label_width + count_width + 2 + room)),
+    ]
+    for label, row in zip(labels, rows, strict=True):
+        parts = [label[start:end] for start, end in wrap_offsets(printable(label), label_width)] or [""]
+        length = max(1, round(room * row["facts"] / most)) if row["facts"] else 0
+        first = Text(_pad(parts[0], label_width) + " " + str(row["facts"]).rjust(count_width) + " ")
+        first.append("█" * length, style="cyan")
+        lines += [first, *(Text(part) for part in parts[1:])]
+    return Group(*lines)
 
 
-def problems(lines: Sequence[Problem]) -> str:
+def _pad(shown: str, width: int) -> str:
+    return shown + " " * max(0, width - width_of(shown))
+
+
+def stats_markdown(document: Stats, lang: Lang) -> str:
+    from .render import figure_text as amount_text
+
+    names = name_fields(lang)
+    parts = [f"{document['facts']} facts, {document['figures']} figures\n"]
+    for dimension in ("category", "year", "kind"):
+        rows = document[f"by_{dimension}"]  # type: ignore[literal-required]
+        fields = ("key", *names, "facts") if dimension == "category" else ("key", "facts")
+        parts.append(f"\n### Facts by {dimension}\n\n" + markdown_table(rows, fields))
+    labels = ["label"] if lang is Lang.ZH else ["label_en"] if lang is Lang.EN else ["label", "label_en"]
+    rows = [dict(amount, amount=amount_text(amount)) for amount in document["largest_amounts"]]
+    parts.append("\n### Largest amounts of money\n\n" + markdown_table(rows, ("amount", *labels, "fact_id")))
+    return "".join(parts)
+
+
+def figures(rows: Sequence[FigureRow], width: int) -> RenderableType:
+    shown = [
+        {
+            "fact_id": row["fact_id"],
+            "year": row["year"],
+            "figure": figure_text(row),
+            "label": row["label_en"] if width < 100 else f"{row['label']} / {row['label_en']}",
+            "base value": base_text(row),
+        }
+        for row in rows
+    ]
+    return generic(shown, ("fact_id", "year", "figure", "label", "base value"), width=width)
+
+
+def sources(rows: Sequence[SourceRecord], width: int) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[RenderableType] = []
+    for source in rows:
+        parts.append(whole(f"{source['id']}  {source['published']}", "bold"))
+        parts.append(text(f"{source['title']} · {source['title_en']}"))
+        sections = table("Section", "Year", "Title", title=None)
+        sections.columns[0].no_wrap = True
+        for section in source["sections"]:
+            sections.add_row(
+                whole(section["id"]), str(section["year"] or ""), text(f"{section['title']} · {section['title_en']}")
+            )
+        parts += [sections, Text("")]
+    return Group(*parts)
+
+
+def sources_text(rows: Sequence[SourceRecord]) -> str:
+    """The sources and their sections for a pipe: one line each, tab-separated."""
+    from .render import tsv
+
+    lines: list[list[object]] = []
+    for source in rows:
+        lines.append(["source", source["id"], source["published"], source["title"], source["title_en"]])
+        lines += [["section", s["id"], s["year"], s["title"], s["title_en"]] for s in source["sections"]]
+    return tsv(lines)
+
+
+def problems(found: Sequence[Problem]) -> str:
     from .records import describe
 
-    return "".join(printable(describe(problem)) + "\n" for problem in lines)
+    return "".join(printable(describe(problem)) + "\n" for problem in found)

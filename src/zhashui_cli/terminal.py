@@ -25,8 +25,18 @@ def _size(variable: str, measured: int, stream: TextIO, default: int) -> int:
     return measured if stream.isatty() else default
 
 
+def forced_tty() -> bool:
+    """ZHASHUI_FORCE_TTY (as gh's GH_FORCE_TTY): draw tables even when stdout is no terminal,
+    as wide as its value when that is a number."""
+    return bool(os.environ.get("ZHASHUI_FORCE_TTY", "").strip())
+
+
 def width(stream: TextIO) -> int:
-    """COLUMNS when it is a usable number, else the terminal's width, else 80."""
+    """COLUMNS (or ZHASHUI_FORCE_TTY) when it is a usable number, else the terminal's width,
+    else 80."""
+    forced = os.environ.get("ZHASHUI_FORCE_TTY", "").strip()
+    if forced.isdigit() and int(forced) > 0:
+        return max(_MIN_WIDTH, min(int(forced), 10_000))
     measured = shutil.get_terminal_size((_DEFAULT_WIDTH, _DEFAULT_HEIGHT)).columns
     return max(_MIN_WIDTH, _size("COLUMNS", measured, stream, _DEFAULT_WIDTH))
 
