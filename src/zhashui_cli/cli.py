@@ -45,7 +45,9 @@ class ZhashuiGroup(TyperGroup):
         def invoke() -> Any:
             return TyperGroup.main(self, args, "zhashui", complete_var, standalone_mode=False, **extra)
 
-        code = exits.run(invoke, usage_message)
+        words = sys.argv[1:] if args is None else args
+        command = next((word for word in words if word in self.commands), None)
+        code = exits.run(invoke, lambda error: usage_message(error, command))
         if standalone_mode:
             sys.exit(code)
         return code
@@ -206,9 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     return int(app(args=argv, standalone_mode=False))
 
 
-def usage_message(error: Exception) -> str | None:
-    """Click's message for a usage error, on one line, with the help to read; None when the
-    error is not one of click's."""
+def usage_message(error: Exception, command_name: str | None = None) -> str | None:
+    """Click's message for a usage error, on one line, with the help to read (the command's,
+    when the command line names one); None when the error is not one of click's."""
     internals = typer_internals()
     click_error, no_args_is_help, no_such_option, missing_value = internals.click_errors
     failure: Any = error  # click's errors carry format_message() and their context
@@ -218,7 +220,9 @@ def usage_message(error: Exception) -> str | None:
     if not isinstance(error, click_error):
         return None
     context = getattr(error, "ctx", None)
-    command = context.command_path if context is not None else "zhashui"
+    if context is not None and context.parent is not None:
+        command_name = context.info_name
+    command = f"zhashui {command_name}" if command_name else "zhashui"
     message = " ".join(failure.format_message().split()).rstrip(".")
     name = getattr(error, "option_name", "") or ""
     if isinstance(error, no_such_option):
@@ -226,8 +230,8 @@ def usage_message(error: Exception) -> str | None:
             hint = "to search for text that starts with '-', put -- before it: zhashui search -- -5%"
             return f"No such option: {name}; {hint}"
         message = f"No such option: {name}{_close_option(name, failure.possibilities or [])}"
-    if isinstance(error, missing_value) and "--fields" in message and context is not None:
-        return f"--fields needs a value; valid fields: {','.join(_fields_of(context.info_name))}"
+    if isinstance(error, missing_value) and name == "--fields" and _fields_of(command_name):
+        return f"--fields needs a value; valid fields: {','.join(_fields_of(command_name))}"
     return f"{message}; see {command} --help"
 
 

@@ -74,7 +74,10 @@ def sqlite(
     try:
         with sqlite3.connect(temporary) as db:
             db.executescript(SCHEMA)
-            db.executemany("INSERT INTO categories VALUES (?, ?, ?, ?)", [tuple(c.values()) for c in categories])
+            db.executemany(
+                "INSERT INTO categories VALUES (?, ?, ?, ?)",
+                [(c["id"], c["name"], c["name_en"], c["description"]) for c in categories],
+            )
             for source in sources:
                 db.execute(
                     "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",

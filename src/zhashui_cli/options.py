@@ -18,7 +18,7 @@ from .model import Kind
 from .render import OutputFormat
 from .search import SortKey
 from .tables import Lang
-from .units import UNIT_ALIASES, known_units
+from .units import BASE_UNITS, UNIT_ALIASES
 
 if TYPE_CHECKING:
     from .api import FactBase
@@ -76,7 +76,7 @@ complete_years = _completing(lambda base: map(str, base.years()))
 complete_sources = _completing(lambda base: [(s["id"], s["title"]) for s in base.sources()])
 complete_sections = _completing(lambda base: [(x["id"], x["title"]) for s in base.sources() for x in s["sections"]])
 complete_tags = _completing(lambda base: [row["tag"] for row in base.tags()])
-complete_units = _completing(lambda _: [*dict.fromkeys(known_units()), *UNIT_ALIASES])
+complete_units = _completing(lambda _: [*BASE_UNITS, *UNIT_ALIASES])
 
 
 def complete_fields(fields: Sequence[str]) -> Callable[..., list[str]]:

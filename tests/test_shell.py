@@ -1,0 +1,285 @@
+"""The command line as shells, pipes and terminals meet it: lines for pipes, flags that agree,
+completion for every value, help that leads with examples, a pager, interrupts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from zhashui_cli.cli import app
+
+from .conftest import REPO
+
+ZHASHUI = str(Path(sys.executable).with_name("zhashui"))
+BASE = str(REPO / "tests" / "broken" / "base.yaml")
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> Any:
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+# -- pipes ------------------------------------------------------------------------------------
+def test_a_table_written_to_a_pipe_is_one_tab_separated_record_per_line() -> None:
+    result = cli("search", "木耳")
+    lines = result.stdout.splitlines()
+    assert len(lines) == 8  # every fact on one line: no wrapping, no blank lines
+    assert lines[2] == "2023-fungus-brand-value\t2023\t2023年“柞水木耳”品牌价值突破30亿元。"
+    assert all(line == line.rstrip() and line.count("\t") == 2 for line in lines)
+    grep = [line for line in lines if "案例" in line]
+    assert grep and all(line.startswith(("2023-", "2024-")) for line in grep)  # grep keeps the id
+
+
+def test_fields_choose_the_columns_of_the_lines_too() -> None:
+    assert (
+        cli("search", "协调金融贷款", "--fields", "id", "--fields", "year").stdout == "2023-loans-coordinated\t2023\n"
+    )
+
+
+def test_show_in_a_pipe_is_plain_text_with_the_quote_marked() -> None:
+    text = cli("show", "2023-toilets").stdout
+    lines = text.splitlines()
+    assert lines[0] == "2023-toilets"
+    assert "Figure\t7168座\t户厕 / household toilets\t7,168 座" in lines
+    quote_line = next(line for line in lines if line.startswith("Quote\t"))
+    assert "新建和改建" not in quote_line and "【新改建农村公厕和旅游厕所98座、户厕7168座】" in quote_line
+    assert cli("show", "2023-tax-fee-cuts").stdout.count(">30,000,000 元") == 1  # the qualifier stays
+
+
+def test_sources_in_a_pipe_are_lines_too() -> None:
+    lines = cli("sources").stdout.splitlines()
+    assert lines[0].startswith("source\tzhashui-2024-02-07\t2024-02-07 09:41:58\t")
+    assert lines[1] == "section\tpreamble\t2023\t导语\tIntroduction"
+
+
+# -- flags that agree -------------------------------------------------------------------------
+def ids(*args: str) -> list[str]:
+    return [record["id"] for record in json.loads(cli("search", "--json", *args).stdout)]
+
+
+def test_repeatable_options_take_comma_lists() -> None:
+    assert ids("-c", "economy,rural") == ids("-c", "economy", "-c", "rural")
+    assert ids("-y", "2023,2024") == ids()
+    assert ids("-k", "plan,target", "-c", "livelihood") == ids("-k", "plan", "-k", "target", "-c", "livelihood")
+
+
+def test_choices_are_case_insensitive_and_categories_answer_to_their_names() -> None:
+    assert ids("-k", "PLAN") == ids("-k", "plan")
+    assert ids("-c", "ECONOMY") == ids("-c", "经济发展") == ids("-c", "Economy and investment") == ids("-c", "economy")
+    assert cli("search", "-f", "JSON", "loans").exit_code == 0
+    assert cli("search", "--sort", "VALUE", "--unit", "yuan").exit_code == 0
+
+
+def test_repeated_fields_accumulate_and_a_bare_fields_lists_them() -> None:
+    rows = json.loads(cli("search", "协调金融贷款", "--json", "--fields", "id", "--fields", "year,kind").stdout)
+    assert rows == [{"id": "2023-loans-coordinated", "year": 2023, "kind": "outcome"}]
+    bare = cli("stats", "--fields")
+    assert (bare.exit_code, bare.stderr) == (
+        2,
+        "zhashui: --fields needs a value; valid fields: dimension,key,name,name_en,facts\n",
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["search", "show 2023-toilets", "categories", "stats", "tags", "figures", "sources", "verify", "coverage"],
+)
+def test_fields_work_wherever_records_are_printed(command: str) -> None:
+    result = cli(*command.split(), "--fields", "nope")
+    assert result.exit_code == 2 and "valid fields: " in result.stderr
+
+
+def test_headers_are_the_same_with_or_without_fields() -> None:
+    plain = cli("search", "loans", "--lang", "en", env={"ZHASHUI_FORCE_TTY": "120"}).stdout.splitlines()[0]
+    chosen = cli(
+        "search", "loans", "--fields", "id,year,claim_en", env={"ZHASHUI_FORCE_TTY": "120"}
+    ).stdout.splitlines()[0]
+    assert plain.split()[:2] == chosen.split()[:2] == ["ID", "Year"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", "--bogus"], "zhashui: No such option: --bogus; see zhashui search --help"),
+        (
+            ["search", "--sectoin", "x"],
+            "zhashui: No such option: --sectoin (did you mean --section?); see zhashui search --help",
+        ),
+        (
+            ["figures", "--fields"],
+            "zhashui: --fields needs a value; valid fields: fact_id,n,year,category,claim,claim_en,value,unit,qualifier,label,label_en,base_value,base_unit",
+        ),
+        (
+            ["tags", "-n", "x"],
+            "zhashui: Invalid value for '--limit' / '-n': 'x' is not a valid int range; see zhashui tags --help",
+        ),
+    ],
+)
+def test_a_usage_error_names_the_commands_help(args: list[str], message: str) -> None:
+    result = cli(*args)
+    assert (result.exit_code, result.stderr) == (2, message + "\n")
+
+
+# -- units and amounts ------------------------------------------------------------------------
+def test_units_and_amounts_as_people_type_them() -> None:
+    assert ids("--unit", "yuan", "--min", "1亿") == ids("--unit", "元", "--min", "1e8")
+    assert ids("--unit", "km") == ids("--unit", "公里")
+    assert ids("--unit", "m2") == ids("--unit", "平方米")
+
+
+def test_a_value_sort_without_a_unit_says_it_keeps_units_apart() -> None:
+    result = cli("search", "--sort", "value", "--json")
+    assert "zhashui: sorted by value within each base unit: " in result.stderr
+    assert "--unit sorts one alone" in result.stderr
+
+
+def test_stats_speak_one_language_in_every_format() -> None:
+    english = cli("stats", "--lang", "en", "--format", "markdown").stdout
+    assert "Economy and investment" in english and "经济发展" not in english
+    assert "bank loans arranged" in english and "协调金融贷款" not in english
+    chinese = cli("stats", "--lang", "zh", env={"ZHASHUI_FORCE_TTY": "100"}).stdout
+    assert "经济发展" in chinese and "Economy and investment" not in chinese and "协调金融贷款" in chinese
+
+
+def test_tags_with_counts() -> None:
+    rows = json.loads(cli("tags", "--json").stdout)
+    assert rows[0]["facts"] >= rows[-1]["facts"] >= 1
+    english = json.loads(cli("tags", "-c", "economy", "--lang", "en", "--json").stdout)
+    assert english and all(row["tag"].isascii() for row in english)
+    assert {"tag": "toilets", "facts": 1} in json.loads(cli("tags", "厕所", "--json").stdout)
+
+
+# -- completion -------------------------------------------------------------------------------
+def complete(shell: str, line: str, env: dict[str, str] | None = None) -> list[str]:
+    """What zhashui offers a shell, through the shell's completion protocol."""
+    variables = {"_ZHASHUI_COMPLETE": f"complete_{shell}", **(env or {})}
+    if shell == "bash":
+        words = line.split(" ")
+        variables.update(COMP_WORDS=line, COMP_CWORD=str(len(words) - 1))
+    else:
+        variables.update(_TYPER_COMPLETE_ARGS=line)
+        if shell == "fish":
+            variables["_TYPER_COMPLETE_FISH_ACTION"] = "get-args"
+    result = subprocess.run([ZHASHUI], capture_output=True, text=True, env={**os.environ, **variables}, check=False)
+    assert result.returncode == 0, result.stderr
+    if shell == "zsh":
+        items = result.stdout.split("((")[-1].split("))")[0].split("\n")
+        return [item.strip('"').split('":"')[0] for item in items if item]
+    return [item.split("\t")[0] for item in result.stdout.split("\n") if item]
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_offers_values_from_the_fact_base_in_use(shell: str) -> None:
+    assert set(complete(shell, "zhashui search -y ")) == {"2023", "2024"}
+    assert {"yuan", "km", "元"} <= set(complete(shell, "zhashui search --unit "))
+    assert "zhashui-2024-02-07" in complete(shell, "zhashui search --source ")
+    assert "toilets" in complete(shell, "zhashui search -t toi")
+    assert set(complete(shell, "zhashui search -c economy,r")) == {"economy,reform", "economy,rural"}
+    assert "claim_en" in complete(shell, "zhashui search --fields claim")
+    assert "2023-highlight-5" in complete(shell, "zhashui search --section 2023-highlight-")
+    assert complete(shell, f"zhashui --facts {BASE} show 2023-") == [
+        "2023-loans",
+        "2023-toilets",
+        "2023-brand-value",
+        "2023-model-county",
+    ]
+    assert "2023-loans" in complete(shell, "zhashui show 2023-", {"ZHASHUI_FACTS": BASE})
+
+
+@pytest.mark.parametrize(
+    ("shell", "marker"),
+    [
+        ("bash", "complete -o"),
+        ("zsh", "#compdef zhashui"),
+        ("fish", "complete --command zhashui"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ],
+)
+def test_the_completion_script_is_the_named_shells(shell: str, marker: str) -> None:
+    result = cli("completion", shell)
+    assert result.exit_code == 0 and marker in result.stdout
+    assert cli("completion", "tcsh").stderr == "zhashui: unknown shell 'tcsh'; use one of bash, zsh, fish, powershell\n"
+
+
+# -- help, pager, interrupts ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "command",
+    [
+        "search",
+        "show",
+        "tags",
+        "figures",
+        "categories",
+        "stats",
+        "sources",
+        "verify",
+        "coverage",
+        "export",
+        "completion",
+    ],
+)
+def test_each_commands_help_leads_with_examples(command: str) -> None:
+    text = cli(command, "--help").stdout
+    description, _, rest = text.partition("Examples:")
+    assert rest and rest.index(f"zhashui {command}" if command != "categories" else "zhashui categories") < 200
+    assert description.count("\n\n") <= 3  # a line of what it does, then the examples
+
+
+def test_a_tall_table_goes_through_the_pager_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+
+    pages = tmp_path / "paged.txt"
+    pager = tmp_path / "pager.sh"
+    pager.write_text(f"#!/bin/sh\ncat > '{pages}'\n")
+    pager.chmod(0o755)
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PAGER": str(pager), "LINES": "10", "COLUMNS": "80"}
+    for extra in ([], ["--no-pager"]):
+        pages.unlink(missing_ok=True)
+        process = subprocess.run(
+            [ZHASHUI, "search", "木耳", *extra], stdout=follower, stderr=subprocess.PIPE, env=env, check=False
+        )
+        assert process.returncode == 0
+        if extra:
+            assert not pages.exists()
+        else:
+            assert "2023-fungus-brand-value" in pages.read_text()
+    os.close(follower)
+    os.close(leader)
+    piped = subprocess.run([ZHASHUI, "search", "木耳"], capture_output=True, env=env, check=False)
+    assert b"2023-fungus-brand-value" in piped.stdout  # never paged in a pipe
+
+
+def test_an_interrupt_while_the_command_line_is_built_is_one_line_and_exit_130() -> None:
+    code = (
+        "import sys, zhashui_cli.cli as cli\n"
+        "def interrupted(argv=None):\n    raise KeyboardInterrupt\n"
+        "cli.main = interrupted\n"
+        "from zhashui_cli.__main__ import main\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout, result.stderr) == (130, "", "zhashui: interrupted\n")
+
+
+def test_typer_still_has_the_internals_we_use() -> None:
+    """cli.typer_internals() takes these from typer's private modules; if typer moves them,
+    this fails first and says what to look for."""
+    import typer
+
+    from zhashui_cli.cli import typer_internals
+
+    internals = typer_internals()
+    click_error, no_args, no_such_option, bad_usage = internals.click_errors
+    assert issubclass(typer.BadParameter, click_error) and issubclass(no_such_option, click_error)
+    assert issubclass(no_args, click_error) and issubclass(bad_usage, click_error)
+    assert "#compdef zhashui" in internals.get_completion_script(
+        prog_name="zhashui", complete_var="_ZHASHUI_COMPLETE", shell="zsh"
+    )
+    assert callable(internals.completion_init) and callable(internals.install)
