@@ -73,6 +73,13 @@ FLOAT = (
     "A JSON number, always written as a float (924000000.0, 9.24), whole or not, so that its type never "
     "depends on which facts a query found."
 )
+SIMPLE: dict[Any, dict[str, str]] = {
+    type(None): {"type": "null"},
+    str: {"type": "string"},
+    bool: {"type": "boolean"},
+    int: {"type": "integer"},
+    float: {"type": "number", "description": FLOAT},
+}
 
 
 def comments() -> dict[tuple[str, str], str]:
@@ -96,17 +103,8 @@ def schema_of(
         if all(list(option) == ["type"] for option in options):
             return {"type": [option["type"] for option in options]}
         return {"anyOf": options}
-    if kind is type(None):
-        return {"type": "null"}
-    if kind is str:
-        choices = CHOICES.get(key)
-        return {"type": "string", "enum": choices} if choices else {"type": "string"}
-    if kind is bool:
-        return {"type": "boolean"}
-    if kind is int:
-        return {"type": "integer"}
-    if kind is float:
-        return {"type": "number", "description": FLOAT}
+    if kind in SIMPLE:
+        return {"type": "string", "enum": CHOICES[key]} if kind is str and key in CHOICES else dict(SIMPLE[kind])
     if origin is list:
         items = schema_of(arguments[0], owner, key, definitions, described)
         if (owner, key) in FIELD_NAMES:

@@ -40,7 +40,8 @@ def test_sqlite_holds_every_table_with_its_keys_and_full_text_search(tmp_path: P
         found = {
             row[0]
             for row in db.execute(
-                "SELECT facts.id FROM facts_fts JOIN facts ON facts.rowid = facts_fts.rowid WHERE facts_fts MATCH '柞水木耳'"
+                "SELECT facts.id FROM facts_fts JOIN facts ON facts.rowid = facts_fts.rowid "
+                "WHERE facts_fts MATCH '柞水木耳'"
             )
         }
         assert "2023-fungus-brand-value" in found

@@ -113,7 +113,8 @@ def test_headers_are_the_same_with_or_without_fields() -> None:
         ),
         (
             ["figures", "--fields"],
-            "zhashui: --fields needs a value; valid fields: fact_id,n,year,category,claim,claim_en,value,unit,qualifier,label,label_en,base_value,base_unit",
+            "zhashui: --fields needs a value; valid fields: "
+            "fact_id,n,year,category,claim,claim_en,value,unit,qualifier,label,label_en,base_value,base_unit",
         ),
         (
             ["tags", "-n", "x"],

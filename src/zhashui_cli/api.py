@@ -14,14 +14,15 @@ when it turns out to be damaged.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import cache, search, store
-from .errors import CorruptIndexError, QueryError
+from .errors import CorruptIndexError
+from .filters import Values, choice
+from .filters import filters as search_filters
 from .index import Corpus, IndexedSource
-from .model import Kind
 from .records import (
     CategoryRecord,
     CategoryRow,
@@ -37,8 +38,7 @@ from .records import (
     json_line,
 )
 from .search import Filters, Query, SortKey
-from .text import fold, has_cjk
-from .units import AmountError, UnknownUnitError, parse_amount, typed_unit
+from .text import has_cjk
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     from .store import Progress
 
 T = TypeVar("T")
-Values = str | int | Iterable[str | int] | None  # one filter value, or any of several
 
 
 def open(
@@ -169,10 +168,10 @@ class FactBase:
         A filter given several values keeps facts that match any of them. Raises QueryError
         for a filter value that matches nothing in this fact base, saying what would."""
         words = _split(query)
-        sort_key = None if sort is None else _choice(SortKey, sort, "sort")
+        sort_key = None if sort is None else choice(SortKey, sort, "sort")
 
         def find(corpus: Corpus) -> Hits:
-            filters = self._filters(corpus, category, year, kind, tag, source, section, unit, minimum, maximum)
+            filters = search_filters(corpus, category, year, kind, tag, source, section, unit, minimum, maximum)
             result = search.run(corpus, Query(words, filters, sort_key, reverse, limit, exact))
             lines = [_with_match(corpus.record_line(i), result.matches.get(i)) for i in result.indices]
             return Hits(lines, result, filters)
@@ -270,7 +269,7 @@ class FactBase:
         order of the search."""
         from .counts import figure_rows
 
-        by_value = sort is not None and _choice(SortKey, sort, "sort") is SortKey.VALUE
+        by_value = sort is not None and choice(SortKey, sort, "sort") is SortKey.VALUE
         hits = self.search(query, sort=sort, **filters)
         rows = figure_rows(hits.records, hits.filters)
         if by_value:
@@ -306,32 +305,6 @@ class FactBase:
 
         return uncovered(store.load(self.path).file)
 
-    # -- filters --------------------------------------------------------------------------
-    def _filters(
-        self,
-        corpus: Corpus,
-        category: Values,
-        year: Values,
-        kind: Values,
-        tag: Values,
-        source: Values,
-        section: Values,
-        unit: str | None,
-        minimum: object,
-        maximum: object,
-    ) -> Filters:
-        return Filters(
-            categories=_categories(corpus, _values(category)),
-            sources=_named(_values(source), [s["id"] for s in corpus.sources], "source"),
-            years=_years(corpus, _values(year)),
-            kinds=frozenset(_choice(Kind, value, "kind") for value in _values(kind)),
-            sections=frozenset(_sections(corpus, _values(section))),
-            tags=_tags(corpus, _values(tag)),
-            unit=_unit(unit),
-            minimum=_amount(minimum, "minimum"),
-            maximum=_amount(maximum, "maximum"),
-        )
-
 
 def _version() -> str:
     from . import __version__
@@ -347,106 +320,3 @@ def _split(query: str | Sequence[str]) -> tuple[str, ...]:
 def _with_match(line: bytes, match: search.Match | None) -> bytes:
     record = search.match_record(match) if match is not None else {"terms": {}, "fields": []}
     return line[:-1] + b',"match":' + json_line(record) + b"}"
-
-
-def _values(value: Values) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, (str, int)):
-        return [str(value)]
-    return [str(item) for item in value]
-
-
-E = TypeVar("E", SortKey, Kind)
-
-
-def _choice(enum: type[E], value: object, what: str) -> E:
-    text = value.value if isinstance(value, enum) else str(value).strip().lower()
-    for member in enum:
-        if member.value == text:
-            return member
-    raise QueryError(f"unknown {what} '{value}'; use one of {', '.join(m.value for m in enum)}")
-
-
-def _unknown(what: str, value: str, known: Sequence[str], *, listed: bool = True) -> QueryError:
-    """An unknown filter value, with the known values that look like it, and all of them."""
-    import difflib
-
-    folded = {fold(k): k for k in known}
-    starting = [k for k in known if len(value) >= 2 and fold(k).startswith(fold(value))]
-    close = [folded[c] for c in difflib.get_close_matches(fold(value), list(folded), n=3, cutoff=0.6)]
-    suggestions = list(dict.fromkeys([*starting, *close]))[:3]
-    hint = f" (did you mean {', '.join(suggestions)}?)" if suggestions else ""
-    listing = f"; known: {', '.join(known)}" if listed else ""
-    return QueryError(f"unknown {what} '{value}'{hint}{listing}")
-
-
-def _named(values: list[str], known: list[str], what: str) -> frozenset[int]:
-    folded = [fold(k) for k in known]
-    numbers = set()
-    for value in values:
-        if fold(value) not in folded:
-            raise _unknown(what, value, known)
-        numbers.add(folded.index(fold(value)))
-    return frozenset(numbers)
-
-
-def _categories(corpus: Corpus, values: list[str]) -> frozenset[int]:
-    """Categories named by id, Chinese name or English name, in any case."""
-    names = {fold(name): n for n, c in enumerate(corpus.categories) for name in (c["id"], c["name"], c["name_en"])}
-    for value in values:
-        if fold(value) not in names:
-            raise _unknown("category", value, [c["id"] for c in corpus.categories])
-    return frozenset(names[fold(value)] for value in values)
-
-
-def _years(corpus: Corpus, values: list[str]) -> frozenset[int]:
-    from .counts import years
-
-    present = years(corpus)
-    wanted = set()
-    for value in values:
-        if not value.strip().isdigit() or int(value) not in present:
-            raise QueryError(f"no facts about {value}; years present: {', '.join(map(str, present))}")
-        wanted.add(int(value))
-    return frozenset(wanted)
-
-
-def _sections(corpus: Corpus, values: list[str]) -> set[str]:
-    known = [section["id"] for s in corpus.sources for section in s["sections"]]
-    for value in values:
-        if value not in known:
-            raise _unknown("section", value, known)
-    return set(values)
-
-
-def _tags(corpus: Corpus, values: list[str]) -> frozenset[str]:
-    if not values:
-        return frozenset()
-    known = {tag for tags in corpus.json("tags") for tag in tags}
-    for value in values:
-        if fold(value) not in known:
-            raise _unknown("tag", value, sorted(known), listed=False)
-    return frozenset(fold(value) for value in values)
-
-
-def _unit(unit: str | None) -> str | None:
-    if unit is None:
-        return None
-    try:
-        return typed_unit(unit)
-    except UnknownUnitError as error:
-        raise QueryError(str(error)) from None
-
-
-def _amount(value: object, what: str) -> Decimal | None:
-    if value is None:
-        return None
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return value
-    try:
-        return parse_amount(str(value))
-    except AmountError as error:
-        raise QueryError(f"{what} {error}") from None

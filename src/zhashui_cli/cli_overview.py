@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from . import options, render, tables, terminal
+from . import charts, options, render, tables, terminal
 from .cli import View, app, fact_base, output_format, show
 from .records import CATEGORY_FIELDS, SOURCE_FIELDS, STATS_ROW_FIELDS
 from .render import OutputFormat
@@ -71,9 +71,9 @@ def stats_command(
         STATS_ROW_FIELDS,
         chosen,
         ("dimension", "key", *tables.name_fields(shown), "facts"),
-        table=lambda width: tables.stats(document, shown, width),
+        table=lambda width: charts.stats(document, shown, width),
         document=document,
-        markdown=lambda: tables.stats_markdown(document, shown),
+        markdown=lambda: charts.stats_markdown(document, shown),
     )
     show(view, fmt, not no_pager)
 

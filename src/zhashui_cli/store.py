@@ -18,7 +18,7 @@ from .records import Problem, problem
 
 if TYPE_CHECKING:
     from .model import FactFile, Source
-    from .validate import Located
+    from .readers import Located
 
 # A progress report: what is being done, how much of it, out of how much.
 Progress = Callable[[str, int, int], None]
@@ -92,6 +92,7 @@ def load(path: Path, *, coverage: bool = False, progress: Progress | None = None
     only when the file cannot be read or parsed at all, or points outside its folder."""
     from . import provenance, validate
     from .model import FactFile
+    from .readers import Located
     from .yamlfile import YamlError
     from .yamlfile import load as load_yaml
 
@@ -103,7 +104,7 @@ def load(path: Path, *, coverage: bool = False, progress: Progress | None = None
         raise FactFileError(str(path), [problem(str(path), error.message, rule="yaml", place=error.position)]) from None
     _report(progress, "Checking facts", 0)
     parsed = validate.parse(document.data, str(path), document.places, document.ambiguous)
-    located = validate.Located(document.data, document.places)
+    located = Located(document.data, document.places)
     texts, stamps, problems = _read_sources(path, parsed.sources, located, _paths(document.data, "sources"))
     problems = parsed.problems + problems
     file = FactFile(str(path), parsed.sources, parsed.categories, parsed.facts, texts)

@@ -15,19 +15,19 @@ from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from .render import base_text, cell, figure_text, markdown_table, printable
+from .render import base_text, cell, figure_text, printable
 from .wrap import Wrapped, spans
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.table import Table
 
-    from .records import CategoryRow, FactRecord, FigureRow, Problem, ShowRecord, SourceRecord, Stats
+    from .records import CategoryRow, FactRecord, FigureRow, Problem, ShowRecord, SourceRecord
 
 DEFAULT_LIMIT = 20
 _BOTH_LANGUAGES_WIDTH = 120
-_MIN_TEXT = 16  # the narrowest a column of wrapped text is worth showing
-_BAR_LIMIT = 50  # the longest bar, in cells: longer ones say no more
+MIN_TEXT = 16  # the narrowest a column of wrapped text is worth showing
+BAR_LIMIT = 50  # the longest bar, in cells: longer ones say no more
 _HIGHLIGHT = "bold black on yellow"
 _TITLES = {"id": "ID", "fact_id": "Fact", "claim_en": "English", "name_en": "English", "label_en": "English label"}
 _NUMERIC = frozenset({"facts", "value", "base_value", "base value", "n", "line", "column"})
@@ -143,7 +143,7 @@ def _row_width(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> int:
     widths = []
     for field in fields:
         widest = max((width_of(printable(cell(row.get(field)))) for row in rows), default=0)
-        widths.append(widest if field in _WHOLE else min(_MIN_TEXT // 2, widest))
+        widths.append(widest if field in _WHOLE else min(MIN_TEXT // 2, widest))
     return sum(widths) + 2 * (len(fields) - 1)
 
 
@@ -166,7 +166,7 @@ def search(records: Sequence[FactRecord], lang: Lang, width: int, pattern: re.Pa
     stacked: its id and year on a line, its claims under them."""
     claims = claim_fields(lang)
     widest = max((len(record["id"]) for record in records), default=0)
-    if width < widest + 4 + (_MIN_TEXT + 2) * len(claims) + 2:
+    if width < widest + 4 + (MIN_TEXT + 2) * len(claims) + 2:
         return _stacked(records, claims, pattern)
     titles = ["Claim"] if len(claims) == 1 else ["Claim", "English"]
     drawn = table("ID", "Year", *titles, show_lines=True)
@@ -271,107 +271,8 @@ def categories(rows: Sequence[CategoryRow], years: Sequence[int], width: int) ->
 
 def _table_width(rows: Sequence[Mapping[str, Any]], text_fields: Sequence[str], years: Sequence[int]) -> int:
     ids = max(len(row["id"]) for row in rows)
-    texts = sum(min(_MIN_TEXT, max(width_of(str(row[f])) for row in rows)) for f in text_fields)
+    texts = sum(min(MIN_TEXT, max(width_of(str(row[f])) for row in rows)) for f in text_fields)
     return ids + texts + 5 + 5 * len(years) + 2 * (len(text_fields) + 1 + len(years))
-
-
-def stats(document: Stats, lang: Lang, width: int) -> RenderableType:
-    from rich.console import Group
-    from rich.text import Text
-
-    parts: list[RenderableType] = [Text(f"{document['facts']} facts, {document['figures']} figures")]
-    for dimension in ("category", "year", "kind"):
-        rows = document[f"by_{dimension}"]  # type: ignore[literal-required]
-        parts.append(_bars(dimension, rows, lang, width))
-    parts.append(_amounts(document["largest_amounts"], lang, width))
-    return Group(*parts)
-
-
-def _amounts(rows: Sequence[FigureRow], lang: Lang, width: int) -> RenderableType:
-    """The largest amounts, one per line: the amount, the fact's id (whole, even when the line
-    is wider than the terminal), and its label where there is room for it."""
-    from rich.console import Group
-    from rich.text import Text
-
-    shown = [figure_text(row) for row in rows]
-    amount_width = max(map(width_of, [*shown, "Amount"]), default=6)
-    id_width = max((len(row["fact_id"]) for row in rows), default=4)
-    room = width - amount_width - id_width - 4
-    lines: list[RenderableType] = [
-        Text("Largest amounts of money", style="italic"),
-        Text(
-            _pad("Amount", amount_width) + "  " + _pad("Fact", id_width) + ("  Label" if room >= _MIN_TEXT else ""),
-            style="bold",
-        ),
-        Text("─" * min(width, amount_width + id_width + 4 + max(0, room))),
-    ]
-    for amount, row in zip(shown, rows, strict=True):
-        label = {Lang.ZH: row["label"], Lang.EN: row["label_en"]}.get(lang, f"{row['label']} / {row['label_en']}")
-        line = _pad(amount, amount_width) + "  " + _pad(row["fact_id"], id_width)
-        if room >= _MIN_TEXT:
-            line += "  " + _shorten(printable(label), room)
-        lines.append(whole(line.rstrip()))
-    return Group(*lines)
-
-
-def _shorten(shown: str, width: int) -> str:
-    """Text cut to a width, with … where it was cut."""
-    if width_of(shown) <= width:
-        return shown
-    while shown and width_of(shown) > width - 1:
-        shown = shown[:-1]
-    return shown + "…"
-
-
-def _label(row: Mapping[str, Any], lang: Lang, width: int) -> str:
-    names = [row.get(field) for field in name_fields(lang)] if width >= 40 else []
-    return " ".join(str(part) for part in (row["key"], *names) if part)
-
-
-def _bars(dimension: str, rows: Sequence[Mapping[str, Any]], lang: Lang, width: int) -> RenderableType:
-    """Counts as bars that fit the width: a label, its count, and a bar that never wraps, so
-    that its length is its count. Labels wrap when long; narrow, they are the key alone."""
-    from rich.console import Group
-    from rich.text import Text
-
-    from .wrap import wrap_offsets
-
-    labels = [_label(row, lang, width) for row in rows]
-    label_width = min(max(map(width_of, [*labels, dimension]), default=1), max(8, width // 2))
-    count_width = max(len(str(row["facts"])) for row in rows) if rows else 1
-    room = max(1, min(_BAR_LIMIT, width - label_width - count_width - 2))
-    most = max((row["facts"] for row in rows), default=0) or 1
-    lines = [
-        Text(f"Facts by {dimension}", style="italic"),
-        Text(_pad(dimension.capitalize(), label_width) + " " + "Facts", style="bold"),
-        Text("─" * min(width, label_width + count_width + 2 + room)),
-    ]
-    for label, row in zip(labels, rows, strict=True):
-        parts = [label[start:end] for start, end in wrap_offsets(printable(label), label_width)] or [""]
-        length = max(1, round(room * row["facts"] / most)) if row["facts"] else 0
-        first = Text(_pad(parts[0], label_width) + " " + str(row["facts"]).rjust(count_width) + " ")
-        first.append("█" * length, style="cyan")
-        lines += [first, *(Text(part) for part in parts[1:])]
-    return Group(*lines)
-
-
-def _pad(shown: str, width: int) -> str:
-    return shown + " " * max(0, width - width_of(shown))
-
-
-def stats_markdown(document: Stats, lang: Lang) -> str:
-    from .render import figure_text as amount_text
-
-    names = name_fields(lang)
-    parts = [f"{document['facts']} facts, {document['figures']} figures\n"]
-    for dimension in ("category", "year", "kind"):
-        rows = document[f"by_{dimension}"]  # type: ignore[literal-required]
-        fields = ("key", *names, "facts") if dimension == "category" else ("key", "facts")
-        parts.append(f"\n### Facts by {dimension}\n\n" + markdown_table(rows, fields))
-    labels = ["label"] if lang is Lang.ZH else ["label_en"] if lang is Lang.EN else ["label", "label_en"]
-    rows = [dict(amount, amount=amount_text(amount)) for amount in document["largest_amounts"]]
-    parts.append("\n### Largest amounts of money\n\n" + markdown_table(rows, ("amount", *labels, "fact_id")))
-    return "".join(parts)
 
 
 def figures(rows: Sequence[FigureRow], width: int) -> RenderableType:
