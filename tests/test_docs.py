@@ -1,19 +1,34 @@
-"""The README cannot rot: its first commands are the ones CI runs, and its reference is current."""
+"""The READMEs cannot rot: the first commands are the ones CI runs, the examples and reference
+are the app's own output, and the Python example runs and type-checks."""
 
 from __future__ import annotations
 
+import difflib
 import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from zhashui_cli.exits import ExitCode
 
 from .conftest import REPO, load_script
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
+README_ZH = (REPO / "README.zh-CN.md").read_text(encoding="utf-8")
 
 
 def test_readme_opens_with_install_and_run_then_test_commands() -> None:
-    first_block = re.search(r"```sh\n(.*?)```", README, re.DOTALL)
-    assert first_block is not None and README.index(first_block.group()) < README.index("\n## ")
-    commands = [line.split("#")[0].strip() for line in first_block.group(1).splitlines()]
-    assert commands == ["pip install . && zhashui search 木耳", "pip install '.[test]' && pytest"]
+    for readme in (README, README_ZH):
+        first_block = re.search(r"```sh\n(.*?)```", readme, re.DOTALL)
+        assert first_block is not None and readme.index(first_block.group()) < readme.index("\n## ")
+        commands = [line.split("#")[0].strip() for line in first_block.group(1).splitlines()]
+        assert commands == ["pip install . && zhashui search 木耳", "pip install '.[test]' && pytest"]
+
+
+def test_each_readme_links_to_the_other() -> None:
+    assert "(README.zh-CN.md)" in README and "(README.md)" in README_ZH
 
 
 def test_ci_runs_the_readmes_test_command() -> None:
@@ -24,13 +39,47 @@ def test_ci_runs_the_readmes_test_command() -> None:
         assert check in ci
 
 
-def test_the_examples_and_the_command_reference_are_the_apps_own_output() -> None:
-    assert load_script("gen_readme").update(README) == README, "run python scripts/gen_readme.py"
-    assert "Usage: zhashui search [OPTIONS] [QUERY]..." in README
+@pytest.mark.parametrize("name", ["README.md", "README.zh-CN.md"])
+def test_the_examples_reference_and_exit_codes_are_the_apps_own_output(name: str) -> None:
+    current = (REPO / name).read_text(encoding="utf-8")
+    fresh = load_script("gen_readme").update(current)
+    diff = "\n".join(difflib.unified_diff(current.splitlines(), fresh.splitlines(), name, "regenerated", lineterm=""))
+    assert not diff, f"run python scripts/gen_readme.py\n{diff}"
 
 
-def test_every_exit_code_is_documented() -> None:
-    from zhashui_cli.exits import ExitCode
-
+def test_every_exit_code_is_documented_in_both_languages() -> None:
     for code in ExitCode:
-        assert re.search(rf"^\| {code.value} \|", README, re.MULTILINE), code
+        assert re.search(
+            rf"^\| {code.value} \| {re.escape(code.description.replace('|', chr(92) + '|'))} \|$", README, re.M
+        )
+        assert re.search(
+            rf"^\| {code.value} \| {re.escape(code.description_zh.replace('|', chr(92) + '|'))} \|$", README_ZH, re.M
+        )
+
+
+def python_example() -> str:
+    section = README.split("## Use from Python", 1)[1]
+    found = re.search(r"```python\n(.*?)```", section, re.DOTALL)
+    assert found is not None
+    return found.group(1)
+
+
+def test_the_python_example_runs() -> None:
+    result = subprocess.run([sys.executable, "-c", python_example()], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("2023-fungi-chain-county ") and "{'木耳': {'as': '木耳', 'how': 'exact'}}" in first
+    assert result.stdout.splitlines()[-1] == "190 True"
+
+
+def test_the_python_example_type_checks_as_a_client(tmp_path: Path) -> None:
+    client = tmp_path / "client.py"
+    client.write_text(python_example(), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(client)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout

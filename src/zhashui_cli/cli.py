@@ -25,11 +25,42 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 SHELLS = ("bash", "zsh", "fish", "powershell")
+# The commands in the order --help lists them: finding, describing, curating, the shell.
+COMMANDS = (
+    "search",
+    "show",
+    "tags",
+    "figures",
+    "categories",
+    "stats",
+    "sources",
+    "verify",
+    "coverage",
+    "export",
+    "completion",
+)
 
 
 class ZhashuiGroup(TyperGroup):
     """The command group. Its main() turns every failure into one line on stderr and an exit
-    code, so the console script, `python -m zhashui_cli` and CliRunner all behave alike."""
+    code, so the console script, `python -m zhashui_cli` and CliRunner all behave alike.
+
+    Built by command_group(), it makes a command's click parameters only when the command
+    line names it: turning a command's signature into them is most of typer's start-up, and
+    a run needs one command, not eleven. (CliRunner, given the Typer app, builds them all.)
+    """
+
+    unbuilt: dict[str, Any]
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = {*super().list_commands(ctx), *getattr(self, "unbuilt", {})}
+        return sorted(names, key=lambda name: COMMANDS.index(name) if name in COMMANDS else len(COMMANDS))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        unbuilt = getattr(self, "unbuilt", {})
+        if cmd_name not in self.commands and cmd_name in unbuilt:
+            self.commands[cmd_name] = typer_internals().build_command(unbuilt[cmd_name])
+        return super().get_command(ctx, cmd_name)
 
     def main(  # type: ignore[override]
         self,
@@ -39,14 +70,14 @@ class ZhashuiGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> int:
-        if os.environ.get("_ZHASHUI_COMPLETE"):  # a shell asks for completions
-            typer_internals().completion_init()
-
         def invoke() -> Any:
+            if os.environ.get("_ZHASHUI_COMPLETE"):  # a shell asks for completions
+                typer_internals().completion_init()
             return TyperGroup.main(self, args, "zhashui", complete_var, standalone_mode=False, **extra)
 
         words = sys.argv[1:] if args is None else args
-        command = next((word for word in words if word in self.commands), None)
+        known = {*self.commands, *getattr(self, "unbuilt", {})}
+        command = next((word for word in words if word in known), None)
         code = exits.run(invoke, lambda error: usage_message(error, command))
         if standalone_mode:
             sys.exit(code)
@@ -205,7 +236,21 @@ def completion_command(
 # -- running ----------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     """Run the app on argv (default: the command line) and return its exit code."""
-    return int(app(args=argv, standalone_mode=False))
+    return int(command_group().main(args=argv, standalone_mode=False))
+
+
+def command_group() -> ZhashuiGroup:
+    """The app as a click group whose commands are built when they are named."""
+    from typer.main import get_command
+
+    registered, app.registered_commands = app.registered_commands, []
+    try:
+        group = get_command(app)  # the root's options and callback
+    finally:
+        app.registered_commands = registered
+    assert isinstance(group, ZhashuiGroup)
+    group.unbuilt = {str(info.name): info for info in registered}
+    return group
 
 
 def usage_message(error: Exception, command_name: str | None = None) -> str | None:
@@ -256,24 +301,27 @@ class TyperInternals(NamedTuple):
     completion_init: Callable[[], None]
     get_completion_script: Callable[..., str]
     install: Callable[..., tuple[str, Any]]
+    build_command: Callable[[Any], Any]
 
 
 def typer_internals() -> TyperInternals:
     """What zhashui takes from typer's private modules: click's usage errors (typer ships click
-    inside itself and exports none of its exception classes) and the completion machinery
-    (typer's public completion options cannot name a shell). Taken here, and only here;
-    tests/test_cli.py::test_typer_still_has_the_internals_we_use fails loudly when typer
-    moves them."""
+    inside itself and exports none of its exception classes), the completion machinery
+    (typer's public completion options cannot name a shell), and the building of one command
+    (for ZhashuiGroup). Taken here, and only here; tests/test_shell.py::
+    test_typer_still_has_the_internals_we_use fails loudly when typer moves them."""
     from typer._click.exceptions import BadOptionUsage, ClickException, NoArgsIsHelpError, NoSuchOption
     from typer._completion_classes import completion_init
     from typer._completion_shared import get_completion_script, install
+    from typer.main import get_command_from_info
 
-    return TyperInternals(
-        (ClickException, NoArgsIsHelpError, NoSuchOption, BadOptionUsage),
-        completion_init,
-        get_completion_script,
-        install,
-    )
+    def build_command(info: Any) -> Any:
+        return get_command_from_info(
+            info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode
+        )
+
+    errors = (ClickException, NoArgsIsHelpError, NoSuchOption, BadOptionUsage)
+    return TyperInternals(errors, completion_init, get_completion_script, install, build_command)
 
 
 # The commands register themselves on app when imported; they import this module first.

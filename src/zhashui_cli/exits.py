@@ -19,20 +19,40 @@ from .errors import FactFileError, ZhashuiError
 
 
 class ExitCode(IntEnum):
-    description: str
+    """The exit codes, each with what it means in English and in Chinese (for the READMEs)."""
 
-    def __new__(cls, value: int, description: str) -> ExitCode:
+    description: str
+    description_zh: str
+
+    def __new__(cls, value: int, description: str, description_zh: str) -> ExitCode:
         member = int.__new__(cls, value)
         member._value_ = value
         member.description = description
+        member.description_zh = description_zh
         return member
 
-    OK = 0, "found, or every check holds; also when the reader of the output left early (| head)"
-    NOT_FOUND = 1, "nothing found, no such fact, or verify found problems in a readable file"
-    USAGE = 2, "usage error, or a fact file that cannot be used"
-    INTERNAL = 70, "internal error: a bug in zhashui, in one line (ZHASHUI_DEBUG=1 shows the traceback)"
-    OUTPUT = 74, "the output could not be written (a full disk, a closed stdout)"
-    INTERRUPTED = 130, "interrupted (Ctrl-C)"
+    OK = (
+        0,
+        "found, or every check holds; also when the reader of the output left early (| head)",
+        "找到结果，或全部检查通过；读取输出的程序提前退出（如 | head）时也是 0",
+    )
+    NOT_FOUND = (
+        1,
+        "nothing found, no such fact, or verify found problems in a readable file",
+        "没有找到，没有该编号的事实，或 verify 在可读取的文件中发现问题",
+    )
+    USAGE = 2, "usage error, or a fact file that cannot be used", "用法错误，或事实文件无法使用"
+    INTERNAL = (
+        70,
+        "internal error: a bug in zhashui, in one line (ZHASHUI_DEBUG=1 shows the traceback)",
+        "内部错误（zhashui 的缺陷），只输出一行；ZHASHUI_DEBUG=1 可显示调用栈",
+    )
+    OUTPUT = (
+        74,
+        "the output could not be written (a full disk, a closed stdout)",
+        "无法写出输出（磁盘已满、标准输出已关闭）",
+    )
+    INTERRUPTED = 130, "interrupted (Ctrl-C)", "被中断（Ctrl-C）"
 
 
 def epilog() -> str:
@@ -42,10 +62,14 @@ def epilog() -> str:
     return "\b\nExit codes:\n" + "\n".join(lines)
 
 
-def markdown_table() -> str:
-    """The exit codes as the README's table."""
-    rows = [f"| {code.value} | {code.description.replace('|', chr(92) + '|')} |" for code in ExitCode]
-    return "\n".join(["| code | meaning |", "|---:|---|", *rows]) + "\n"
+def markdown_table(chinese: bool = False) -> str:
+    """The exit codes as the README's table (README.zh-CN.md's, in Chinese)."""
+    head = "| 退出码 | 含义 |" if chinese else "| code | meaning |"
+    rows = [
+        f"| {code.value} | {(code.description_zh if chinese else code.description).replace('|', chr(92) + '|')} |"
+        for code in ExitCode
+    ]
+    return "\n".join([head, "|---:|---|", *rows]) + "\n"
 
 
 class UsageProblem(ZhashuiError):

@@ -145,7 +145,8 @@ def fact_file(destination: Path, file: FactFile, *, replace: bool = False) -> Pa
     temporary = _temporary_beside(destination)
     temporary.mkdir()
     try:
-        head = f"{MODELINE}\n# Exported by zhashui {__version__} from {file.path}; `zhashui verify` checks it.\n"
+        origin = Path(file.path).name
+        head = f"{MODELINE}\n# Exported by zhashui {__version__} from {origin}; `zhashui verify` checks it.\n"
         (temporary / "facts.yaml").write_text(head + yaml_text(_fact_file_data(file)), encoding="utf-8")
         (temporary / "schema").mkdir()
         shutil.copyfile(packaged_schema(), temporary / "schema" / "facts.schema.json")
@@ -192,7 +193,7 @@ def _fact_file_data(file: FactFile) -> dict[str, Any]:
         "facts": [
             without_none(
                 {
-                    **{key: value for key, value in f._asdict().items() if key not in ("kind", "tags", "figures")},
+                    **f._asdict(),
                     "kind": f.kind.value,
                     "tags": list(f.tags),
                     "figures": [
