@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .render import figure_text, markdown_table, printable
-from .tables import BAR_LIMIT, MIN_TEXT, Lang, name_fields, whole, width_of
+from .tables import BAR_LIMIT, MIN_TEXT, Lang, _pad, name_fields, whole, width_of
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -94,10 +94,6 @@ def _bars(dimension: str, rows: Sequence[Mapping[str, Any]], lang: Lang, width: 
         first.append("█" * length, style="cyan")
         lines += [first, *(Text(part) for part in parts[1:])]
     return Group(*lines)
-
-
-def _pad(shown: str, width: int) -> str:
-    return shown + " " * max(0, width - width_of(shown))
 
 
 def stats_markdown(document: Stats, lang: Lang) -> str:

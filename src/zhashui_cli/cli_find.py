@@ -1,7 +1,5 @@
 """The commands that find facts: search, show, tags and figures."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated, Any
 

@@ -1,7 +1,5 @@
 """The commands that describe the fact base: categories, stats and sources."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

@@ -76,6 +76,8 @@ def _unknown(what: str, value: str, known: Sequence[str], *, listed: bool = True
 
 
 def _named(values: list[str], known: list[str], what: str) -> frozenset[int]:
+    if not values:
+        return frozenset()
     folded = [fold(k) for k in known]
     numbers = set()
     for value in values:
@@ -87,6 +89,8 @@ def _named(values: list[str], known: list[str], what: str) -> frozenset[int]:
 
 def _categories(corpus: Corpus, values: list[str]) -> frozenset[int]:
     """Categories named by id, Chinese name or English name, in any case."""
+    if not values:
+        return frozenset()
     names = {fold(name): n for n, c in enumerate(corpus.categories) for name in (c["id"], c["name"], c["name_en"])}
     for value in values:
         if fold(value) not in names:
@@ -95,6 +99,8 @@ def _categories(corpus: Corpus, values: list[str]) -> frozenset[int]:
 
 
 def _years(corpus: Corpus, values: list[str]) -> frozenset[int]:
+    if not values:
+        return frozenset()
     from .counts import years
 
     present = years(corpus)

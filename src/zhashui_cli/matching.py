@@ -36,7 +36,7 @@ TIER = {
     "typo": TYPO,
 }
 _MAX_PHRASES = 16  # pinyin spelling several phrases at once: how many are looked for
-_NO_PINYIN = re.compile(r"[^a-z]")
+_NO_PINYIN = r"[^a-z]"  # compiled by re when first used
 
 
 class Hit(NamedTuple):
@@ -176,7 +176,7 @@ def pinyin_phrases(corpus: Corpus, word: str) -> list[str]:
     """The Chinese phrases a toneless pinyin word spells, from the fact base's own words:
     one word (muer → 木耳), a run of them (zhashuimuer → 柞水木耳), or the initials of one of
     three characters or more (zsme → 柞水木耳). ü may be written v or u (lvyou, luyou)."""
-    if _NO_PINYIN.search(word):
+    if re.search(_NO_PINYIN, word):
         return []
     spelled: dict[str, list[str]] = corpus.json("pinyin")
     phrases: list[str] = []

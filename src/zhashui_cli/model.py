@@ -6,8 +6,6 @@ fraction of what dataclasses cost to define. Values are exact Decimals; base val
 derived here, never typed by hand.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple
@@ -83,14 +81,14 @@ class Category(NamedTuple):
 
 
 class Figure(NamedTuple):
-    value: Decimal
+    value: "Decimal"
     unit: str
     qualifier: Qualifier
     label: str
     label_en: str
 
     @property
-    def base_value(self) -> Decimal:
+    def base_value(self) -> "Decimal":
         return base_value(self.value, self.unit)
 
     @property

@@ -10,8 +10,6 @@ The builders turn the model's types into records; json_line() and json_text() ar
 way a record becomes JSON.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -211,13 +209,13 @@ UNCOVERED_FIELDS = fields_of(Uncovered)
 
 
 # -- builders ------------------------------------------------------------------------------
-def number(value: Decimal) -> float:
+def number(value: "Decimal") -> float:
     """A figure's number for JSON: always a float (924000000.0), so that its type never depends
     on which facts a query found; the shortest one that reads back as the decimal."""
     return float(value)
 
 
-def figure_record(figure: Figure) -> FigureRecord:
+def figure_record(figure: "Figure") -> FigureRecord:
     return {
         "value": number(figure.value),
         "unit": figure.unit,
@@ -229,7 +227,7 @@ def figure_record(figure: Figure) -> FigureRecord:
     }
 
 
-def fact_record(fact: Fact) -> FactRecord:
+def fact_record(fact: "Fact") -> FactRecord:
     return {
         "id": fact.id,
         "source": fact.source,
@@ -259,11 +257,11 @@ def figure_row(fact: FactRecord, n: int) -> FigureRow:
     }
 
 
-def category_record(category: Category) -> CategoryRecord:
+def category_record(category: "Category") -> CategoryRecord:
     return {"id": category.id, "name": category.name, "name_en": category.name_en, "description": category.description}
 
 
-def section_record(section: Section) -> SectionRecord:
+def section_record(section: "Section") -> SectionRecord:
     return {
         "id": section.id,
         "title": section.title,
@@ -273,7 +271,7 @@ def section_record(section: Section) -> SectionRecord:
     }
 
 
-def source_record(source: Source) -> SourceRecord:
+def source_record(source: "Source") -> SourceRecord:
     return {
         "id": source.id,
         "title": source.title,

@@ -7,8 +7,6 @@ lists and figures as JSON, YAML quotes whatever a YAML 1.1 or 1.2 reader would t
 something else than text, Markdown escapes whatever would render as markup.
 """
 
-from __future__ import annotations
-
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -59,13 +57,13 @@ def project(rows: Iterable[Mapping[str, Any]], fields: Sequence[str] | None) -> 
 
 
 # -- plain text -------------------------------------------------------------------------------
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"  # compiled by re when first used
 
 
 def printable(text: str) -> str:
     """Control characters and bidi overrides made visible (\\x1b), so a terminal never obeys them."""
-    return _UNSAFE.sub(
-        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    return re.sub(
+        _UNSAFE, lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
     )
 
 
@@ -178,11 +176,11 @@ def csv_text(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], bom: bool
 # -- Markdown ---------------------------------------------------------------------------------------
 # Everything that CommonMark (and GitHub's tables and strikethrough) would read as markup inside
 # a line; a backslash makes each of them literal.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~!&#])")
+_MARKDOWN_SPECIAL = r"([\\`*_{}\[\]<>|~!&#])"
 
 
 def markdown_cell(value: Any) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", printable(cell(value)))
+    return re.sub(_MARKDOWN_SPECIAL, r"\\\1", printable(cell(value)))
 
 
 def markdown_table(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> str:

@@ -10,8 +10,6 @@ The library (api.py) turns a caller's words and filters into a Query and the res
 records.
 """
 
-from __future__ import annotations
-
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -46,14 +44,14 @@ class Filters(NamedTuple):
     sections: frozenset[str] = frozenset()
     tags: frozenset[str] = frozenset()
     unit: str | None = None  # a base unit
-    minimum: Decimal | None = None  # on base values
-    maximum: Decimal | None = None
+    minimum: "Decimal | None" = None  # on base values
+    maximum: "Decimal | None" = None
 
     @property
     def on_figures(self) -> bool:
         return self.unit is not None or self.minimum is not None or self.maximum is not None
 
-    def admits(self, unit: str, value: Decimal) -> bool:
+    def admits(self, unit: str, value: "Decimal") -> bool:
         """Whether a figure's base unit and value pass the unit and amount filters."""
         return (
             (self.unit is None or unit == self.unit)
@@ -82,9 +80,7 @@ STOP_WORDS = frozenset(
     which while who whom whose why will with would you your""".split()
 )
 # Chinese ways of asking (是多少, 有多少 …): dropped from a query, as they are never in a claim.
-QUESTION_PHRASES = re.compile(
-    "什么时候|是多少|有多少|有没有|为什么|怎么样|怎么|多少|哪些|哪个|哪里|什么|如何|是否|第几|吗|呢|吧"
-)
+QUESTION_PHRASES = "什么时候|是多少|有多少|有没有|为什么|怎么样|怎么|多少|哪些|哪个|哪里|什么|如何|是否|第几|吗|呢|吧"
 
 
 class Match(NamedTuple):
@@ -144,7 +140,7 @@ def tokens(words: Sequence[str]) -> tuple[list[str], list[str]]:
     found: list[str] = []
     for word in words:
         for token in query_tokens(word):
-            found += [part for part in QUESTION_PHRASES.split(token) if part] if has_cjk(token) else [token]
+            found += [part for part in re.split(QUESTION_PHRASES, token) if part] if has_cjk(token) else [token]
     found = list(dict.fromkeys(found))
     required = [t for t in found if t not in STOP_WORDS]
     return (found, []) if not required else (required, [t for t in found if t in STOP_WORDS])
@@ -260,7 +256,7 @@ def filter_facts(corpus: Corpus, filters: Filters, candidates: Iterable[int]) ->
     return kept
 
 
-def amounts_within(amounts: list[list[str]], filters: Filters) -> list[tuple[str, Decimal]]:
+def amounts_within(amounts: list[list[str]], filters: Filters) -> "list[tuple[str, Decimal]]":
     """A fact's (base unit, base value) pairs that pass the unit, minimum and maximum filters."""
     from decimal import Decimal
 

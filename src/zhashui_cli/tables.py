@@ -16,6 +16,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from .render import base_text, cell, figure_text, printable
+from .text import has_cjk
 from .wrap import Wrapped, spans
 
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ _TITLES = {"id": "ID", "fact_id": "Fact", "claim_en": "English", "name_en": "Eng
 _NUMERIC = frozenset({"facts", "value", "base_value", "base value", "n", "line", "column"})
 # Columns never broken: ids are copied into commands, numbers stay with their units.
 _WHOLE = frozenset({"id", "fact_id", "figure", "base value", "value", "base_value", "year", "facts"})
-_CJK = re.compile(r"[\u2e80-\u9fff]")
 
 
 class Lang(str, Enum):
@@ -120,7 +120,7 @@ def name_fields(lang: Lang) -> list[str]:
 
 def in_lang(text_: str, lang: Lang) -> bool:
     """Whether a tag is in the language asked for (auto and both: any)."""
-    return lang in (Lang.AUTO, Lang.BOTH) or (lang is Lang.ZH) == bool(_CJK.search(text_))
+    return lang in (Lang.AUTO, Lang.BOTH) or (lang is Lang.ZH) == has_cjk(text_)
 
 
 def generic(
@@ -162,18 +162,54 @@ def _stacked_rows(
 
 # -- search -----------------------------------------------------------------------------------
 def search(records: Sequence[FactRecord], lang: Lang, width: int, pattern: re.Pattern[str] | None) -> RenderableType:
-    """ID, Year and the claim(s). Too narrow for the widest id beside a claim, each fact is
-    stacked: its id and year on a line, its claims under them."""
+    """ID, Year and the claim(s), drawn line by line (the table a search draws most, so it
+    spares rich's Table its import and layout). Too narrow for the widest id beside a claim,
+    each fact is stacked: its id and year on a line, its claims under them."""
+    from rich.console import Group
+    from rich.text import Text
+
     claims = claim_fields(lang)
-    widest = max((len(record["id"]) for record in records), default=0)
-    if width < widest + 4 + (MIN_TEXT + 2) * len(claims) + 2:
+    widest = max((len(record["id"]) for record in records), default=2)
+    room = width - widest - 7 - 3 * len(claims)  # 3 spaces, the year, 3 spaces before each claim
+    if room < MIN_TEXT * len(claims):
         return _stacked(records, claims, pattern)
+    widths = [room // len(claims)] * len(claims)
+    widths[-1] += room - sum(widths)
+    for n, field in enumerate(claims):  # a column no wider than its longest claim
+        widths[n] = min(widths[n], max(width_of(printable(record[field])) for record in records))  # type: ignore[literal-required]
     titles = ["Claim"] if len(claims) == 1 else ["Claim", "English"]
-    drawn = table("ID", "Year", *titles, show_lines=True)
-    drawn.columns[0].no_wrap = True
-    for record in records:
-        drawn.add_row(whole(record["id"]), str(record["year"]), *(text(record[f], pattern) for f in claims))  # type: ignore[literal-required]
-    return drawn
+    head = _pad("ID", widest) + "   Year" + "".join("   " + _pad(t, w) for t, w in zip(titles, widths, strict=True))
+    lines: list[RenderableType] = [Text(head.rstrip(), style="bold"), Text("─" * min(width, width_of(head)))]
+    for n, record in enumerate(records):
+        if n:
+            lines.append(Text(""))
+        cells = [_wrapped(record[f], pattern, w) for f, w in zip(claims, widths, strict=True)]  # type: ignore[literal-required]
+        for row in range(max(len(cell_lines) for cell_lines in cells)):
+            line = Text(
+                _pad(record["id"] if row == 0 else "", widest) + "   " + (str(record["year"]) if row == 0 else "    ")
+            )
+            for cell_lines, cell_width in zip(cells, widths, strict=True):
+                piece = cell_lines[row] if row < len(cell_lines) else Text("")
+                line.append("   ").append_text(piece).append(" " * (cell_width - width_of(piece.plain)))
+            line.rstrip()
+            lines.append(line)
+    return Group(*lines)
+
+
+def _wrapped(value: Any, pattern: re.Pattern[str] | None, width: int) -> list[Any]:
+    """A text's lines at a width (wrap.py's breaks), matches highlighted."""
+    from rich.text import Text
+
+    from .wrap import wrap_offsets
+
+    shown = Text(printable(cell(value)))
+    if pattern is not None:
+        shown.highlight_regex(pattern, _HIGHLIGHT)
+    return [shown[start:end] for start, end in wrap_offsets(shown.plain, width)] or [Text("")]
+
+
+def _pad(shown: str, width: int) -> str:
+    return shown + " " * max(0, width - width_of(shown))
 
 
 def _stacked(records: Sequence[FactRecord], claims: Sequence[str], pattern: re.Pattern[str] | None) -> RenderableType:

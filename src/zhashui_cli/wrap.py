@@ -24,7 +24,7 @@ Span = tuple[int, int, int]  # start, end, width in cells
 _CLOSING = frozenset("。，、；：？！）》」』】〕〉”’…%‰.,;:!?)]}")
 _OPENING = frozenset("（《「『【〔〈“‘([{")
 # What may follow a number as its unit: 6700万元, 3000余万元, 98座, 85.1公里.
-_UNIT_AFTER_NUMBER = re.compile(
+_UNIT_AFTER_NUMBER = (
     "[余多]?(?:" + "|".join(sorted(map(re.escape, {*known_units(), *MAGNITUDES}), key=len, reverse=True)) + ")"
 )
 
@@ -50,7 +50,7 @@ def spans(text: str) -> list[Span]:
         elif widths[i] == 1 and text[i] not in _OPENING and text[i] not in _CLOSING:
             while j < len(text) and widths[j] == 1 and not text[j].isspace() and text[j - 1] not in "-/":
                 j += 1
-            if text[j - 1].isdigit() and (unit := _UNIT_AFTER_NUMBER.match(text, j)):
+            if text[j - 1].isdigit() and (unit := re.compile(_UNIT_AFTER_NUMBER).match(text, j)):
                 j = unit.end()
         found.append((i, j))
         i = j
