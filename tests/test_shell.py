@@ -3,6 +3,7 @@ completion for every value, help that leads with examples, a pager, interrupts."
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -255,6 +256,40 @@ def test_a_tall_table_goes_through_the_pager_on_a_terminal(tmp_path: Path) -> No
     os.close(leader)
     piped = subprocess.run([ZHASHUI, "search", "木耳"], capture_output=True, env=env, check=False)
     assert b"2023-fungus-brand-value" in piped.stdout  # never paged in a pipe
+
+
+def shown_on_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    """What zhashui sends a terminal (stdout on a pseudo-terminal), read as it is written."""
+    import pty
+
+    leader, follower = pty.openpty()
+    environment = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR", "TERM")}
+    environment.update({"LINES": "1000", "COLUMNS": "100", **env})
+    with subprocess.Popen([ZHASHUI, *args], stdout=follower, stderr=subprocess.DEVNULL, env=environment) as process:
+        os.close(follower)
+        shown = b""
+        with contextlib.suppress(OSError):  # the terminal closes with the process
+            while chunk := os.read(leader, 4096):
+                shown += chunk
+    os.close(leader)
+    assert process.returncode == 0
+    return shown.decode()
+
+
+@pytest.mark.parametrize(
+    ("env", "match"),
+    [
+        ({"TERM": "xterm-256color"}, "\x1b[1;30;43m木耳\x1b[0m"),
+        ({"TERM": "xterm-256color", "NO_COLOR": "1"}, "\x1b[1m木耳\x1b[0m"),
+        ({"TERM": "dumb"}, "木耳"),
+    ],
+)
+def test_matches_are_marked_in_colour_in_bold_or_not_at_all(env: dict[str, str], match: str) -> None:
+    shown = shown_on_a_terminal(["search", "木耳"], env)
+    assert f"“柞水{match}”品牌价值突破30亿元。" in shown
+    assert ("\x1b" in shown) is (env["TERM"] != "dumb")
+    if "NO_COLOR" in env:
+        assert "43m" not in shown
 
 
 def test_an_interrupt_while_the_command_line_is_built_is_one_line_and_exit_130() -> None:

@@ -45,3 +45,38 @@ def test_progress_never_draws_on_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None
 def test_width_follows_columns(monkeypatch: pytest.MonkeyPatch, columns: str, width: int) -> None:
     monkeypatch.setenv("COLUMNS", columns)
     assert terminal.width(io.StringIO()) == width
+
+
+class Pipe(io.StringIO):
+    def isatty(self) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("stream", [FakeTerminal, Pipe])
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},
+        {"NO_COLOR": "1"},
+        {"NO_COLOR": ""},
+        {"TERM": "dumb"},
+        {"TERM": "unknown", "NO_COLOR": "1"},
+        {"FORCE_COLOR": "1"},
+        {"FORCE_COLOR": ""},
+        {"FORCE_COLOR": "1", "NO_COLOR": "1"},
+        {"TTY_COMPATIBLE": "0", "FORCE_COLOR": "1"},
+        {"TTY_COMPATIBLE": "1"},
+    ],
+)
+def test_tables_drawn_without_rich_are_styled_as_rich_styles_the_others(
+    monkeypatch: pytest.MonkeyPatch, stream: type[io.StringIO], env: dict[str, str]
+) -> None:
+    from rich.console import Console
+
+    for name in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "TERM", "JUPYTER_COLUMNS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    rich = Console(file=stream())
+    expected = "" if rich.color_system is None else "bold" if rich.no_color else "colour"
+    assert terminal.styling(stream()) == expected

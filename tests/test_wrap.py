@@ -24,10 +24,19 @@ def test_chinese_wraps_between_characters_but_not_inside_numbers_or_before_closi
 
 
 def test_a_number_stays_with_its_unit() -> None:
-    for width in range(4, 20):
+    for width in range(10, 20):  # 3000余万元 is 10 cells
         for line in lines_of("争取资金6700万元，品牌价值突破30亿元，减税3000余万元。", width):
             assert not line.startswith(("万元", "亿元", "余万元")), (width, line)
             assert not line.endswith(("6700", "30", "3000")), (width, line)
+
+
+def test_what_is_wider_than_a_line_is_folded_to_fit_and_nothing_is_lost() -> None:
+    text = "减税3000余万元，supercalifragilistic。"
+    for width in range(2, 12):
+        lines = lines_of(text, width)
+        assert all(sum(cells for _, _, cells in spans(line)) <= width for line in lines), (width, lines)
+        assert "".join(lines) == text
+    assert lines_of(text, 6) == ["减税", "3000余", "万元，", "superc", "alifra", "gilist", "ic。"]
 
 
 def test_english_wraps_at_spaces_and_ids_at_hyphens() -> None:

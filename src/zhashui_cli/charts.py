@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .render import figure_text, markdown_table, printable
-from .tables import BAR_LIMIT, MIN_TEXT, Lang, _pad, name_fields, whole, width_of
+from .tables import BAR_LIMIT, MIN_TEXT, Lang, name_fields, pad, whole, width_of
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -41,14 +41,14 @@ def _amounts(rows: Sequence[FigureRow], lang: Lang, width: int) -> RenderableTyp
     lines: list[RenderableType] = [
         Text("Largest amounts of money", style="italic"),
         Text(
-            _pad("Amount", amount_width) + "  " + _pad("Fact", id_width) + ("  Label" if room >= MIN_TEXT else ""),
+            pad("Amount", amount_width) + "  " + pad("Fact", id_width) + ("  Label" if room >= MIN_TEXT else ""),
             style="bold",
         ),
         Text("─" * min(width, amount_width + id_width + 4 + max(0, room))),
     ]
     for amount, row in zip(shown, rows, strict=True):
         label = {Lang.ZH: row["label"], Lang.EN: row["label_en"]}.get(lang, f"{row['label']} / {row['label_en']}")
-        line = _pad(amount, amount_width) + "  " + _pad(row["fact_id"], id_width)
+        line = pad(amount, amount_width) + "  " + pad(row["fact_id"], id_width)
         if room >= MIN_TEXT:
             line += "  " + _shorten(printable(label), room)
         lines.append(whole(line.rstrip()))
@@ -84,13 +84,13 @@ def _bars(dimension: str, rows: Sequence[Mapping[str, Any]], lang: Lang, width: 
     most = max((row["facts"] for row in rows), default=0) or 1
     lines = [
         Text(f"Facts by {dimension}", style="italic"),
-        Text(_pad(dimension.capitalize(), label_width) + " " + "Facts", style="bold"),
+        Text(pad(dimension.capitalize(), label_width) + " " + "Facts", style="bold"),
         Text("─" * min(width, label_width + count_width + 2 + room)),
     ]
     for label, row in zip(labels, rows, strict=True):
         parts = [label[start:end] for start, end in wrap_offsets(printable(label), label_width)] or [""]
         length = max(1, round(room * row["facts"] / most)) if row["facts"] else 0
-        first = Text(_pad(parts[0], label_width) + " " + str(row["facts"]).rjust(count_width) + " ")
+        first = Text(pad(parts[0], label_width) + " " + str(row["facts"]).rjust(count_width) + " ")
         first.append("█" * length, style="cyan")
         lines += [first, *(Text(part) for part in parts[1:])]
     return Group(*lines)

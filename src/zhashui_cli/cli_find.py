@@ -104,7 +104,7 @@ def search_command(
         SEARCH_FIELDS,
         chosen,
         _MARKDOWN_SEARCH if fmt is OutputFormat.MARKDOWN else columns,
-        table=lambda width: tables.search(hits.records, lang_shown, width, pattern),
+        table=lambda width: tables.search(hits.records, lang_shown, width, pattern, terminal.styling(sys.stdout)),
         lines=hits.json_lines(),
     )
     show(view, fmt, not no_pager, bom)

@@ -41,6 +41,23 @@ def width(stream: TextIO) -> int:
     return max(_MIN_WIDTH, _size("COLUMNS", measured, stream, _DEFAULT_WIDTH))
 
 
+def styling(stream: TextIO) -> str:
+    """How far text written to stream may be styled: "colour", "bold" (NO_COLOR), or "" (no
+    terminal, or a dumb one). These are rich's rules, so that a table drawn here without rich
+    looks as one rich draws; a test holds the two to the same answers."""
+    environ = os.environ
+    compatible, forced = environ.get("TTY_COMPATIBLE", ""), environ.get("FORCE_COLOR")
+    if compatible in ("0", "1"):
+        terminal = compatible == "1"
+    elif forced is not None:
+        terminal = forced != ""
+    else:
+        terminal = stream.isatty()
+    if not terminal or environ.get("TERM", "").lower() in ("dumb", "unknown"):
+        return ""
+    return "bold" if environ.get("NO_COLOR", "") else "colour"
+
+
 def height(stream: TextIO) -> int:
     """LINES when it is a usable number, else the terminal's height, else 24."""
     return _size("LINES", shutil.get_terminal_size((_DEFAULT_WIDTH, _DEFAULT_HEIGHT)).lines, stream, _DEFAULT_HEIGHT)

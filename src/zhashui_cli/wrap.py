@@ -69,6 +69,13 @@ def _lines(text: str, units: list[Span], width: int) -> list[tuple[int, int]]:
     start = end = used = 0
     for unit_start, unit_end, size in units:
         blank = text[unit_start].isspace()
+        if size > width and not blank:  # a word wider than a line is folded, as rich folds it
+            if end > start:
+                lines.append((start, end))
+            *whole_lines, (start, end) = _folded(text, unit_start, unit_end, width)
+            lines += whole_lines
+            used = sum(_widths(text[start:end]))
+            continue
         if used + size > width and end > start and not blank:
             lines.append((start, end))
             start, used = unit_start, 0
@@ -81,6 +88,18 @@ def _lines(text: str, units: list[Span], width: int) -> list[tuple[int, int]]:
     if end > start:
         lines.append((start, end))
     return lines
+
+
+def _folded(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
+    """text[start:end] cut into pieces of at most width cells (a wide character whole)."""
+    pieces: list[tuple[int, int]] = []
+    used = 0
+    for offset, cells in enumerate(_widths(text[start:end]), start):
+        if used + cells > width and offset > start:
+            pieces.append((start, offset))
+            start, used = offset, 0
+        used += cells
+    return [*pieces, (start, end)]
 
 
 def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
