@@ -14,7 +14,7 @@ when it turns out to be damaged.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -173,7 +173,8 @@ class FactBase:
         def find(corpus: Corpus) -> Hits:
             filters = search_filters(corpus, category, year, kind, tag, source, section, unit, minimum, maximum)
             result = search.run(corpus, Query(words, filters, sort_key, reverse, limit, exact))
-            lines = [_with_match(corpus.record_line(i), result.matches.get(i)) for i in result.indices]
+            encoded: dict[Hashable, bytes] = {}
+            lines = [_with_match(corpus.record_line(i), result.matches.get(i), encoded) for i in result.indices]
             return Hits(lines, result, filters)
 
         return self._read(find)
@@ -317,6 +318,11 @@ def _split(query: str | Sequence[str]) -> tuple[str, ...]:
     return tuple(query.split() if isinstance(query, str) else (word for part in query for word in part.split()))
 
 
-def _with_match(line: bytes, match: search.Match | None) -> bytes:
-    record = search.match_record(match) if match is not None else {"terms": {}, "fields": []}
-    return line[:-1] + b',"match":' + json_line(record) + b"}"
+def _with_match(line: bytes, match: search.Match | None, encoded: dict[Hashable, bytes]) -> bytes:
+    """A stored record line with its match object. The facts of a search found the same way
+    share one match object, so each is encoded once (a third of a large search's time)."""
+    key = None if match is None else (tuple((w, t["as"], t["how"]) for w, t in match.terms.items()), match.fields)
+    if (shown := encoded.get(key)) is None:
+        record = search.match_record(match) if match is not None else {"terms": {}, "fields": []}
+        shown = encoded[key] = json_line(record)
+    return line[:-1] + b',"match":' + shown + b"}"
