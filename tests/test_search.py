@@ -93,10 +93,24 @@ def test_pinyin_in_every_form_finds_the_wood_ear(query: str) -> None:
     assert "2023-fungus-brand-value" in ids(query)
 
 
+@pytest.mark.parametrize(
+    ("query", "fact"), [("he zhang zhi", "2023-chief-systems"), ("an quan", "2023-drinking-water-experience")]
+)
+def test_a_stop_word_is_a_syllable_too_when_it_spells_pinyin_with_its_neighbours(query: str, fact: str) -> None:
+    assert ids(query)[0] == fact  # he, an: English stop words, and the first syllables of 河长制, 安全
+
+
 def test_pinyin_aligns_to_syllables() -> None:
     # 安 is "an"; 县 is "xian", which holds "an" but is another syllable.
     found_as = {how("an", fact)["terms"]["an"]["as"] for fact in ids("an")} if ids("an") else set()
     assert all("县" not in word for word in found_as)
+
+
+def test_a_stem_gets_the_typos_its_own_length_allows() -> None:
+    # punishing (9 letters) may have 2 typos, but its stem punish (6) only 1: push and polish
+    # are 2 edits from punish, so they are no typo of punishing.
+    assert ids("punishing") == []
+    assert ids("hospitls") and how("hospitls", ids("hospitls")[0])["terms"]["hospitls"]["as"].startswith("hospital")
 
 
 def test_typos_follow_the_length_rule() -> None:

@@ -138,8 +138,8 @@ def allowed_typos(word: str) -> int:
 
 
 def typos(corpus: Corpus, word: str) -> Hits:
-    """The facts holding a word within the allowed edits of this one, or of its stem (tier 3);
-    a swap of two letters is one edit."""
+    """The facts holding a word within the allowed edits of this one, or whose stem is within
+    the edits allowed its stem (tier 3); a swap of two letters is one edit."""
     edits = allowed_typos(word)
     if not edits or not word.isalpha():
         return {}
@@ -151,8 +151,9 @@ def typos(corpus: Corpus, word: str) -> Hits:
         match
         for match, _, _ in process.extract(word, vocab.sorted, scorer=OSA.distance, score_cutoff=edits, limit=None)
     }
-    stems = list(vocab.by_stem)
-    for near_stem, _, _ in process.extract(stem(word), stems, scorer=OSA.distance, score_cutoff=edits, limit=None):
+    stems, word_stem = list(vocab.by_stem), stem(word)
+    stem_edits = allowed_typos(word_stem)  # by the length of what is compared: punish is no typo of push
+    for near_stem, _, _ in process.extract(word_stem, stems, scorer=OSA.distance, score_cutoff=stem_edits, limit=None):
         near.update(vocab.by_stem[near_stem])
     hits: Hits = {}
     for other in sorted(near):

@@ -137,18 +137,25 @@ def _exact(corpus: Corpus, term: str) -> matching.Hits:
 
 def tokens(words: Sequence[str]) -> tuple[list[str], list[str]]:
     """The words a query asks for, and the stop words that it may also match."""
+    return _asked(_query_tokens(words))
+
+
+def _query_tokens(words: Sequence[str]) -> list[str]:
     found: list[str] = []
     for word in words:
         for token in query_tokens(word):
             found += [part for part in re.split(QUESTION_PHRASES, token) if part] if has_cjk(token) else [token]
-    found = list(dict.fromkeys(found))
+    return list(dict.fromkeys(found))
+
+
+def _asked(found: list[str]) -> tuple[list[str], list[str]]:
     required = [t for t in found if t not in STOP_WORDS]
     return (found, []) if not required else (required, [t for t in found if t in STOP_WORDS])
 
 
 def _find(corpus: Corpus, words: Sequence[str]) -> tuple[dict[str, matching.Hits], list[str], list[str]]:
-    required, optional = tokens(words)
-    required = _join_pinyin(corpus, required)
+    # Pinyin is joined before stop words are set aside: he, an, ma are syllables too (he zhang zhi).
+    required, optional = _asked(_join_pinyin(corpus, _query_tokens(words)))
     found: dict[str, matching.Hits] = {}
     words_now: list[str] = []
     for token in required:
