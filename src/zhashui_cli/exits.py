@@ -34,23 +34,23 @@ class ExitCode(IntEnum):
     OK = (
         0,
         "found, or every check holds; also when the reader of the output left early (| head)",
-        "找到结果，或全部检查通过；读取输出的程序提前退出（如 | head）时也是 0",
+        "找到结果，或全部检查通过；读取输出的程序提前退出（如 | head）时同样返回 0",
     )
     NOT_FOUND = (
         1,
         "nothing found, no such fact, or verify found problems in a readable file",
-        "没有找到，没有该编号的事实，或 verify 在可读取的文件中发现问题",
+        "未找到结果、指定 ID 的事实不存在，或 verify 在可读取的文件中发现问题",
     )
     USAGE = 2, "usage error, or a fact file that cannot be used", "用法错误，或事实文件无法使用"
     INTERNAL = (
         70,
         "internal error: a bug in zhashui, in one line (ZHASHUI_DEBUG=1 shows the traceback)",
-        "内部错误（zhashui 的缺陷），只输出一行；ZHASHUI_DEBUG=1 可显示调用栈",
+        "内部错误（zhashui 自身的 bug），只输出一行；设置 ZHASHUI_DEBUG=1 可显示调用栈",
     )
     OUTPUT = (
         74,
         "the output could not be written (a full disk, a closed stdout)",
-        "无法写出输出（磁盘已满、标准输出已关闭）",
+        "输出无法写入（如磁盘已满、标准输出已关闭）",
     )
     INTERRUPTED = 130, "interrupted (Ctrl-C)", "被中断（Ctrl-C）"
 
