@@ -121,6 +121,8 @@ def test_headers_are_the_same_with_or_without_fields() -> None:
             ["tags", "-n", "x"],
             "zhashui: Invalid value for '--limit' / '-n': 'x' is not a valid int range; see zhashui tags --help",
         ),
+        (["serach", "木耳"], "zhashui: No such command 'serach' (did you mean search?); see zhashui --help"),
+        (["frobnicate"], "zhashui: No such command 'frobnicate'; see zhashui --help"),
     ],
 )
 def test_a_usage_error_names_the_commands_help(args: list[str], message: str) -> None:
@@ -155,6 +157,28 @@ def test_tags_with_counts() -> None:
     english = json.loads(cli("tags", "-c", "economy", "--lang", "en", "--json").stdout)
     assert english and all(row["tag"].isascii() for row in english)
     assert {"tag": "toilets", "facts": 1} in json.loads(cli("tags", "厕所", "--json").stdout)
+
+
+@pytest.mark.parametrize(("command", "total", "what"), [("tags", 829, "tags"), ("figures", 50, "figures")])
+def test_long_lists_show_20_rows_in_a_table_and_say_so_and_all_rows_elsewhere(
+    command: str, total: int, what: str
+) -> None:
+    table = cli(command)
+    assert len(table.stdout.splitlines()) == 20
+    assert table.stderr == f"zhashui: showing 20 of {total} {what}; --limit 0 shows all\n"
+    assert len(cli(command, "-n", "0").stdout.splitlines()) == total
+    assert len(cli(command, "-n", "3").stdout.splitlines()) == 3
+    assert len(json.loads(cli(command, "--json").stdout)) == total
+
+
+def test_tags_are_one_line_each_on_a_terminal() -> None:
+    shown = cli("tags", "-n", "5", env={"ZHASHUI_FORCE_TTY": "80"}).stdout.splitlines()
+    assert len(shown) == 2 + 5  # the header, its rule, five tags: no blank lines between them
+
+
+def test_coverage_says_so_on_a_terminal_too_when_nothing_is_left() -> None:
+    shown = cli("coverage", env={"ZHASHUI_FORCE_TTY": "80"})
+    assert (shown.exit_code, shown.stdout) == (0, "every number of the sources is covered\n")
 
 
 # -- completion -------------------------------------------------------------------------------

@@ -153,7 +153,7 @@ def _write(view: View, fmt: OutputFormat, target: render.Output, pager: bool) ->
         target.text.write(
             text if text is not None else render.tsv([[row.get(c) for c in columns] for row in view.rows])
         )
-    elif view.rows or view.document:
+    elif view.rows or view.document or view.plain is not None:  # a text of its own says something even without rows
         table = view.table if view.table is not None and not view.chosen else None
         drawn = (
             table(target.width)
@@ -164,6 +164,19 @@ def _write(view: View, fmt: OutputFormat, target: render.Output, pager: bool) ->
         tall = text.count("\n") >= target.height
         if not (pager and tall and target.text.isatty() and terminal.page(text, target.text)):
             target.text.write(text)
+
+
+def row_limit(limit: int | None, fmt: OutputFormat) -> int | None:
+    """How many rows to print: --limit (0: all); a table, and its lines in a pipe, 20 unless
+    told otherwise; every other format all of them."""
+    if limit is None and fmt is OutputFormat.TABLE:
+        return tables.DEFAULT_LIMIT
+    return limit or None
+
+
+def note_limited(shown: int, total: int, what: str, fmt: OutputFormat) -> None:
+    if fmt is OutputFormat.TABLE and total > shown:
+        exits.note(f"showing {shown} of {total} {what}; --limit 0 shows all")
 
 
 def words_of(query: Sequence[str]) -> list[str]:
@@ -270,6 +283,9 @@ def usage_message(error: Exception, command_name: str | None = None) -> str | No
     command = f"zhashui {command_name}" if command_name else "zhashui"
     message = " ".join(failure.format_message().split()).rstrip(".")
     name = getattr(error, "option_name", "") or ""
+    if message.startswith("No such command '"):  # typer may have added its own guess; ours is the one
+        typed = message.split("'")[1]
+        message = f"No such command '{typed}'{_close_option(typed, COMMANDS)}"
     if isinstance(error, no_such_option):
         if command == "zhashui search" and not name.startswith("--"):
             hint = "to search for text that starts with '-', put -- before it: zhashui search -- -5%"
@@ -281,8 +297,8 @@ def usage_message(error: Exception, command_name: str | None = None) -> str | No
 
 
 def _close_option(name: str, possibilities: Sequence[str]) -> str:
-    """The option meant, when one is close enough to be a likely typo (click's own guess, at
-    difflib's default cutoff, offers --bom for --bogus)."""
+    """The option (or command) meant, when one is close enough to be a likely typo (click's
+    own guess, at difflib's default cutoff, offers --bom for --bogus)."""
     import difflib
 
     close = difflib.get_close_matches(name, possibilities, n=1, cutoff=0.75)

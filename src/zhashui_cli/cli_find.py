@@ -6,7 +6,7 @@ from typing import Annotated, Any
 import typer
 
 from . import options, render, tables, terminal
-from .cli import View, app, fact_base, output_format, show, words_of
+from .cli import View, app, fact_base, note_limited, output_format, row_limit, show, words_of
 from .exits import ExitCode, note
 from .records import FIGURE_ROW_FIELDS, SEARCH_FIELDS, SHOW_FIELDS, TAG_FIELDS, ShowRecord
 from .render import OutputFormat
@@ -89,11 +89,10 @@ def search_command(
     fmt = output_format(fmt, as_json)
     chosen = render.parse_fields(fields, SEARCH_FIELDS)
     words = words_of(query or [])
-    if limit is None and fmt is OutputFormat.TABLE:
-        limit = tables.DEFAULT_LIMIT
     with fact_base(ctx) as base:
         filters = _filters(category, year, kind, tag, source, section, unit, minimum, maximum)
-        hits = base.search(words, sort=sort, reverse=reverse, limit=limit or None, exact=exact, **filters)
+        limited = row_limit(limit, fmt)
+        hits = base.search(words, sort=sort, reverse=reverse, limit=limited, exact=exact, **filters)
         suggestions = base.suggest_words(words) if not len(hits) and words and not exact else []
     lang_shown = tables.resolve_lang(lang, words, terminal.width(sys.stdout))
     columns = ["id", "year", *tables.claim_fields(lang_shown)]
@@ -119,8 +118,7 @@ def search_command(
         note(", ".join(f"{word} → {found['as']} ({found['how']})" for word, found in hits.corrections.items()))
     if sort is not None and sort.value == "value" and unit is None and len(hits.units) > 1:
         note(f"sorted by value within each base unit: {', '.join(hits.units)}; --unit sorts one alone")
-    if fmt is OutputFormat.TABLE and hits.total > len(hits):
-        note(f"showing {len(hits)} of {hits.total} facts; --limit 0 shows all")
+    note_limited(len(hits), hits.total, "facts", fmt)
 
 
 @app.command("show")
@@ -212,17 +210,16 @@ def tags_command(
     with fact_base(ctx) as base:
         filters = _filters(category, year, kind, None, source, section, None, None, None)
         rows = base.tags(words_of(query or []), **filters)
-    rows = [row for row in rows if tables.in_lang(row["tag"], lang)]
-    if limit:
-        rows = rows[:limit]
-    show(
-        View(rows, TAG_FIELDS, chosen, TAG_FIELDS, table=lambda width: tables.generic(rows, TAG_FIELDS, width=width)),
-        fmt,
-        not no_pager,
+    every = [row for row in rows if tables.in_lang(row["tag"], lang)]
+    rows = every[: row_limit(limit, fmt)]
+    drawn = View(
+        rows, TAG_FIELDS, chosen, TAG_FIELDS, table=lambda w: tables.generic(rows, TAG_FIELDS, width=w, lines=False)
     )
+    show(drawn, fmt, not no_pager)
     if not rows:
         note("no tags; try fewer words or filters")
         raise typer.Exit(ExitCode.NOT_FOUND)
+    note_limited(len(rows), len(every), "tags", fmt)
 
 
 @app.command("figures")
@@ -247,6 +244,7 @@ def figures_command(
     maximum: options.Maximum = None,
     sort: options.Sort = None,
     reverse: options.Reverse = False,
+    limit: options.Limit = None,
     fields: Annotated[list[str] | None, options.fields_option(FIGURE_ROW_FIELDS)] = None,
     fmt: options.Format = OutputFormat.TABLE,
     as_json: options.Json = False,
@@ -266,7 +264,8 @@ def figures_command(
     chosen = render.parse_fields(fields, FIGURE_ROW_FIELDS)
     with fact_base(ctx) as base:
         filters = _filters(category, year, kind, tag, source, section, unit, minimum, maximum)
-        rows = base.figures(words_of(query or []), sort=sort, reverse=reverse, **filters)
+        every = base.figures(words_of(query or []), sort=sort, reverse=reverse, **filters)
+    rows = every[: row_limit(limit, fmt)]
     columns = ("fact_id", "year", "value", "label_en", "base_value")
     show(
         View(rows, FIGURE_ROW_FIELDS, chosen, columns, table=lambda width: tables.figures(rows, width)),
@@ -277,3 +276,4 @@ def figures_command(
     if not rows:
         note("no figures match; try fewer words or filters")
         raise typer.Exit(ExitCode.NOT_FOUND)
+    note_limited(len(rows), len(every), "figures", fmt)

@@ -124,13 +124,18 @@ def in_lang(text_: str, lang: Lang) -> bool:
 
 
 def generic(
-    rows: Sequence[Mapping[str, Any]], fields: Sequence[str], pattern: re.Pattern[str] | None = None, width: int = 0
+    rows: Sequence[Mapping[str, Any]],
+    fields: Sequence[str],
+    pattern: re.Pattern[str] | None = None,
+    width: int = 0,
+    lines: bool = True,
 ) -> RenderableType:
-    """Any fields as columns; too narrow for that, each row stacked under its id."""
+    """Any fields as columns, a blank line between rows of wrapped text (lines); too narrow
+    for that, each row stacked under its id."""
     key = next((f for f in fields if f in ("id", "fact_id")), None)
     if width and key is not None and width < _row_width(rows, fields):
         return _stacked_rows(rows, key, [f for f in fields if f != key], pattern)
-    drawn = table(*map(title, fields), numeric=[f in _NUMERIC for f in fields], show_lines=True)
+    drawn = table(*map(title, fields), numeric=[f in _NUMERIC for f in fields], show_lines=lines)
     for n, field in enumerate(fields):
         drawn.columns[n].no_wrap = field in _WHOLE
     for row in rows:
