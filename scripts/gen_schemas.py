@@ -57,6 +57,7 @@ OUTPUTS: dict[str, tuple[type, str]] = {
 RULES = sorted(
     {"schema", "unique", "reference", "kind-figures", "yaml-ambiguous", "source-text", "section", "name"}
     | {"quote-in-source", "quote-once", "quote-in-section", "year", "figure-in-quote", "qualifier", "script"}
+    | {"year-stated", "sentence"}
     | {"coverage"}
     | FATAL_RULES
 )

@@ -31,8 +31,9 @@ def verify_command(
       zhashui verify --facts my-facts.yaml
       zhashui verify --facts my-facts.yaml --json | jq '.problems[].rule'
 
-    The rules: the file's structure, and every quote, figure, qualifier, section, year and
-    script against the source; once those hold, that every number of the source is covered.
+    The rules: the file's structure; every quote, figure, qualifier, section, year and script
+    against the source; claims that open with their year and are sentences; once those hold,
+    that every number of the source is covered.
     Exits 1 for problems in a readable file, 2 for a file that cannot be read at all.
     """
     fmt = output_format(fmt, as_json)

@@ -8,6 +8,8 @@ bulletin gets the same checks as the packaged one:
 - sections: each section's start stands once in its source, in order;
 - quote-in-source, quote-once, quote-in-section: a quote stands once, verbatim, in its section;
 - year: a fact is about the year of its section, where the section is about one year;
+- year-stated, sentence: a fact's id and both its claims open with its year, and each claim is
+  a sentence, as the README's "Adding a fact" says (claims are quoted on their own);
 - figure-in-quote, qualifier: a figure stands in its quote as written, with the qualifier its
   wording implies (突破30亿元 is more_than, 1680人以上 at_least);
 - script: claims and quotes carry no scrape residue, pinyin annotations or characters of
@@ -82,8 +84,12 @@ def check(context: Context, *, coverage: bool = False, sound: bool = True) -> li
             spans[source.id] = _sections(context, n, source, text, found)
     for fact in context.file.facts:
         text = context.file.texts.get(fact.source)
-        if text is not None and fact.source in spans:
-            found += _fact_problems(context, fact, text, spans[fact.source])
+        checked = (
+            _fact_problems(context, fact, text, spans[fact.source]) if text is not None and fact.source in spans else []
+        )
+        if not any(entry["rule"] == "year" for entry in checked):  # a wrong year: one problem, not four
+            checked += _wording_problems(context, fact)
+        found += checked
     if coverage and sound and not found:
         found += [_uncovered_problem(entry) for entry in uncovered(context.file)]
     return found
@@ -158,6 +164,27 @@ def _section_problems(context: Context, fact: Fact, section_id: str | None) -> l
         message = f"{fact.year}, but section {section_id} is about {year}"
         return [_at(context, fact, "year", message, "year")]
     return []
+
+
+def _wording_problems(context: Context, fact: Fact) -> list[Problem]:
+    """The year stated where a reader meets the fact first, and claims that are sentences."""
+    year = str(fact.year)
+    found = []
+    if not fact.id.startswith(f"{year}-"):
+        found.append(_at(context, fact, "id", f"does not start with its year; start it with {year}-", "year-stated"))
+    if not fact.claim.startswith(f"{year}年"):
+        message = f"opens with «{fact.claim[:6]}», not its year; open it with {year}年"
+        found.append(_at(context, fact, "claim", message, "year-stated"))
+    if not re.match(rf"(In|By the end of) {year}\b", fact.claim_en):
+        opening = " ".join(fact.claim_en.split()[:3])
+        message = f"opens with '{opening}', not its year; open it with 'In {year}' (a total: 'By the end of {year}')"
+        found.append(_at(context, fact, "claim_en", message, "year-stated"))
+    for field, claim, stop in (("claim", fact.claim, "。"), ("claim_en", fact.claim_en, ".")):
+        if not claim.endswith(stop):
+            ending = claim.split()[-1] if field == "claim_en" else claim[-3:]
+            message = f"ends with «{ending}»; end the sentence with {stop}"
+            found.append(_at(context, fact, field, message, "sentence"))
+    return found
 
 
 def _quote_problem(fact: Fact, text: str) -> str:
