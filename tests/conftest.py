@@ -50,8 +50,8 @@ SAMPLE: dict[str, Any] = {
             "category": "economy",
             "year": 2023,
             "kind": "outcome",
-            "claim": "测试县协调金融贷款9.24亿元。",
-            "claim_en": "The county arranged 924 million yuan of loans.",
+            "claim": "2023年测试县协调金融贷款9.24亿元。",
+            "claim_en": "In 2023 the county arranged 924 million yuan of loans.",
             "quote": "协调金融贷款9.24亿元",
             "figures": [{"value": 9.24, "unit": "亿元", "qualifier": "exact", "label": "贷款", "label_en": "loans"}],
             "tags": ["贷款", "loans"],
@@ -63,8 +63,8 @@ SAMPLE: dict[str, Any] = {
             "category": "ecology",
             "year": 2023,
             "kind": "outcome",
-            "claim": "测试县新改建户厕7168座。",
-            "claim_en": "The county built 7,168 household toilets.",
+            "claim": "2023年测试县新改建户厕7168座。",
+            "claim_en": "In 2023 the county built 7,168 household toilets.",
             "quote": "新改建户厕7168座",
             "figures": [
                 {"value": 7168, "unit": "座", "qualifier": "exact", "label": "户厕", "label_en": "household toilets"}

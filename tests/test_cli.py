@@ -410,10 +410,14 @@ def test_full_width_and_control_characters_fold_like_plain_text() -> None:
 
 
 # -- hostile fact text ------------------------------------------------------------------------------
-def hostile_file(write_facts: WriteFacts, text: str) -> Path:
+def hostile_file(write_facts: WriteFacts, text: str, field: str = "claims") -> Path:
+    """The sample with text in both claims (inside the sentence the rules ask for), or in a field."""
     data = sample()
-    data["facts"][0]["claim"] = text
-    data["facts"][0]["claim_en"] = text
+    if field == "claims":
+        data["facts"][0]["claim"] = f"2023年{text}。"
+        data["facts"][0]["claim_en"] = f"In 2023 {text}."
+    else:
+        data["facts"][0][field] = text
     return write_facts(data)
 
 
@@ -434,9 +438,10 @@ def test_escape_sequences_in_a_fact_are_shown_not_obeyed(write_facts: WriteFacts
 
 
 def test_csv_neutralises_formulas_from_a_fact_file(write_facts: WriteFacts) -> None:
-    result = cli("search", "--facts", str(hostile_file(write_facts, '=HYPERLINK("http://x","y")')), "-f", "csv")
+    formula = '=HYPERLINK("http://x","y")'
+    result = cli("search", "--facts", str(hostile_file(write_facts, formula, "note")), "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
-    assert rows[0]["claim"] == '\'=HYPERLINK("http://x","y")'
+    assert rows[0]["note"] == "'" + formula
 
 
 # -- real processes --------------------------------------------------------------------------------
@@ -650,13 +655,11 @@ def test_a_corrupt_cache_file_does_not_matter(isolated: Path) -> None:
 def test_a_fact_file_edited_between_runs(write_facts: WriteFacts) -> None:
     path = write_facts()
     assert json.loads(run("search", "--json", "--facts", str(path)).stdout)[0]["claim_en"].startswith(
-        "The county arranged"
+        "In 2023 the county arranged"
     )
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("The county arranged", "The county brokered"), encoding="utf-8"
-    )
+    path.write_text(path.read_text(encoding="utf-8").replace("county arranged", "county brokered"), encoding="utf-8")
     assert json.loads(run("search", "--json", "--facts", str(path)).stdout)[0]["claim_en"].startswith(
-        "The county brokered"
+        "In 2023 the county brokered"
     )
 
 

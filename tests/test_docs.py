@@ -83,3 +83,23 @@ def test_the_python_example_type_checks_as_a_client(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_the_fact_the_readme_shows_pastes_into_an_exported_base(tmp_path: Path) -> None:
+    """A curator copies the README's example fact into a fact file that `export --yaml` wrote."""
+    from typer.testing import CliRunner
+
+    from zhashui_cli.cli import app
+
+    snippet = README.split("## Adding or correcting a fact", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert CliRunner().invoke(app, ["export", "--yaml", str(tmp_path / "base")]).exit_code == 0
+    facts = tmp_path / "base" / "facts.yaml"
+    blocks = facts.read_text(encoding="utf-8").split("\n  - id: ")
+    kept = [block for block in blocks if not block.startswith("2023-loans-coordinated\n")]
+    assert len(kept) == len(blocks) - 1  # the README's fact, taken out to be pasted back
+    facts.write_text("\n  - id: ".join(kept).rstrip("\n") + "\n" + snippet, encoding="utf-8")
+    result = CliRunner().invoke(app, ["verify", "--facts", str(facts)])
+    assert (result.exit_code, result.stdout.splitlines()[-1]) == (
+        0,
+        "190 facts, 50 figures, 1 source(s): every rule holds",
+    )

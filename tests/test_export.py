@@ -61,6 +61,19 @@ def test_sqlite_takes_the_filters_of_search(tmp_path: Path) -> None:
         assert db.execute("SELECT DISTINCT year FROM facts").fetchall() == [(2023,)]
 
 
+def test_a_query_that_finds_nothing_writes_nothing_and_exits_1(tmp_path: Path) -> None:
+    database = tmp_path / "none.db"
+    result = CliRunner().invoke(app, ["export", "--sqlite", str(database), "--query", "qwertyuiop"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "zhashui: no facts match, so nothing was written; try fewer words or filters\n",
+    )
+    assert not database.exists()
+    partial = CliRunner().invoke(app, ["export", "--sqlite", str(database), "--query", "loans qwertyuiop"])
+    assert partial.exit_code == 0
+    assert partial.stderr.startswith("zhashui: no fact has every word; exporting facts that match 1 of 2\n")
+
+
 def test_an_export_never_overwrites_unless_told_and_never_leaves_half_a_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

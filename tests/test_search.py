@@ -106,6 +106,18 @@ def test_pinyin_aligns_to_syllables() -> None:
     assert all("县" not in word for word in found_as)
 
 
+@pytest.mark.parametrize(
+    ("query", "corrections"),
+    [
+        ("toliets", {"toliets": {"as": "toilets", "how": "typo"}}),
+        ("木耳子", {"木耳子": {"as": "木耳", "how": "partial"}}),  # the word typed, not the part
+        ("toilets", {}),
+    ],
+)
+def test_corrections_say_what_each_word_typed_was_found_as(query: str, corrections: dict[str, Any]) -> None:
+    assert base().search(query).corrections == corrections
+
+
 def test_a_stem_gets_the_typos_its_own_length_allows() -> None:
     # punishing (9 letters) may have 2 typos, but its stem punish (6) only 1: push and polish
     # are 2 edits from punish, so they are no typo of punishing.
@@ -239,6 +251,7 @@ def test_limit_keeps_the_total() -> None:
         ({"source": "nope"}, "unknown source 'nope'; known: zhashui-2024-02-07"),
         ({"unit": "吨"}, "unknown unit '吨'; use a base unit (元"),
         ({"year": 2025}, "no facts about 2025; years present: 2023, 2024"),
+        ({"year": "twenty"}, "'twenty' is not a year; give one in digits: 2023, 2024"),
         ({"tag": "loan"}, "unknown tag 'loan' (did you mean loans"),
         ({"kind": "rumour"}, "unknown kind 'rumour'; use one of outcome, honour"),
         ({"section": "2023-highlight-9"}, "unknown section '2023-highlight-9' (did you mean 2023-highlight-"),

@@ -141,6 +141,11 @@ def export_command(
     with fact_base(ctx) as base:
         if sqlite is not None:
             hits = base.search(query or [], **filters)
+            if not len(hits):
+                note("no facts match, so nothing was written; try fewer words or filters")
+                raise typer.Exit(ExitCode.NOT_FOUND)
+            if hits.partial:
+                note(f"no fact has every word; exporting facts that match {hits.best} of {len(hits.words)}")
             export.sqlite(sqlite, hits.records, base.categories(), base.sources(), replace=replace)
             note(f"wrote {len(hits)} facts to {sqlite}")
             return

@@ -106,8 +106,11 @@ def _years(corpus: Corpus, values: list[str]) -> frozenset[int]:
     present = years(corpus)
     wanted = set()
     for value in values:
-        if not value.strip().isdigit() or int(value) not in present:
-            raise QueryError(f"no facts about {value}; years present: {', '.join(map(str, present))}")
+        listed = ", ".join(map(str, present))
+        if not value.strip().isdigit():
+            raise QueryError(f"{value!r} is not a year; give one in digits: {listed}")
+        if int(value) not in present:
+            raise QueryError(f"no facts about {value}; years present: {listed}")
         wanted.add(int(value))
     return frozenset(wanted)
 

@@ -132,7 +132,11 @@ def yaml_text(value: Any) -> str:
     class Dumper(yaml.SafeDumper):
         """Text that YAML 1.1 or YAML 1.2 would read as something else is quoted (PyYAML knows
         only 1.1); NEL and the Unicode line separators, which PyYAML writes raw in plain
-        scalars and reads back as line breaks, are escaped in double quotes."""
+        scalars and reads back as line breaks, are escaped in double quotes. A list inside a
+        mapping is indented, as facts.yaml writes it, so that what the README shows pastes in."""
+
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+            super().increase_indent(flow, False)
 
     def text(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
         unsafe = any(char in data for char in "\x85\u2028\u2029")

@@ -109,9 +109,9 @@ def run(corpus: Corpus, query: Query) -> Result:
     if query.exact:
         terms = query_terms(query.words)
         found = {term: _exact(corpus, term) for term in dict.fromkeys(terms)}
-        required, optional = list(found), list[str]()
+        required, optional, parts = list(found), list[str](), dict[str, str]()
     else:
-        found, required, optional = _find(corpus, query.words)
+        found, required, optional, parts = _find(corpus, query.words)
     matches = _combine(found, required, optional) if found else None
     best = max((match.words for match in (matches or {}).values()), default=0)
     if query.exact and best < len(required):
@@ -126,7 +126,7 @@ def run(corpus: Corpus, query: Query) -> Result:
     matched = [word for word in required if any(word in (matches or {})[i].terms for i in ranked)]
     sort = query.sort or (SortKey.RELEVANCE if matches else SortKey.BULLETIN)
     units = value_units(corpus, query.filters, ranked) if sort is SortKey.VALUE else []
-    return Result(shown, len(ranked), matches or {}, required, best, matched, _corrections(found, ranked), units)
+    return Result(shown, len(ranked), matches or {}, required, best, matched, _corrections(found, ranked, parts), units)
 
 
 def _exact(corpus: Corpus, term: str) -> matching.Hits:
@@ -153,11 +153,16 @@ def _asked(found: list[str]) -> tuple[list[str], list[str]]:
     return (found, []) if not required else (required, [t for t in found if t in STOP_WORDS])
 
 
-def _find(corpus: Corpus, words: Sequence[str]) -> tuple[dict[str, matching.Hits], list[str], list[str]]:
+def _find(
+    corpus: Corpus, words: Sequence[str]
+) -> tuple[dict[str, matching.Hits], list[str], list[str], dict[str, str]]:
+    """Each word found; the words facts must match and those they may; and the parts a long
+    Chinese word was cut into, each with the word it was cut from."""
     # Pinyin is joined before stop words are set aside: he, an, ma are syllables too (he zhang zhi).
     required, optional = _asked(_join_pinyin(corpus, _query_tokens(words)))
     found: dict[str, matching.Hits] = {}
     words_now: list[str] = []
+    parts: dict[str, str] = {}
     for token in required:
         hits = _token(corpus, token)
         if not hits and has_cjk(token):
@@ -165,13 +170,14 @@ def _find(corpus: Corpus, words: Sequence[str]) -> tuple[dict[str, matching.Hits
             for piece in pieces:
                 found[piece] = matching.substring(corpus, piece, "partial")
                 words_now.append(piece)
+                parts[piece] = token
             if pieces:
                 continue
         found[token] = hits
         words_now.append(token)
     for token in optional:
         found[token] = _token(corpus, token)
-    return found, list(dict.fromkeys(words_now)), optional
+    return found, list(dict.fromkeys(words_now)), optional, parts
 
 
 def _token(corpus: Corpus, token: str) -> matching.Hits:
@@ -222,15 +228,19 @@ def _combine(found: dict[str, matching.Hits], required: list[str], optional: lis
     return {i: match for i, match in matches.items() if match.words}
 
 
-def _corrections(found: dict[str, matching.Hits], ranked: Sequence[int]) -> dict[str, TermMatch]:
-    """For each word that no fact shown holds as written, what it was found as most often."""
+def _corrections(found: dict[str, matching.Hits], ranked: Sequence[int], parts: dict[str, str]) -> dict[str, TermMatch]:
+    """For each word that no fact shown holds as written, what it was found as most often; a
+    long Chinese word cut into parts, as the parts found (朱家湾获得了 → 朱家湾 获得)."""
     corrections: dict[str, TermMatch] = {}
     for word, hits in found.items():
         shown = [hits[i] for i in ranked if i in hits]
         if shown and all(hit.how != "exact" for hit in shown):
             best = min(hit.tier for hit in shown)
-            common = Counter((hit.found_as, hit.how) for hit in shown if hit.tier == best).most_common(1)[0][0]
-            corrections[word] = TermMatch({"as": common[0], "how": common[1]})
+            found_as, how = Counter((hit.found_as, hit.how) for hit in shown if hit.tier == best).most_common(1)[0][0]
+            typed = parts.get(word, word)
+            if typed in corrections:  # another part of the same word
+                found_as = f"{corrections[typed]['as']} {found_as}"
+            corrections[typed] = TermMatch({"as": found_as, "how": how})
     return corrections
 
 
