@@ -68,7 +68,10 @@ def test_the_python_example_runs() -> None:
     result = subprocess.run([sys.executable, "-c", python_example()], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     first = result.stdout.splitlines()[0]
-    assert first.startswith("2023-fungi-chain-county ") and "{'木耳': {'as': '木耳', 'how': 'exact'}}" in first
+    # the first fact of 2023 that says 木耳 in its claim, found as written
+    assert (
+        first.startswith("2023-fungus-geographical-indication ") and "{'木耳': {'as': '木耳', 'how': 'exact'}}" in first
+    )
     assert result.stdout.splitlines()[-1] == "190 True"
 
 

@@ -118,6 +118,17 @@ def test_corrections_say_what_each_word_typed_was_found_as(query: str, correctio
     assert base().search(query).corrections == corrections
 
 
+def test_did_you_mean_allows_one_edit_more_than_search_and_no_tiny_words() -> None:
+    assert ids("tolietss") == [] and base().suggest_words("tolietss") == ["toilets"]  # 2 edits, 8 letters
+    assert all(len(word) > 2 for word in base().suggest_words("mue") if word.isascii())  # not mu, be, e
+
+
+@pytest.mark.parametrize("query", ["木耳", "贷款", "fungus", "tourism"])
+def test_facts_that_say_it_in_their_claims_come_before_facts_only_tagged_with_it(query: str) -> None:
+    in_claims = [bool({"claim", "claim_en"} & set(r["match"]["fields"])) for r in base().search(query).records]
+    assert in_claims == sorted(in_claims, reverse=True) and in_claims[0] and not in_claims[-1]
+
+
 def test_a_stem_gets_the_typos_its_own_length_allows() -> None:
     # punishing (9 letters) may have 2 typos, but its stem punish (6) only 1: push and polish
     # are 2 edits from punish, so they are no typo of punishing.

@@ -31,7 +31,7 @@ def test_a_table_written_to_a_pipe_is_one_tab_separated_record_per_line() -> Non
     result = cli("search", "木耳")
     lines = result.stdout.splitlines()
     assert len(lines) == 8  # every fact on one line: no wrapping, no blank lines
-    assert lines[2] == "2023-fungus-brand-value\t2023\t2023年“柞水木耳”品牌价值突破30亿元。"
+    assert "2023-fungus-brand-value\t2023\t2023年“柞水木耳”品牌价值突破30亿元。" in lines
     assert all(line == line.rstrip() and line.count("\t") == 2 for line in lines)
     grep = [line for line in lines if "案例" in line]
     assert grep and all(line.startswith(("2023-", "2024-")) for line in grep)  # grep keeps the id

@@ -204,5 +204,9 @@ def primary(bits: int) -> bool:
     return bits & ((1 << PRIMARY_FIELDS) - 1) != 0
 
 
+def in_claims(bits: int) -> bool:
+    return bits & (1 << TEXT_FIELDS.index("claim") | 1 << TEXT_FIELDS.index("claim_en")) != 0
+
+
 def byteorder() -> str:
     return sys.byteorder

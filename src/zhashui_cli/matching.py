@@ -162,13 +162,13 @@ def typos(corpus: Corpus, word: str) -> Hits:
 
 
 def typo_words(corpus: Corpus, word: str, limit: int = 3) -> list[str]:
-    """The words of the fact base nearest to a word, for "did you mean"."""
+    """The words of the fact base nearest to a word, for "did you mean": within one edit more
+    than a search allows it, and none of one or two letters, which that reaches from anything."""
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
-    found = process.extract(
-        word, vocabulary(corpus).sorted, scorer=OSA.distance, score_cutoff=max(2, allowed_typos(word)), limit=limit
-    )
+    choices = [other for other in vocabulary(corpus).sorted if len(other) > 2]
+    found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=allowed_typos(word) + 1, limit=limit)
     return [match for match, _, _ in sorted(found, key=lambda item: (item[1], item[0]))]
 
 

@@ -17,7 +17,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import matching
-from .index import Corpus, field_names, primary
+from .index import Corpus, field_names, in_claims, primary
 from .model import Kind
 from .records import MatchRecord, TermMatch
 from .text import has_cjk, query_terms, query_tokens
@@ -90,7 +90,8 @@ class Match(NamedTuple):
     fields: int  # bits of index.TEXT_FIELDS
     words: int  # how many of the query's required words it matched
     tiers: int  # the sum of their tiers (matching.py): 0 when every word matched as written
-    primary: int  # how many of them in the claims, tags or labels
+    primary: int  # how many of them in the id, claims, tags or labels
+    claimed: int  # how many of them in the claims themselves
     optional: int  # how many stop words it matched
 
 
@@ -215,7 +216,7 @@ def _combine(found: dict[str, matching.Hits], required: list[str], optional: lis
     matches: dict[int, Match] = {}
     for word in (*required, *optional):
         for i, hit in found[word].items():
-            match = matches.get(i, Match({}, 0, 0, 0, 0, 0))
+            match = matches.get(i, Match({}, 0, 0, 0, 0, 0, 0))
             counted = word in required
             matches[i] = Match(
                 {**match.terms, word: TermMatch({"as": hit.found_as, "how": hit.how})},
@@ -223,6 +224,7 @@ def _combine(found: dict[str, matching.Hits], required: list[str], optional: lis
                 match.words + counted,
                 match.tiers + (hit.tier if counted else 0),
                 match.primary + (counted and primary(hit.fields)),
+                match.claimed + (counted and in_claims(hit.fields)),
                 match.optional + (not counted),
             )
     return {i: match for i, match in matches.items() if match.words}
@@ -296,11 +298,12 @@ def _rank(corpus: Corpus, query: Query, candidates: list[int], matches: dict[int
 
 def _relevance(match: Match | None, index: int) -> tuple[int, ...]:
     """Meilisearch's rules in order: more words matched, better tiers (exact before forms,
-    forms before prefixes, typos last), more words in the claims and tags, more stop words
-    matched, then bulletin order."""
+    forms before prefixes, typos last), more words in the claims, tags and labels and of
+    those more in the claims themselves (its attribute rule), more stop words matched, then
+    bulletin order."""
     if match is None:
-        return (0, 0, 0, 0, index)
-    return (-match.words, match.tiers, -match.primary, -match.optional, index)
+        return (0, 0, 0, 0, 0, index)
+    return (-match.words, match.tiers, -match.primary, -match.claimed, -match.optional, index)
 
 
 def _by_value(corpus: Corpus, filters: Filters, candidates: list[int]) -> list[int]:
