@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import zhashui_cli
@@ -62,7 +63,7 @@ def fts_query(word: str) -> str:
 
 def build_fts(corpus: Corpus, path: Path) -> float:
     start = time.perf_counter()
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         db.execute("CREATE VIRTUAL TABLE fts USING fts5(text)")
         db.execute("CREATE TABLE records (line BLOB)")
         lines = corpus.numbers("text.plain.lines")

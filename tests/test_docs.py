@@ -16,6 +16,7 @@ from zhashui_cli.exits import ExitCode
 from .conftest import REPO, load_script
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
+SOURCE = REPO / "src" / "zhashui_cli"
 README_ZH = (REPO / "README.zh-CN.md").read_text(encoding="utf-8")
 
 
@@ -106,3 +107,11 @@ def test_the_fact_the_readme_shows_pastes_into_an_exported_base(tmp_path: Path) 
         0,
         "190 facts, 50 figures, 1 source(s): every rule holds",
     )
+
+
+def test_every_module_keeps_to_one_job_of_under_350_lines() -> None:
+    """docs/architecture.md names each module's job; a module that outgrows 350 lines has two."""
+    sizes = {path.name: len(path.read_text(encoding="utf-8").splitlines()) for path in SOURCE.glob("*.py")}
+    assert {name: size for name, size in sizes.items() if size >= 350} == {}
+    architecture = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert [name for name in sizes if name not in architecture and not name.startswith("__")] == []

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import sqlite3
+from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def test_sqlite_holds_every_table_with_its_keys_and_full_text_search(tmp_path: P
     database = tmp_path / "zhashui.db"
     result = CliRunner().invoke(app, ["export", "--sqlite", str(database)])
     assert result.exit_code == 0, result.output
-    with sqlite3.connect(database) as db:
+    with closing(sqlite3.connect(database)) as db:
         counts = {
             t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
             for t in ("facts", "figures", "categories", "sources", "sections")
@@ -56,7 +57,7 @@ def test_sqlite_holds_every_table_with_its_keys_and_full_text_search(tmp_path: P
 def test_sqlite_takes_the_filters_of_search(tmp_path: Path) -> None:
     database = tmp_path / "money.db"
     assert CliRunner().invoke(app, ["export", "--sqlite", str(database), "--unit", "yuan", "-y", "2023"]).exit_code == 0
-    with sqlite3.connect(database) as db:
+    with closing(sqlite3.connect(database)) as db:
         assert db.execute("SELECT count(*) FROM facts").fetchone()[0] == 8
         assert db.execute("SELECT DISTINCT year FROM facts").fetchall() == [(2023,)]
 

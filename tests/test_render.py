@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from ruamel.yaml import YAML
 
 import zhashui_cli
-from zhashui_cli import render, tables
+from zhashui_cli import render, results, tables
 from zhashui_cli.errors import UnknownFieldError
 from zhashui_cli.records import FACT_FIELDS, FIGURE_FIELDS, SEARCH_FIELDS
 from zhashui_cli.render import OutputFormat
@@ -233,23 +233,23 @@ def drawn(renderable: Any, width: int = 80) -> str:
 
 @pytest.mark.parametrize("text", ["[red]x[/red]", "[link=https://example.com]click[/link]", "[bold]", ":smile:"])
 def test_rich_markup_in_a_fact_prints_literally(text: str) -> None:
-    shown = tables.search([dict(records()[0], claim=text)], tables.Lang.ZH, 200, None, "colour")  # type: ignore[list-item]
+    shown = results.search([dict(records()[0], claim=text)], tables.Lang.ZH, 200, None, "colour")  # type: ignore[list-item]
     assert text in shown
 
 
 def test_terminal_escapes_in_a_fact_are_shown_not_obeyed() -> None:
     hostile = dict(records()[0], claim="bad\x1b[31mred\x1b]8;;x\x07\u202eevil")
-    shown = tables.search([hostile], tables.Lang.ZH, 200, None, "")  # type: ignore[list-item]
+    shown = results.search([hostile], tables.Lang.ZH, 200, None, "")  # type: ignore[list-item]
     assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
     assert "bad\\x1b[31mred\\x1b]8;;x\\x07\\u202eevil" in shown
-    coloured = tables.search([hostile], tables.Lang.ZH, 200, re.compile("red"), "colour")  # type: ignore[list-item]
+    coloured = results.search([hostile], tables.Lang.ZH, 200, re.compile("red"), "colour")  # type: ignore[list-item]
     assert "bad\\x1b[31m\x1b[1;30;43mred\x1b[0m\\x1b]8;;x" in coloured  # only the mark is an escape
 
 
 def test_lang_picks_the_claim_columns() -> None:
     loans = record("2023-loans-coordinated")
     zh, en, both = (
-        tables.search([loans], lang, 200, None, "")  # type: ignore[list-item]
+        results.search([loans], lang, 200, None, "")  # type: ignore[list-item]
         for lang in (tables.Lang.ZH, tables.Lang.EN, tables.Lang.BOTH)
     )
     assert loans["claim"] in zh and loans["claim_en"] not in zh

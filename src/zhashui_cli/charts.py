@@ -41,7 +41,9 @@ def _amounts(rows: Sequence[FigureRow], lang: Lang, width: int) -> RenderableTyp
     lines: list[RenderableType] = [
         Text("Largest amounts of money", style="italic"),
         Text(
-            pad("Amount", amount_width) + "  " + pad("Fact", id_width) + ("  Label" if room >= MIN_TEXT else ""),
+            (
+                pad("Amount", amount_width) + "  " + pad("Fact", id_width) + ("  Label" if room >= MIN_TEXT else "")
+            ).rstrip(),
             style="bold",
         ),
         Text("─" * min(width, amount_width + id_width + 4 + max(0, room))),

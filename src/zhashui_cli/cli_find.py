@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
-from . import options, render, tables, terminal
+from . import options, render, results, tables, terminal
 from .cli import View, app, fact_base, note_limited, output_format, row_limit, show, words_of
 from .exits import ExitCode, note
 from .records import FIGURE_ROW_FIELDS, SEARCH_FIELDS, SHOW_FIELDS, TAG_FIELDS, ShowRecord
@@ -103,7 +103,7 @@ def search_command(
         SEARCH_FIELDS,
         chosen,
         _MARKDOWN_SEARCH if fmt is OutputFormat.MARKDOWN else columns,
-        table=lambda width: tables.search(hits.records, lang_shown, width, pattern, terminal.styling(sys.stdout)),
+        table=lambda width: results.search(hits.records, lang_shown, width, pattern, terminal.styling(sys.stdout)),
         lines=hits.json_lines(),
     )
     show(view, fmt, not no_pager, bom)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Sequence
-from contextlib import suppress
+from contextlib import closing, suppress
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +72,7 @@ def sqlite(
     _refuse_to_overwrite(destination, replace)
     temporary = _temporary_beside(destination)
     try:
-        with sqlite3.connect(temporary) as db:
+        with closing(sqlite3.connect(temporary)) as db, db:  # closed (before the rename), and committed
             db.executescript(SCHEMA)
             db.executemany(
                 "INSERT INTO categories VALUES (?, ?, ?, ?)",
