@@ -104,9 +104,9 @@ def _years(corpus: Corpus, values: list[str]) -> frozenset[int]:
     from .counts import years
 
     present = years(corpus)
+    listed = ", ".join(map(str, present))
     wanted = set()
     for value in values:
-        listed = ", ".join(map(str, present))
         if not value.strip().isdigit():
             raise QueryError(f"{value!r} is not a year; give one in digits: {listed}")
         if int(value) not in present:

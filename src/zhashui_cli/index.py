@@ -38,6 +38,7 @@ FORMAT = 3
 # (the claims, tags and labels: what the fact says) ranks before one only in the others.
 TEXT_FIELDS = ("id", "claim", "claim_en", "tags", "figures", "quote", "note", "category")
 PRIMARY_FIELDS = 5
+_CLAIM_BITS = 1 << TEXT_FIELDS.index("claim") | 1 << TEXT_FIELDS.index("claim_en")
 FIELD_SEPARATOR, LINE_END = b"\x1f", b"\n"
 # Every section of an index of this FORMAT. An index with others is stale or damaged, and
 # rebuilt; asking for a section not listed here is a bug.
@@ -205,7 +206,7 @@ def primary(bits: int) -> bool:
 
 
 def in_claims(bits: int) -> bool:
-    return bits & (1 << TEXT_FIELDS.index("claim") | 1 << TEXT_FIELDS.index("claim_en")) != 0
+    return bits & _CLAIM_BITS != 0
 
 
 def byteorder() -> str:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .render import cell, printable
 from .tables import MIN_TEXT, Lang, claim_fields, pad, width_of
+from .wrap import wrap_offsets
 
 if TYPE_CHECKING:
     from .records import FactRecord
@@ -62,8 +63,6 @@ def _stacked(
 
 def _wrapped(value: Any, width: int, pattern: re.Pattern[str] | None, styling: str) -> list[tuple[str, int]]:
     """A text's lines at a width (wrap.py's breaks), matches marked, each with its width."""
-    from .wrap import wrap_offsets
-
     shown = printable(cell(value))
     marks = [match.span() for match in pattern.finditer(shown)] if pattern is not None else []
     lines = [
