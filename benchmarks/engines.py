@@ -3,7 +3,7 @@
     python benchmarks/engines.py                 # the real base and a 100,000-fact one
     python benchmarks/engines.py --facts 20000   # a smaller big base
 
-zhashui's index (index.py: folded text scanned with find(), a vocabulary with postings) is set
+zhashui's index (index/corpus.py: folded text scanned with find(), a vocabulary with postings) is set
 against SQLite FTS5 from the standard library, fed the same folded text: Chinese as single
 characters (so that a two-character word such as 木耳 is a phrase query, as FTS5's trigram
 tokenizer cannot find fewer than three characters) and Latin words as they are. Both
@@ -29,9 +29,10 @@ from contextlib import closing
 from pathlib import Path
 
 import zhashui_cli
-from zhashui_cli import cache, search
-from zhashui_cli.index import Corpus
-from zhashui_cli.text import query_tokens
+from zhashui_cli.index import cache
+from zhashui_cli.index.corpus import Corpus
+from zhashui_cli.index.text import query_tokens
+from zhashui_cli.search import engine
 
 # Queries both engines answer alike: Chinese and numbers, as substrings. (English words they
 # would answer differently: FTS5 matches whole tokens; zhashui also forms, spellings, typos.)
@@ -85,7 +86,7 @@ def fts_search(db: sqlite3.Connection, word: str) -> list[bytes]:
 
 
 def zhashui_search(corpus: Corpus, word: str) -> list[bytes]:
-    result = search.run(corpus, search.Query((word,)))
+    result = engine.run(corpus, engine.Query((word,)))
     return [corpus.record_line(i) for i in result.indices]
 
 
@@ -173,12 +174,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--facts", type=int, default=100_000, help="size of the big base (default 100000)")
     args = parser.parse_args()
-    sqlite_ms, index_ms = import_ms("sqlite3"), import_ms("zhashui_cli.index")
-    print(f"import beyond Python's start: sqlite3 {sqlite_ms:.1f} ms, zhashui_cli.index {index_ms:.1f} ms")
+    sqlite_ms, index_ms = import_ms("sqlite3"), import_ms("zhashui_cli.index.corpus")
+    print(f"import beyond Python's start: sqlite3 {sqlite_ms:.1f} ms, zhashui_cli.index.corpus {index_ms:.1f} ms")
     with tempfile.TemporaryDirectory(prefix="zhashui-engines-") as tmp:
         folder = Path(tmp)
         os.environ["XDG_CACHE_HOME"] = str(folder / "cache")
-        measure(Path(zhashui_cli.store.packaged_fact_file()), "real", folder)
+        measure(Path(zhashui_cli.factfile.store.packaged_fact_file()), "real", folder)
         subprocess.run(
             [
                 sys.executable,

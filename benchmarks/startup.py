@@ -41,9 +41,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 import zhashui_cli
-import zhashui_cli.cache
-import zhashui_cli.search
-import zhashui_cli.store
+import zhashui_cli.factfile.store
+import zhashui_cli.index.cache
+import zhashui_cli.search.engine
 
 REPO = Path(__file__).resolve().parent.parent
 ZHASHUI = str(Path(sys.executable).with_name("zhashui"))
@@ -126,7 +126,7 @@ def main() -> None:
                 peaks[name] = max(peaks[name], rss)
         os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
         checks = {
-            "real": checksum_cost(zhashui_cli.store.packaged_fact_file()),
+            "real": checksum_cost(zhashui_cli.factfile.store.packaged_fact_file()),
             f"{args.facts // 1000}k": checksum_cost(Path(big)),
         }
 
@@ -169,9 +169,9 @@ def checksum_cost(fact_file: Path) -> tuple[float, float]:
             times.append(time.perf_counter() - started)
         return statistics.median(times)
 
-    corpus = zhashui_cli.cache.load(fact_file)
+    corpus = zhashui_cli.index.cache.load(fact_file)
     assert corpus is not None
-    found = zhashui_cli.search.run(corpus, zhashui_cli.search.Query((QUERY,))).indices
+    found = zhashui_cli.search.engine.run(corpus, zhashui_cli.search.engine.Query((QUERY,))).indices
     view, sections = corpus._view, corpus._sections
     read = ["text.plain", "array.text.plain.lines", "array.records.offsets", "array.records.crcs"]
     records_at, _, _ = sections["records"]
@@ -185,9 +185,9 @@ def checksum_cost(fact_file: Path) -> tuple[float, float]:
             zlib.crc32(view[records_at + offsets[i] : records_at + offsets[i + 1] - 1])
 
     def whole() -> None:
-        opened = zhashui_cli.cache.load(fact_file)
+        opened = zhashui_cli.index.cache.load(fact_file)
         assert opened is not None
-        hits = zhashui_cli.search.run(opened, zhashui_cli.search.Query((QUERY,)))
+        hits = zhashui_cli.search.engine.run(opened, zhashui_cli.search.engine.Query((QUERY,)))
         [opened.record_line(i) for i in hits.indices]
 
     return median_of(crcs), median_of(whole)

@@ -21,9 +21,9 @@ from typing import Any
 
 from zhashui_cli import records
 from zhashui_cli.errors import FATAL_RULES
-from zhashui_cli.index import TEXT_FIELDS
-from zhashui_cli.matching import TIER
-from zhashui_cli.model import Kind, Qualifier
+from zhashui_cli.factfile.model import Kind, Qualifier
+from zhashui_cli.index.corpus import TEXT_FIELDS
+from zhashui_cli.search.matching import TIER
 
 FOLDER = Path(__file__).resolve().parent.parent / "schema" / "output"
 BASE = "https://github.com/zhashui/zhashui/schema/output/"

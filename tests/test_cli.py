@@ -23,7 +23,7 @@ import yaml
 from typer.testing import CliRunner
 
 from zhashui_cli import __version__
-from zhashui_cli.cli import app
+from zhashui_cli.cli.app import app
 from zhashui_cli.records import FACT_FIELDS, FIGURE_FIELDS, SEARCH_FIELDS
 
 from .conftest import FACTS, REPO, sample
@@ -198,7 +198,7 @@ def test_version() -> None:
 
 
 def test_help_documents_the_exit_codes() -> None:
-    from zhashui_cli.exits import ExitCode
+    from zhashui_cli.cli.exits import ExitCode
 
     result = cli("--help")
     assert result.exit_code == 0
@@ -331,12 +331,12 @@ def test_a_utf8_bom_is_accepted(write_facts: WriteFacts) -> None:
 
 
 def test_a_bug_is_one_line_and_exit_70(monkeypatch: pytest.MonkeyPatch) -> None:
-    from zhashui_cli import search
+    from zhashui_cli.search import engine
 
     def broken(*_: object) -> None:
         raise RuntimeError("something impossible")
 
-    monkeypatch.setattr(search, "run", broken)  # every search runs
+    monkeypatch.setattr(engine, "run", broken)  # every search runs
     result = cli("search", "x")
     assert result.exit_code == 70
     assert one_line(result.stderr) == (
@@ -446,7 +446,7 @@ def test_csv_neutralises_formulas_from_a_fact_file(write_facts: WriteFacts) -> N
 
 # -- real processes --------------------------------------------------------------------------------
 def test_a_source_checkout_finds_the_fact_base_at_its_root(tmp_path: Path) -> None:
-    code = "from zhashui_cli.store import packaged_fact_file; print(packaged_fact_file())"
+    code = "from zhashui_cli.factfile.store import packaged_fact_file; print(packaged_fact_file())"
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, check=True
@@ -713,7 +713,7 @@ def test_startup_imports_only_what_the_path_needs(tmp_path: Path) -> None:
 
 
 def test_the_packaged_fact_base_is_the_repositorys(tmp_path: Path) -> None:
-    code = "from zhashui_cli.store import packaged_fact_file as f; print(f().read_text(encoding='utf-8'))"
+    code = "from zhashui_cli.factfile.store import packaged_fact_file as f; print(f().read_text(encoding='utf-8'))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=tmp_path, check=True)
     assert result.stdout.decode().rstrip("\n") == FACTS.read_text(encoding="utf-8").rstrip("\n")
     yaml.safe_load(result.stdout)

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 import zhashui_cli
-from zhashui_cli.cli import app
+from zhashui_cli.cli.app import app
 
 from .conftest import FACTS
 
@@ -78,6 +78,8 @@ def test_a_query_that_finds_nothing_writes_nothing_and_exits_1(tmp_path: Path) -
 def test_an_export_never_overwrites_unless_told_and_never_leaves_half_a_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from zhashui_cli.export import database as sqlite_export
+
     database = tmp_path / "zhashui.db"
     database.write_text("precious")
     refused = CliRunner().invoke(app, ["export", "--sqlite", str(database)])
@@ -85,12 +87,10 @@ def test_an_export_never_overwrites_unless_told_and_never_leaves_half_a_file(
     assert refused.stderr == f"zhashui: {database} exists; give --replace to write over it\n"
     assert database.read_text() == "precious"
 
-    from zhashui_cli import export
-
     def fail(db: object) -> None:
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(export, "_add_search", fail)
+    monkeypatch.setattr(sqlite_export, "_add_search", fail)
     failed = CliRunner().invoke(app, ["export", "--sqlite", str(database), "--replace"])
     assert failed.exit_code == 70
     assert database.read_text() == "precious"  # the old file is whole

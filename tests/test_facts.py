@@ -1,6 +1,6 @@
 """The fact base itself: complete, typed, bilingual, and every claim traceable to its source.
 
-The rules of the format (provenance.py) are checked by `verify`, here through the library;
+The rules of the format (rules.py) are checked by `verify`, here through the library;
 this file checks what is particular to the packaged base and its JSON Schema.
 """
 
@@ -16,11 +16,11 @@ import pytest
 import yaml
 
 import zhashui_cli
-from zhashui_cli import store
-from zhashui_cli.model import FactFile, Kind, Qualifier
+from zhashui_cli.factfile import store
+from zhashui_cli.factfile.model import FactFile, Kind, Qualifier
+from zhashui_cli.factfile.parse import parse
+from zhashui_cli.factfile.units import BASE_UNITS, known_units
 from zhashui_cli.records import FACT_FIELDS, FIGURE_FIELDS, NameRecord, SectionRecord, SourceRecord, fields_of
-from zhashui_cli.units import BASE_UNITS, known_units
-from zhashui_cli.validate import parse
 
 from .conftest import FACTS, REPO
 

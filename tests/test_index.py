@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 import zhashui_cli
-from zhashui_cli import cache, store
 from zhashui_cli.errors import CorruptIndexError
-from zhashui_cli.index import SECTIONS, Corpus
-from zhashui_cli.indexer import build
+from zhashui_cli.factfile import store
+from zhashui_cli.index import cache
+from zhashui_cli.index.build import build
+from zhashui_cli.index.corpus import SECTIONS, Corpus
 
 from .conftest import FACTS
 

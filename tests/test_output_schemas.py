@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from zhashui_cli.cli import app
+from zhashui_cli.cli.app import app
 
 from .conftest import REPO, load_script
 

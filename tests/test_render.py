@@ -18,10 +18,12 @@ from markdown_it import MarkdownIt
 from ruamel.yaml import YAML
 
 import zhashui_cli
-from zhashui_cli import render, results, tables
 from zhashui_cli.errors import UnknownFieldError
+from zhashui_cli.factfile import yamlfile
+from zhashui_cli.output import render
+from zhashui_cli.output.render import OutputFormat
 from zhashui_cli.records import FACT_FIELDS, FIGURE_FIELDS, SEARCH_FIELDS
-from zhashui_cli.render import OutputFormat
+from zhashui_cli.terminal import results, tables
 
 from .conftest import FACTS
 
@@ -147,7 +149,7 @@ def test_csv_for_excel_starts_with_a_byte_order_mark() -> None:
     ],
 )
 def test_yaml_output_means_the_same_to_yaml_11_and_12_readers(text: str) -> None:
-    document = render.yaml_text([{"claim": text, "tags": [text]}])
+    document = yamlfile.yaml_text([{"claim": text, "tags": [text]}])
     assert yaml.safe_load(document) == [{"claim": text, "tags": [text]}]  # PyYAML: YAML 1.1
     assert YAML(typ="safe", pure=True).load(document) == [{"claim": text, "tags": [text]}]  # ruamel: 1.2
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from zhashui_cli.cli import app
+from zhashui_cli.cli.app import app
 
 from .conftest import REPO
 
@@ -303,7 +303,7 @@ def test_matches_are_marked_in_colour_in_bold_or_not_at_all(env: dict[str, str],
 
 def test_an_interrupt_while_the_command_line_is_built_is_one_line_and_exit_130() -> None:
     code = (
-        "import sys, zhashui_cli.cli as cli\n"
+        "import sys, zhashui_cli.cli.app as cli\n"
         "def interrupted(argv=None):\n    raise KeyboardInterrupt\n"
         "cli.main = interrupted\n"
         "from zhashui_cli.__main__ import main\n"
@@ -314,11 +314,11 @@ def test_an_interrupt_while_the_command_line_is_built_is_one_line_and_exit_130()
 
 
 def test_typer_still_has_the_internals_we_use() -> None:
-    """cli.typer_internals() takes these from typer's private modules; if typer moves them,
+    """cli/_typer.py takes these from typer's private modules; if typer moves them,
     this fails first and says what to look for."""
     import typer
 
-    from zhashui_cli.cli import typer_internals
+    from zhashui_cli.cli._typer import typer_internals
 
     internals = typer_internals()
     click_error, no_args, no_such_option, bad_usage = internals.click_errors

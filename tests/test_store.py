@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from zhashui_cli import store
 from zhashui_cli.errors import MAX_PROBLEMS_SHOWN, FactFileError
-from zhashui_cli.model import FactFile
+from zhashui_cli.factfile import store
+from zhashui_cli.factfile.model import FactFile
 
 from .conftest import FACTS, sample
 

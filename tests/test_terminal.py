@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from zhashui_cli import terminal
+from zhashui_cli.terminal import screen
 
 
 class FakeTerminal(io.StringIO):
@@ -19,12 +19,12 @@ def test_progress_appears_only_once_a_load_is_slow(monkeypatch: pytest.MonkeyPat
     clock = [100.0]
     monkeypatch.setattr(time, "monotonic", lambda: clock[0])
     stream = FakeTerminal()
-    with terminal.Progress(stream) as progress:
+    with screen.Progress(stream) as progress:
         progress("Reading facts", 10, 100)
-        clock[0] += terminal.PROGRESS_DELAY / 2
+        clock[0] += screen.PROGRESS_DELAY / 2
         progress("Reading facts", 50, 100)
         assert stream.getvalue() == ""  # nothing, not even a cursor escape, while it is quick
-        clock[0] += terminal.PROGRESS_DELAY
+        clock[0] += screen.PROGRESS_DELAY
         progress("Reading facts", 60, 100)
         assert progress.display is not None
     assert "Reading facts" in stream.getvalue()
@@ -34,7 +34,7 @@ def test_progress_never_draws_on_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None
     clock = [0.0]
     monkeypatch.setattr(time, "monotonic", lambda: clock[0])
     stream = io.StringIO()
-    with terminal.Progress(stream) as progress:
+    with screen.Progress(stream) as progress:
         progress("Reading facts", 1, 2)
         clock[0] += 10
         progress("Reading facts", 2, 2)
@@ -44,7 +44,7 @@ def test_progress_never_draws_on_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None
 @pytest.mark.parametrize(("columns", "width"), [("0", 80), ("abc", 80), ("5", 20), ("60", 60), ("150", 150)])
 def test_width_follows_columns(monkeypatch: pytest.MonkeyPatch, columns: str, width: int) -> None:
     monkeypatch.setenv("COLUMNS", columns)
-    assert terminal.width(io.StringIO()) == width
+    assert screen.width(io.StringIO()) == width
 
 
 class Pipe(io.StringIO):
@@ -79,4 +79,4 @@ def test_tables_drawn_without_rich_are_styled_as_rich_styles_the_others(
         monkeypatch.setenv(name, value)
     rich = Console(file=stream())
     expected = "" if rich.color_system is None else "bold" if rich.no_color else "colour"
-    assert terminal.styling(stream()) == expected
+    assert screen.styling(stream()) == expected

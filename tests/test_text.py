@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zhashui_cli import text
-from zhashui_cli.text import fold, fold_many, needs_t2s, normalise, query_terms
+from zhashui_cli.index import text
+from zhashui_cli.index.text import fold, fold_many, needs_t2s, normalise, query_terms
 
 from .conftest import REPO, load_script
 
@@ -69,7 +69,7 @@ def test_needs_t2s_is_exact(sample: str) -> None:
 
 def test_trigger_list_matches_the_installed_opencc() -> None:
     generator = load_script("gen_t2s_triggers")
-    committed = (REPO / "src" / "zhashui_cli" / "t2s_triggers.txt").read_text(encoding="utf-8")
+    committed = (REPO / "src" / "zhashui_cli" / "index" / "t2s_triggers.txt").read_text(encoding="utf-8")
     assert generator.render() == committed
 
 
@@ -92,7 +92,7 @@ def test_format_characters_are_all_dropped() -> None:
 def test_the_folding_does_not_load_opencc_for_plain_queries(tmp_path: Path) -> None:
     import subprocess
 
-    code = "import sys; from zhashui_cli.text import fold; fold('柞水木耳 LOANS'); print('opencc' in sys.modules)"
+    code = "import sys; from zhashui_cli.index.text import fold; fold('柞水木耳 LOANS'); print('opencc' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert out.stdout.strip() == "False"
 

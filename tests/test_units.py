@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zhashui_cli.model import Qualifier
-from zhashui_cli.records import number
-from zhashui_cli.units import (
+from zhashui_cli.factfile.as_records import number
+from zhashui_cli.factfile.model import Qualifier
+from zhashui_cli.factfile.units import (
     BASE_UNITS,
     AmountError,
     UnknownUnitError,

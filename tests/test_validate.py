@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from zhashui_cli.model import Kind, Qualifier
+from zhashui_cli.factfile.model import Kind, Qualifier
+from zhashui_cli.factfile.parse import Parsed, parse
+from zhashui_cli.factfile.yamlfile import Place
 from zhashui_cli.records import Problem, describe
-from zhashui_cli.validate import Parsed, parse
-from zhashui_cli.yamlfile import Place
 
 from .conftest import sample
 

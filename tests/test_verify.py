@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 import zhashui_cli
-from zhashui_cli.cli import app
+from zhashui_cli.cli.app import app
 from zhashui_cli.records import PROBLEM_FIELDS
 
 from .conftest import FACTS, REPO

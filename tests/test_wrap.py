@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zhashui_cli.wrap import spans, wrap_offsets
+from zhashui_cli.terminal.wrap import spans, wrap_offsets
 
 
 def lines_of(text: str, width: int) -> list[str]:

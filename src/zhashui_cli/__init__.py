@@ -9,9 +9,8 @@ library and command line to search it.
 docs/architecture.md says how it is built; the command line is `zhashui` (cli.py).
 """
 
-__version__ = "0.1.0"  # before the imports below: cache.py reads it while they run
-
-from .api import FactBase, Hits, open
+from ._version import __version__
+from .base import FactBase, Hits, open
 from .errors import CorruptIndexError, FactFileError, OutputExistsError, QueryError, UnknownFieldError, ZhashuiError
 from .records import (
     CategoryRow,

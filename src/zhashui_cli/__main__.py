@@ -15,7 +15,7 @@ def main() -> None:
     before any output). The library never does this; only the command does.
     """
     try:
-        from .cli import main as run
+        from .cli.app import main as run
 
         code = run()
     except KeyboardInterrupt:

@@ -1,0 +1,330 @@
+"""The library: open() a fact base, then search it, get facts, count, verify and export.
+
+    import zhashui_cli
+    base = zhashui_cli.open()                  # the packaged fact base; open(path) for another
+    hits = base.search("木耳", year=2023)      # words are folded here; filters are keywords
+    fact = base.get("2023-loans-coordinated")  # None when unknown; base.suggest(id) for near ids
+
+The command line is a client of this module and nothing more. It never prints and never
+exits: it returns records (records.py) and raises the errors of errors.py. A fact base
+reads its cached index (cache.py), builds it when it is missing or stale, and rebuilds it
+when it turns out to be damaged.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Hashable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .errors import CorruptIndexError
+from .factfile import store
+from .index import cache
+from .index.corpus import Corpus, IndexedSource
+from .index.text import has_cjk
+from .records import (
+    CategoryRecord,
+    CategoryRow,
+    FactRecord,
+    FigureRow,
+    SearchRecord,
+    SourceRecord,
+    Stats,
+    TagRow,
+    TermMatch,
+    Uncovered,
+    VerifyReport,
+    json_line,
+)
+from .search import engine
+from .search.engine import Filters, Query, SortKey
+from .search.filters import Values, choice
+from .search.filters import filters as search_filters
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from .factfile.model import FactFile
+    from .factfile.store import Progress
+
+T = TypeVar("T")
+
+
+def open(
+    path: str | os.PathLike[str] | None = None, *, cache: bool = True, progress: Progress | None = None
+) -> FactBase:
+    """A fact base: the packaged one, or the fact file at path. Nothing is read until it is used."""
+    return FactBase(Path(path) if path is not None else store.packaged_fact_file(), cache=cache, progress=progress)
+
+
+class Hits:
+    """What a search found: the records to show, in order, and how many matched in all."""
+
+    def __init__(self, lines: list[bytes], result: engine.Result, filters: Filters) -> None:
+        self._lines = lines
+        self.indices = result.indices  # positions in the index, for the library's own use
+        self.filters = filters
+        self.total = result.total
+        self.words = result.words  # the words facts had to match (stop words and 是多少 left out)
+        self.best = result.best  # how many of them each fact found has; fewer: no fact has them all
+        self.matched = result.matched  # the words the facts found have, together
+        self.corrections: dict[str, TermMatch] = result.corrections  # {"toliets": {"as": "toilets", ...}}
+        self.units = result.units  # a sort by value: the base units it kept together, in order
+        self._records: list[SearchRecord] | None = None
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    @property
+    def records(self) -> list[SearchRecord]:
+        if self._records is None:
+            import json
+
+            self._records = [json.loads(line) for line in self._lines]
+        return self._records
+
+    def json_lines(self) -> list[bytes]:
+        """The records as JSON output writes them, one line each, without parsing them."""
+        return self._lines
+
+    @property
+    def ids(self) -> list[str]:
+        return [record["id"] for record in self.records]
+
+    @property
+    def partial(self) -> bool:
+        """No fact has every word: these are the facts that have the most of them."""
+        return 0 < self.best < len(self.words)
+
+
+class FactBase:
+    """One fact file, searchable through its index."""
+
+    def __init__(self, path: Path, *, cache: bool = True, progress: Progress | None = None) -> None:
+        self.path = path
+        self._use_cache = cache
+        self._progress = progress
+        self._corpus: Corpus | None = None
+
+    # -- the index ------------------------------------------------------------------------
+    def _open(self, rebuild: bool = False) -> Corpus:
+        if self._corpus is None or rebuild:
+            self._corpus = self._cached() if self._use_cache and not rebuild else None
+            if self._corpus is None:
+                self._corpus = self._build()
+        return self._corpus
+
+    def _cached(self) -> Corpus | None:
+        return cache.load(self.path)
+
+    def _build(self) -> Corpus:
+        import time
+
+        from .index.build import build
+
+        read_ns = time.time_ns()
+        loaded = store.require(store.load(self.path, progress=self._progress))
+        if self._progress is not None:
+            self._progress("Indexing facts", 0, 1)
+        paths = {source.id: str(store.source_path(self.path, source.text)) for source in loaded.file.sources}
+        header, body = build(loaded.file, paths)
+        if self._progress is not None:
+            self._progress("Indexing facts", 1, 1)
+        if self._use_cache:
+            header.update(zhashui=_version(), fingerprint=loaded.stamps, read_ns=read_ns)
+            cache.save(self.path, header, body)
+        return Corpus(header, body)
+
+    def _read(self, work: Callable[[Corpus], T]) -> T:
+        """Run work on the index; a damaged cache is dropped and the index rebuilt, once."""
+        try:
+            return work(self._open())
+        except CorruptIndexError:
+            if not self._use_cache:
+                raise
+            cache.discard(self.path)
+            return work(self._open(rebuild=True))
+
+    # -- facts ----------------------------------------------------------------------------
+    def search(
+        self,
+        query: str | Sequence[str] = "",
+        *,
+        category: Values = None,
+        year: Values = None,
+        kind: Values = None,
+        tag: Values = None,
+        source: Values = None,
+        section: Values = None,
+        unit: str | None = None,
+        minimum: Decimal | float | str | None = None,
+        maximum: Decimal | float | str | None = None,
+        sort: SortKey | str | None = None,
+        reverse: bool = False,
+        limit: int | None = None,
+        exact: bool = False,
+    ) -> Hits:
+        """Facts matching every word of the query (see docs/search.md) and every filter.
+
+        A filter given several values keeps facts that match any of them. Raises QueryError
+        for a filter value that matches nothing in this fact base, saying what would."""
+        words = _split(query)
+        sort_key = None if sort is None else choice(SortKey, sort, "sort")
+
+        def find(corpus: Corpus) -> Hits:
+            filters = search_filters(corpus, category, year, kind, tag, source, section, unit, minimum, maximum)
+            result = engine.run(corpus, Query(words, filters, sort_key, reverse, limit, exact))
+            encoded: dict[Hashable, bytes] = {}
+            lines = [_with_match(corpus.record_line(i), result.matches.get(i), encoded) for i in result.indices]
+            return Hits(lines, result, filters)
+
+        return self._read(find)
+
+    def suggest_words(self, query: str | Sequence[str], limit: int = 3) -> list[str]:
+        """Words of the fact base close to the words of a query that found nothing: English
+        by typing distance, pinyin by the Chinese words it nearly spells, Chinese by words
+        that share its characters."""
+        from .search import matching
+
+        words = _split(query)
+
+        def suggest(corpus: Corpus) -> list[str]:
+            found: list[str] = []
+            for token in engine.tokens(words)[0]:
+                if has_cjk(token):
+                    found += matching.sharing_characters(corpus, token)
+                elif token.isalpha():
+                    found += matching.typo_words(corpus, token) + matching.pinyin_words(corpus, token)
+            return [word for word in dict.fromkeys(found) if word not in words][:limit]
+
+        return self._read(suggest)
+
+    def get(self, fact_id: str) -> FactRecord | None:
+        def lookup(corpus: Corpus) -> FactRecord | None:
+            ids = corpus.ids()
+            return corpus.record(ids.index(fact_id)) if fact_id in ids else None
+
+        return self._read(lookup)
+
+    def suggest(self, fact_id: str, limit: int = 3) -> list[str]:
+        """Ids close to one that was not found: containing it, or spelt like it."""
+        return engine.suggest_ids(self._read(Corpus.ids), fact_id, limit)
+
+    def ids(self) -> list[str]:
+        return list(self._read(Corpus.ids))
+
+    def paragraph(self, fact: FactRecord) -> str:
+        """The paragraph (line) of the source that holds the fact's quote; the quote alone
+        if the source is gone."""
+        try:
+            text = Path(self._source(fact["source"])["path"]).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return fact["quote"]
+        return next((line for line in text.splitlines() if fact["quote"] in line), fact["quote"])
+
+    def category(self, category_id: str) -> CategoryRecord:
+        return next(c for c in self._read(lambda corpus: corpus.categories) if c["id"] == category_id)
+
+    def source(self, source_id: str) -> SourceRecord:
+        found = self._source(source_id)
+        return {key: value for key, value in found.items() if key != "path"}  # type: ignore[return-value]
+
+    def _source(self, source_id: str) -> IndexedSource:
+        return next(s for s in self._read(lambda corpus: corpus.sources) if s["id"] == source_id)
+
+    def sources(self) -> list[SourceRecord]:
+        return [self.source(s["id"]) for s in self._read(lambda corpus: corpus.sources)]
+
+    # -- counts ---------------------------------------------------------------------------
+    def categories(self) -> list[CategoryRow]:
+        from .search.counts import category_rows
+
+        return self._read(category_rows)
+
+    def years(self) -> list[int]:
+        from .search.counts import years
+
+        return self._read(years)
+
+    def stats(self) -> Stats:
+        from .search.counts import stats
+
+        return self._read(stats)
+
+    def tags(self, query: str | Sequence[str] = "", **filters: Values) -> list[TagRow]:
+        """The tags of the facts a search finds (every fact by default), with counts."""
+        from .search.counts import tag_rows
+
+        hits = self.search(query, **filters)  # type: ignore[arg-type]
+        return self._read(lambda corpus: tag_rows(corpus, hits.indices))
+
+    def figures(
+        self,
+        query: str | Sequence[str] = "",
+        *,
+        sort: SortKey | str | None = None,
+        reverse: bool = False,
+        **filters: Any,
+    ) -> list[FigureRow]:
+        """Every figure of the facts a search finds that passes the unit and amount filters,
+        which apply to each figure; by value (largest first, within each base unit) or in the
+        order of the search."""
+        from .search.counts import figure_rows
+
+        by_value = sort is not None and choice(SortKey, sort, "sort") is SortKey.VALUE
+        hits = self.search(query, sort=sort, **filters)
+        rows = figure_rows(hits.records, hits.filters)
+        if by_value:
+            units = list(dict.fromkeys(row["base_unit"] for row in rows))
+            rows.sort(key=lambda row: (units.index(row["base_unit"]), -row["base_value"]))
+        return rows[::-1] if reverse else rows
+
+    def fact_file(self) -> FactFile:
+        """The fact file itself, loaded and checked (not from the index): for exports."""
+        return store.require(store.load(self.path)).file
+
+    # -- checks ---------------------------------------------------------------------------
+    def verify(self) -> VerifyReport:
+        """Every problem of the fact file, by every rule of the format, coverage included."""
+        from .errors import FactFileError
+
+        try:
+            loaded = store.load(self.path, coverage=True)
+        except FactFileError as error:
+            return {"ok": False, "facts": 0, "figures": 0, "sources": 0, "problems": error.problems}
+        file = loaded.file
+        return {
+            "ok": not loaded.problems,
+            "facts": len(file.facts),
+            "figures": sum(len(fact.figures) for fact in file.facts),
+            "sources": len(file.sources),
+            "problems": loaded.problems,
+        }
+
+    def uncovered(self) -> list[Uncovered]:
+        """The numbers in the sources that no fact covers: the curator's to-do list."""
+        from .factfile.rules import uncovered
+
+        return uncovered(store.load(self.path).file)
+
+
+def _version() -> str:
+    from ._version import __version__
+
+    return __version__
+
+
+def _split(query: str | Sequence[str]) -> tuple[str, ...]:
+    """The words of a query: one string, or several, each split at white space."""
+    return tuple(query.split() if isinstance(query, str) else (word for part in query for word in part.split()))
+
+
+def _with_match(line: bytes, match: engine.Match | None, encoded: dict[Hashable, bytes]) -> bytes:
+    """A stored record line with its match object. The facts of a search found the same way
+    share one match object, so each is encoded once (a third of a large search's time)."""
+    key = None if match is None else (tuple((w, t["as"], t["how"]) for w, t in match.terms.items()), match.fields)
+    if (shown := encoded.get(key)) is None:
+        record = engine.match_record(match) if match is not None else {"terms": {}, "fields": []}
+        shown = encoded[key] = json_line(record)
+    return line[:-1] + b',"match":' + shown + b"}"

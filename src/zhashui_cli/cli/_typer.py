@@ -1,0 +1,57 @@
+"""What zhashui takes from typer's private modules, and only here.
+
+typer ships click inside itself and exports none of its exception classes; its public
+completion options cannot name a shell; and building one command at a time (so that a run
+pays for the one command it names, not eleven) needs its command-building function and the
+app's list of registered commands. tests/test_shell.py::test_typer_still_has_the_internals_we_use
+fails loudly when typer moves any of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar
+
+import typer
+
+G = TypeVar("G")
+
+
+class TyperInternals(NamedTuple):
+    click_errors: tuple[type[Exception], type[Exception], type[Exception], type[Exception]]
+    completion_init: Callable[[], None]
+    get_completion_script: Callable[..., str]
+    install: Callable[..., tuple[str, Any]]
+
+
+def typer_internals() -> TyperInternals:
+    """Click's usage errors and the completion machinery."""
+    from typer._click.exceptions import BadOptionUsage, ClickException, NoArgsIsHelpError, NoSuchOption
+    from typer._completion_classes import completion_init
+    from typer._completion_shared import get_completion_script, install
+
+    errors = (ClickException, NoArgsIsHelpError, NoSuchOption, BadOptionUsage)
+    return TyperInternals(errors, completion_init, get_completion_script, install)
+
+
+def build_command(app: typer.Typer, info: Any) -> Any:
+    """The click command of one of app's registered commands."""
+    from typer.main import get_command_from_info
+
+    return get_command_from_info(
+        info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode
+    )
+
+
+def group_without_commands(app: typer.Typer, group_class: type[G]) -> tuple[G, dict[str, Any]]:
+    """The app's click group with its root options and callback but none of its commands built,
+    and the commands' registrations by name, to be built when the command line names one."""
+    from typer.main import get_command
+
+    registered, app.registered_commands = app.registered_commands, []
+    try:
+        group = get_command(app)
+    finally:
+        app.registered_commands = registered
+    assert isinstance(group, group_class)
+    return group, {str(info.name): info for info in registered}

@@ -1,0 +1,181 @@
+"""The zhashui command line: the app, its commands in the order --help lists them, and the
+running of it (every failure one line on stderr and an exit code). The commands themselves
+live in commands/ (find: search, show, tags, figures; overview: categories, stats, sources;
+curate: verify, coverage, export) and completion.py; what they share, in views.py and
+options.py.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from zhashui_cli._version import __version__
+
+from . import exits, options
+from ._typer import build_command, group_without_commands, typer_internals
+from .commands import curate, find, overview
+from .completion import completion_command
+from .exits import ExitCode, emit
+from .fields import FIELDS
+
+# The commands in the order --help lists them: finding, describing, curating, the shell.
+COMMANDS: dict[str, Callable[..., None]] = {
+    "search": find.search_command,
+    "show": find.show_command,
+    "tags": find.tags_command,
+    "figures": find.figures_command,
+    "categories": overview.categories_command,
+    "stats": overview.stats_command,
+    "sources": overview.sources_command,
+    "verify": curate.verify_command,
+    "coverage": curate.coverage_command,
+    "export": curate.export_command,
+    "completion": completion_command,
+}
+ORDER = list(COMMANDS)
+
+
+class ZhashuiGroup(TyperGroup):
+    """The command group. Its main() turns every failure into one line on stderr and an exit
+    code, so the console script, `python -m zhashui_cli` and CliRunner all behave alike.
+
+    Built by command_group(), it makes a command's click parameters only when the command
+    line names it: turning a command's signature into them is most of typer's start-up, and
+    a run needs one command, not eleven. (CliRunner, given the Typer app, builds them all.)
+    """
+
+    unbuilt: dict[str, Any]
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = {*super().list_commands(ctx), *getattr(self, "unbuilt", {})}
+        return sorted(names, key=lambda name: ORDER.index(name) if name in ORDER else len(ORDER))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        unbuilt = getattr(self, "unbuilt", {})
+        if cmd_name not in self.commands and cmd_name in unbuilt:
+            self.commands[cmd_name] = build_command(app, unbuilt[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> int:
+        def invoke() -> Any:
+            if os.environ.get("_ZHASHUI_COMPLETE"):  # a shell asks for completions
+                typer_internals().completion_init()
+            return TyperGroup.main(self, args, "zhashui", complete_var, standalone_mode=False, **extra)
+
+        words = sys.argv[1:] if args is None else args
+        known = {*self.commands, *getattr(self, "unbuilt", {})}
+        command = next((word for word in words if word in known), None)
+        code = exits.run(invoke, lambda error: usage_message(error, command))
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+app = typer.Typer(
+    name="zhashui",
+    epilog=exits.epilog(),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    cls=ZhashuiGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+# -- the root ----------------------------------------------------------------------------------
+def _version(value: bool) -> None:
+    if value:
+        emit(lambda: sys.stdout.write(f"zhashui {__version__}\n"))
+        raise typer.Exit(ExitCode.OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+    facts: options.Facts = None,
+) -> None:
+    """Search the claims of the Zhashui County (柞水县) bulletin of 2024-02-07: a curated,
+    verifiable fact base of its 2023 results and 2024 plans.
+
+    \b
+    Examples:
+      zhashui search 木耳                        what did Zhashui claim about wood ear?
+      zhashui search how many toilets were built
+      zhashui show 2023-toilets                  a fact in full, with its source
+    """
+
+
+for _name, _command in COMMANDS.items():
+    app.command(_name)(_command)
+
+
+# -- running ----------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    """Run the app on argv (default: the command line) and return its exit code."""
+    return int(command_group().main(args=argv, standalone_mode=False))
+
+
+def command_group() -> ZhashuiGroup:
+    """The app as a click group whose commands are built when they are named."""
+    group, unbuilt = group_without_commands(app, ZhashuiGroup)
+    group.unbuilt = unbuilt
+    return group
+
+
+def usage_message(error: Exception, command_name: str | None = None) -> str | None:
+    """Click's message for a usage error, on one line, with the help to read (the command's,
+    when the command line names one); None when the error is not one of click's."""
+    internals = typer_internals()
+    click_error, no_args_is_help, no_such_option, missing_value = internals.click_errors
+    failure: Any = error  # click's errors carry format_message() and their context
+    if isinstance(error, no_args_is_help):
+        sys.stderr.write(failure.format_message() + "\n")
+        return ""
+    if not isinstance(error, click_error):
+        return None
+    context = getattr(error, "ctx", None)
+    if context is not None and context.parent is not None:
+        command_name = context.info_name
+    command = f"zhashui {command_name}" if command_name else "zhashui"
+    message = " ".join(failure.format_message().split()).rstrip(".")
+    name = getattr(error, "option_name", "") or ""
+    if message.startswith("No such command '"):  # typer may have added its own guess; ours is the one
+        typed = message.split("'")[1]
+        message = f"No such command '{typed}'{_close_option(typed, ORDER)}"
+    if isinstance(error, no_such_option):
+        if command == "zhashui search" and not name.startswith("--"):
+            hint = "to search for text that starts with '-', put -- before it: zhashui search -- -5%"
+            return f"No such option: {name}; {hint}"
+        message = f"No such option: {name}{_close_option(name, failure.possibilities or [])}"
+    if isinstance(error, missing_value) and name == "--fields" and _fields_of(command_name):
+        return f"--fields needs a value; valid fields: {','.join(_fields_of(command_name))}"
+    return f"{message}; see {command} --help"
+
+
+def _close_option(name: str, possibilities: Sequence[str]) -> str:
+    """The option (or command) meant, when one is close enough to be a likely typo (click's
+    own guess, at difflib's default cutoff, offers --bom for --bogus)."""
+    import difflib
+
+    close = difflib.get_close_matches(name, possibilities, n=1, cutoff=0.75)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _fields_of(command: str | None) -> Sequence[str]:
+    return FIELDS.get(command or "", ())

@@ -1,0 +1,1 @@
+"""The commands, by group: finding facts, describing the base, curating it."""

@@ -1,0 +1,251 @@
+"""The commands that find facts: search, show, tags and figures."""
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from zhashui_cli.cli import options
+from zhashui_cli.cli.exits import ExitCode, note
+from zhashui_cli.cli.views import View, fact_base, note_limited, output_format, row_limit, show, words_of
+from zhashui_cli.output import render
+from zhashui_cli.output.render import OutputFormat
+from zhashui_cli.records import FIGURE_ROW_FIELDS, SEARCH_FIELDS, SHOW_FIELDS, TAG_FIELDS, ShowRecord
+from zhashui_cli.terminal import results, screen, tables
+
+_MARKDOWN_SEARCH = ("id", "year", "category", "claim", "claim_en")
+
+
+def search_command(
+    ctx: typer.Context,
+    query: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[QUERY]...",
+            show_default=False,
+            help="Words to find (none: every fact); a quoted argument with spaces is the same as separate words.",
+        ),
+    ] = None,
+    category: options.Category = None,
+    year: options.Year = None,
+    kind: options.Kind_ = None,
+    tag: options.Tag = None,
+    source: options.Source = None,
+    section: options.Section = None,
+    unit: options.Unit = None,
+    minimum: options.Minimum = None,
+    maximum: options.Maximum = None,
+    exact: options.Exact = False,
+    sort: options.Sort = None,
+    reverse: options.Reverse = False,
+    limit: options.Limit = None,
+    lang: options.Lang_ = tables.Lang.AUTO,
+    fields: Annotated[list[str] | None, options.fields_option(SEARCH_FIELDS)] = None,
+    fmt: options.Format = OutputFormat.TABLE,
+    as_json: options.Json = False,
+    bom: options.Bom = False,
+    no_pager: options.NoPager = False,
+    facts: options.Facts = None,
+) -> None:
+    """Find claims by what they say, in Chinese, English or pinyin.
+
+    \b
+    Examples:
+      zhashui search 木耳
+      zhashui search how many toilets were built
+      zhashui search --unit yuan --min 1亿 --sort value --json
+
+    Case, width, traditional or simplified script and punctuation do not matter. English
+    finds other forms and spellings of a word (hospitals, labor); pinyin finds the Chinese it
+    spells (muer, mu er, mù ěr, zsme); a typo in a longer word is forgiven. The facts with
+    every word come first; when none has them all, those with the most. Filters take any of
+    several values, repeated or comma-separated.
+    """
+    fmt = output_format(fmt, as_json)
+    chosen = render.parse_fields(fields, SEARCH_FIELDS)
+    words = words_of(query or [])
+    with fact_base(ctx) as base:
+        filters = options.filter_values(category, year, kind, tag, source, section, unit, minimum, maximum)
+        limited = row_limit(limit, fmt)
+        hits = base.search(words, sort=sort, reverse=reverse, limit=limited, exact=exact, **filters)
+        suggestions = base.suggest_words(words) if not len(hits) and words and not exact else []
+    lang_shown = tables.resolve_lang(lang, words, screen.width(sys.stdout))
+    columns = ["id", "year", *tables.claim_fields(lang_shown)]
+    pattern = tables.highlighter([*words, *(w.casefold() for w in words)])
+    passed_through = fmt in (OutputFormat.JSON, OutputFormat.JSONL) and not chosen  # no need to parse records
+    view = View(
+        [] if passed_through else hits.records,
+        SEARCH_FIELDS,
+        chosen,
+        _MARKDOWN_SEARCH if fmt is OutputFormat.MARKDOWN else columns,
+        table=lambda width: results.search(hits.records, lang_shown, width, pattern, screen.styling(sys.stdout)),
+        lines=hits.json_lines(),
+    )
+    show(view, fmt, not no_pager, bom)
+    if not len(hits):
+        hint = f"did you mean {', '.join(suggestions)}?" if suggestions else "try fewer words or filters"
+        note(f"no facts match; {hint}")
+        raise typer.Exit(ExitCode.NOT_FOUND)
+    if hits.partial:
+        count = f"{hits.best} of {len(hits.words)}"
+        note(f"no fact has every word; showing facts that match {count} ({', '.join(hits.matched)})")
+    if fmt is OutputFormat.TABLE and hits.corrections:
+        note(", ".join(f"{word} → {found['as']} ({found['how']})" for word, found in hits.corrections.items()))
+    if sort is not None and sort.value == "value" and unit is None and len(hits.units) > 1:
+        note(f"sorted by value within each base unit: {', '.join(hits.units)}; --unit sorts one alone")
+    note_limited(len(hits), hits.total, "facts", fmt)
+
+
+def show_command(
+    ctx: typer.Context,
+    fact_ids: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ID...", autocompletion=options.complete_ids, help="The facts' ids, as search lists them."
+        ),
+    ],
+    fields: Annotated[list[str] | None, options.fields_option(SHOW_FIELDS)] = None,
+    fmt: options.Format = OutputFormat.TABLE,
+    as_json: options.Json = False,
+    no_pager: options.NoPager = False,
+    facts: options.Facts = None,
+) -> None:
+    """Show facts in full: both claims, figures with base values, and the quote in its paragraph.
+
+    \b
+    Examples:
+      zhashui show 2023-toilets
+      zhashui show 2023-loans-coordinated 2023-special-funds --json
+
+    With one id, JSON and YAML are one object; with several, a list of them.
+    """
+    fmt = output_format(fmt, as_json)
+    chosen = render.parse_fields(fields, SHOW_FIELDS)
+    found: list[tuple[ShowRecord, Any, Any]] = []
+    missing: list[tuple[str, list[str]]] = []
+    with fact_base(ctx) as base:
+        for fact_id in dict.fromkeys(fact_ids):
+            record = base.get(fact_id)
+            if record is None:
+                missing.append((fact_id, base.suggest(fact_id)))
+            else:
+                shown: ShowRecord = {**record, "paragraph": base.paragraph(record)}
+                found.append((shown, base.category(record["category"]), base.source(record["source"])))
+    documents = [entry[0] for entry in found]
+    if found:
+        view = View(
+            documents,
+            SHOW_FIELDS,
+            chosen,
+            SHOW_FIELDS,
+            table=lambda width: tables.facts(found, width),
+            document=documents[0] if len(fact_ids) == 1 else None,
+            plain=lambda: "\n".join(tables.fact_text(*entry) for entry in found),
+        )
+        show(view, fmt, not no_pager)
+    for fact_id, suggestions in missing:
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else "; `zhashui search` lists the ids"
+        note(f"no fact with id '{fact_id}'{hint}")
+    if missing:
+        raise typer.Exit(ExitCode.NOT_FOUND)
+
+
+def tags_command(
+    ctx: typer.Context,
+    query: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[QUERY]...", show_default=False, help="Only the tags of facts that a search for these words finds."
+        ),
+    ] = None,
+    category: options.Category = None,
+    year: options.Year = None,
+    kind: options.Kind_ = None,
+    source: options.Source = None,
+    section: options.Section = None,
+    lang: options.Lang_ = tables.Lang.AUTO,
+    limit: options.Limit = None,
+    fields: Annotated[list[str] | None, options.fields_option(TAG_FIELDS)] = None,
+    fmt: options.Format = OutputFormat.TABLE,
+    as_json: options.Json = False,
+    no_pager: options.NoPager = False,
+    facts: options.Facts = None,
+) -> None:
+    """List the tags, most used first, with how many facts carry each.
+
+    \b
+    Examples:
+      zhashui tags -c economy --lang en
+      zhashui tags 木耳 --json
+    """
+    fmt = output_format(fmt, as_json)
+    chosen = render.parse_fields(fields, TAG_FIELDS)
+    with fact_base(ctx) as base:
+        filters = options.filter_values(category, year, kind, None, source, section, None, None, None)
+        rows = base.tags(words_of(query or []), **filters)
+    every = [row for row in rows if tables.in_lang(row["tag"], lang)]
+    rows = every[: row_limit(limit, fmt)]
+    drawn = View(
+        rows, TAG_FIELDS, chosen, TAG_FIELDS, table=lambda w: tables.generic(rows, TAG_FIELDS, width=w, lines=False)
+    )
+    show(drawn, fmt, not no_pager)
+    if not rows:
+        note("no tags; try fewer words or filters")
+        raise typer.Exit(ExitCode.NOT_FOUND)
+    note_limited(len(rows), len(every), "tags", fmt)
+
+
+def figures_command(
+    ctx: typer.Context,
+    query: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[QUERY]...",
+            show_default=False,
+            help="Only the figures of facts that a search for these words finds.",
+        ),
+    ] = None,
+    category: options.Category = None,
+    year: options.Year = None,
+    kind: options.Kind_ = None,
+    tag: options.Tag = None,
+    source: options.Source = None,
+    section: options.Section = None,
+    unit: options.Unit = None,
+    minimum: options.Minimum = None,
+    maximum: options.Maximum = None,
+    sort: options.Sort = None,
+    reverse: options.Reverse = False,
+    limit: options.Limit = None,
+    fields: Annotated[list[str] | None, options.fields_option(FIGURE_ROW_FIELDS)] = None,
+    fmt: options.Format = OutputFormat.TABLE,
+    as_json: options.Json = False,
+    bom: options.Bom = False,
+    no_pager: options.NoPager = False,
+    facts: options.Facts = None,
+) -> None:
+    """List figures one per row, with their fact's id, year, category and claims: the flat view
+    for spreadsheets. --unit, --min and --max apply to each figure.
+
+    \b
+    Examples:
+      zhashui figures --unit yuan --sort value
+      zhashui figures --unit 元 --format csv > money.csv
+    """
+    fmt = output_format(fmt, as_json)
+    chosen = render.parse_fields(fields, FIGURE_ROW_FIELDS)
+    with fact_base(ctx) as base:
+        filters = options.filter_values(category, year, kind, tag, source, section, unit, minimum, maximum)
+        every = base.figures(words_of(query or []), sort=sort, reverse=reverse, **filters)
+    rows = every[: row_limit(limit, fmt)]
+    columns = ("fact_id", "year", "value", "label_en", "base_value")
+    show(
+        View(rows, FIGURE_ROW_FIELDS, chosen, columns, table=lambda width: tables.figures(rows, width)),
+        fmt,
+        not no_pager,
+        bom,
+    )
+    if not rows:
+        note("no figures match; try fewer words or filters")
+        raise typer.Exit(ExitCode.NOT_FOUND)
+    note_limited(len(rows), len(every), "figures", fmt)

@@ -1,0 +1,119 @@
+"""What the commands share: the fact base of the command line, and a view of their records
+written to stdout in the format asked for (a table on a terminal, lines in a pipe, or a
+machine format)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import typer
+
+from zhashui_cli.base import FactBase
+from zhashui_cli.base import open as open_base
+from zhashui_cli.output import render
+from zhashui_cli.output.render import OutputFormat
+from zhashui_cli.terminal import screen, tables
+
+from . import exits, options
+from .exits import UsageProblem, emit
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+
+def output_format(fmt: OutputFormat, as_json: bool) -> OutputFormat:
+    if as_json and fmt not in (OutputFormat.TABLE, OutputFormat.JSON):
+        raise UsageProblem(f"--json and --format {fmt.value} contradict each other; use one of them")
+    return OutputFormat.JSON if as_json else fmt
+
+
+def out(bom: bool = False) -> render.Output:
+    stdout = sys.stdout
+    tty = screen.forced_tty() or stdout.isatty()
+    return render.Output(stdout.buffer, stdout, screen.width(stdout), screen.height(stdout), tty, bom)
+
+
+@contextmanager
+def fact_base(ctx: typer.Context) -> Iterator[FactBase]:
+    """The fact base of the command line, with progress on stderr should its first load be slow."""
+    with screen.Progress(sys.stderr) as progress:
+        yield open_base(options.facts_in_use(ctx), progress=progress)
+
+
+class View(NamedTuple):
+    """What a command prints, in every format."""
+
+    rows: Sequence[Mapping[str, Any]]  # its records
+    fields: Sequence[str]  # every field of a record: what machine formats carry
+    chosen: Sequence[str] | None  # --fields
+    columns: Sequence[str]  # what a table, a pipe and Markdown show
+    table: Callable[[int], RenderableType | str] | None = None  # for a terminal of that width; text as it is
+    document: Mapping[str, Any] | None = None  # JSON and YAML write this object instead of the rows
+    lines: Sequence[bytes] | None = None  # the rows as JSON lines already, to pass through
+    plain: Callable[[], str] | None = None  # the text for a pipe, when it is no tab-separated table
+    markdown: Callable[[], str] | None = None  # the Markdown, when it is more than a table of the rows
+
+
+def show(view: View, fmt: OutputFormat, pager: bool = True, bom: bool = False) -> None:
+    """Write a view to stdout in a format; a failed write becomes an exit code (exits.emit)."""
+    emit(lambda: _write(view, fmt, out(bom), pager))
+
+
+def _write(view: View, fmt: OutputFormat, target: render.Output, pager: bool) -> None:
+    fields = view.chosen or view.fields
+    if fmt in (OutputFormat.JSON, OutputFormat.JSONL) and view.lines is not None and not view.chosen:
+        target.binary.write(render.json_list(view.lines, fmt))
+    elif fmt in (OutputFormat.JSON, OutputFormat.YAML) and view.document is not None and not view.chosen:
+        render.document(view.document, fmt, view.rows, fields, target)
+    elif fmt is OutputFormat.MARKDOWN and view.markdown is not None and not view.chosen:
+        target.write(view.markdown())
+    elif fmt is OutputFormat.MARKDOWN:
+        render.listing(render.project(view.rows, view.chosen or view.columns), fmt, view.chosen or view.columns, target)
+    elif fmt is not OutputFormat.TABLE:
+        render.listing(render.project(view.rows, fields), fmt, fields, target)
+    elif not target.terminal:
+        text = view.plain() if view.plain and not view.chosen else None
+        columns = view.chosen or view.columns
+        target.text.write(
+            text if text is not None else render.tsv([[row.get(c) for c in columns] for row in view.rows])
+        )
+    elif view.rows or view.document or view.plain is not None:  # a text of its own says something even without rows
+        table = view.table if view.table is not None and not view.chosen else None
+        drawn = (
+            table(target.width)
+            if table is not None
+            else tables.generic(view.rows, view.chosen or view.columns, width=target.width)
+        )
+        text = drawn if isinstance(drawn, str) else tables.draw(drawn, target.width)
+        tall = text.count("\n") >= target.height
+        if not (pager and tall and target.text.isatty() and screen.page(text, target.text)):
+            target.text.write(text)
+
+
+def row_limit(limit: int | None, fmt: OutputFormat) -> int | None:
+    """How many rows to print: --limit (0: all); a table, and its lines in a pipe, 20 unless
+    told otherwise; every other format all of them."""
+    if limit is None and fmt is OutputFormat.TABLE:
+        return tables.DEFAULT_LIMIT
+    return limit or None
+
+
+def note_limited(shown: int, total: int, what: str, fmt: OutputFormat) -> None:
+    if fmt is OutputFormat.TABLE and total > shown:
+        exits.note(f"showing {shown} of {total} {what}; --limit 0 shows all")
+
+
+def words_of(query: Sequence[str]) -> list[str]:
+    """The query as UTF-8 text. In a C locale Python decodes arguments as ASCII, escaping
+    each other byte; bytes that are UTF-8 after all are decoded as such."""
+    decoded = []
+    for n, word in enumerate(query, 1):
+        try:
+            decoded.append(os.fsencode(word).decode("utf-8"))
+        except UnicodeDecodeError:
+            raise UsageProblem(f"query word {n} is not valid UTF-8; check the terminal's encoding") from None
+    return decoded

@@ -1,0 +1,190 @@
+"""Reading the fields of loaded YAML strictly: each field's type and shape checked, and each
+problem at the line of the field it is about, named the way a curator reads the file
+(fact '2023-toilets': figures[0].unit). parse.py reads a fact file with these."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from zhashui_cli.records import Problem, problem
+
+from .yamlfile import Ambiguous, Places, Position
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+YEAR_RANGE = range(1949, 2101)
+
+
+# What YAML made of a value, in a curator's words; bool before int, since True is an int too.
+_TYPE_NAMES: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (type(None), "nothing"),
+    (bool, "a yes/no value"),
+    (_dt.date, "a date"),
+    ((int, float), "a number"),
+    (str, "text"),
+    (list, "a list"),
+    (dict, "a mapping"),
+)
+
+
+def describe_type(value: object) -> str:
+    return next((name for kind, name in _TYPE_NAMES if isinstance(value, kind)), type(value).__name__)
+
+
+class Located:
+    """Where things stand in the file: the position of a field, found by its path."""
+
+    def __init__(self, data: object, places: Places) -> None:
+        self.data, self.places = data, places
+
+    def position(self, path: tuple[Any, ...]) -> Position | None:
+        """The position of the last key or item of path, or of the nearest container found."""
+        node, found = self.data, None
+        for part in path:
+            place = self.places.get(id(node))
+            if place is None or part not in place.parts:
+                return found or (place.start if place else None)
+            found = place.parts[part]
+            node = node[part] if isinstance(node, (dict, list)) else None
+        return found
+
+
+class Reader:
+    """Reads fields of loaded YAML, collecting every problem rather than stopping at the first."""
+
+    def __init__(self, file: str, located: Located) -> None:
+        self.file, self.located = file, located
+        self.problems: list[Problem] = []
+        self.reported: set[tuple[Any, ...]] = set()  # paths that already have a problem
+
+    def problem(
+        self, path: tuple[Any, ...], message: str, rule: str = "schema", position: Position | None = None
+    ) -> None:
+        if path in self.reported:
+            return
+        self.reported.add(path)
+        fact, field = self.subject(path)
+        place = position or self.located.position(path)
+        self.problems.append(problem(self.file, message, rule=rule, field=field, fact=fact, place=place))
+
+    def subject(self, path: tuple[Any, ...]) -> tuple[str | None, str]:
+        """The fact id a path is in (when it has a usable one), and the field it names."""
+        fact = None
+        if len(path) >= 2 and path[0] == "facts":
+            entry = _item(self.located.data, "facts", path[1])
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str) and ID_PATTERN.match(entry["id"]):
+                fact, path = entry["id"], path[2:]
+        field = ""
+        for part in path:
+            field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
+        return fact, field
+
+    def ambiguous(self, found: Sequence[Ambiguous]) -> None:
+        for entry in found:
+            path = tuple(part for part in entry.path if part != "<key>")
+            self.problem(path, entry.message, "yaml-ambiguous", entry.position)
+
+    # -- shapes ---------------------------------------------------------------------------
+    def mapping(
+        self, entry: object, path: tuple[Any, ...], fields: tuple[str, ...], optional: frozenset[str] = frozenset()
+    ) -> dict[str, Any] | None:
+        """The entry if it is a mapping, with its unknown and missing fields reported."""
+        if not isinstance(entry, dict):
+            self.problem(path, f"expected a mapping, got {describe_type(entry)}")
+            return None
+        for key in entry:
+            if key not in fields:
+                self.problem((*path, key), self.unknown_field(str(key), fields))
+        for key in fields:
+            if key not in optional and key not in entry:
+                self.problem((*path, key), "missing; every entry needs it")
+        return entry
+
+    derived: frozenset[str] = frozenset()  # fields computed from others, never typed in
+
+    def unknown_field(self, key: str, fields: tuple[str, ...]) -> str:
+        if key in self.derived:
+            return "remove it; it is computed from value and unit"
+        import difflib  # only on the error path
+
+        close = difflib.get_close_matches(key, fields, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown field{hint}; allowed: {', '.join(fields)}"
+
+    def text(self, entry: dict[str, Any], path: tuple[Any, ...], key: str) -> str | None:
+        if key not in entry:
+            return None
+        value = entry[key]
+        if isinstance(value, str):
+            if value.strip():
+                return value
+            self.problem((*path, key), "must not be empty")
+            return None
+        hint = "; put it in quotes" if isinstance(value, (bool, int, float, _dt.date)) else ""
+        self.problem((*path, key), f"expected text, got {describe_type(value)}{hint}")
+        return None
+
+    def optional_text(self, entry: dict[str, Any], path: tuple[Any, ...], key: str) -> str | None:
+        return self.text(entry, path, key) if entry.get(key) is not None else None
+
+    def identifier(self, entry: dict[str, Any], path: tuple[Any, ...], key: str = "id") -> str | None:
+        value = self.text(entry, path, key)
+        if value is not None and not ID_PATTERN.match(value):
+            self.problem((*path, key), f"'{value}' is not lowercase ASCII kebab-case (like 2023-loans-coordinated)")
+            return None
+        return value
+
+    def choice(self, entry: dict[str, Any], path: tuple[Any, ...], key: str, allowed: Mapping[str, Any]) -> Any:
+        value = self.text(entry, path, key)
+        if value is not None and value not in allowed:
+            self.problem((*path, key), f"unknown {key} '{value}'; use one of {', '.join(allowed)}")
+            return None
+        return None if value is None else allowed[value]
+
+    def unique(self, seen: dict[str, tuple[Any, ...]], value: str | None, path: tuple[Any, ...], what: str) -> None:
+        if value is None:
+            return
+        if value in seen:
+            first = self.located.position(seen[value])
+            where = f" (first at line {first[0]})" if first else ""
+            self.problem((*path, "id"), f"duplicate {what} id '{value}'{where}; ids must be unique", "unique")
+            return
+        seen[value] = (*path, "id")
+
+    def reference(
+        self, data: dict[str, Any], path: tuple[Any, ...], key: str, declared: Mapping[str, object], where: str
+    ) -> str | None:
+        value = self.text(data, path, key)
+        if value is not None and value not in declared:
+            choices = ", ".join(declared) or f"none yet, declare it under {where}"
+            self.problem((*path, key), f"unknown {key} '{value}'; known: {choices}", "reference")
+            return None
+        return value
+
+    def listing(self, data: dict[str, Any], path: tuple[Any, ...], key: str, required: bool = True) -> list[Any]:
+        value = data.get(key, [] if required else None)  # a missing list is already reported by mapping()
+        if isinstance(value, list) or (value is None and not required):
+            return value or []
+        self.problem((*path, key), f"expected a list (use [] for none), got {describe_type(value)}")
+        return []
+
+    def year(self, data: dict[str, Any], path: tuple[Any, ...], required: bool = True) -> int | None:
+        if data.get("year") is None and not required:
+            return None
+        if "year" not in data:
+            return None
+        value = data["year"]
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem((*path, "year"), f"expected a year like 2023, got {describe_type(value)}")
+            return None
+        if value not in YEAR_RANGE:
+            self.problem((*path, "year"), f"{value} is outside {YEAR_RANGE.start}..{YEAR_RANGE.stop - 1}")
+            return None
+        return value
+
+
+def _item(data: object, key: str, index: object) -> object:
+    listing = data.get(key) if isinstance(data, dict) else None
+    return listing[index] if isinstance(listing, list) and isinstance(index, int) and index < len(listing) else None

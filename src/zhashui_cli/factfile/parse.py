@@ -1,0 +1,278 @@
+"""The strict parser: from loaded YAML to the model's types, with every problem at once.
+
+Parsing never stops at the first mistake: a curator editing a few hundred facts by hand needs
+every problem at once, each at the line of the field that is wrong, with what to do about it.
+An entry with a problem is left out of the result, so that the provenance rules
+(rules.py) still check every entry that parsed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from zhashui_cli.records import (
+    FACT_FIELDS,
+    FIGURE_FIELDS,
+    CategoryRecord,
+    NameRecord,
+    Problem,
+    SectionRecord,
+    SourceRecord,
+    fields_of,
+)
+
+from .fields import Located, Reader, describe_type
+from .model import (
+    KINDS_WITH_FIGURES,
+    KINDS_WITHOUT_FIGURES,
+    Category,
+    Fact,
+    Figure,
+    Kind,
+    Name,
+    Qualifier,
+    Section,
+    Source,
+)
+from .units import UnknownUnitError, base_unit
+from .yamlfile import Ambiguous, Places
+
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+PUBLISHED_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}(?::\d{2})?)?$")
+_CHINESE_NUMBER = re.compile(r"^[零〇一二两三四五六七八九十百千万亿点]+$")
+
+TOP_LEVEL_FIELDS = ("sources", "categories", "facts")
+SOURCE_FIELDS = fields_of(SourceRecord)
+SOURCE_OPTIONAL = frozenset({"publisher", "names"})
+SECTION_FIELDS = fields_of(SectionRecord)
+SECTION_OPTIONAL = frozenset({"year"})
+NAME_FIELDS = fields_of(NameRecord)
+CATEGORY_FIELDS = fields_of(CategoryRecord)
+CATEGORY_OPTIONAL = frozenset({"description"})
+FACT_OPTIONAL = frozenset({"note"})
+FIGURE_INPUT_FIELDS = FIGURE_FIELDS[:5]  # the record's last two, base_value and base_unit, are derived
+DERIVED_FIELDS = frozenset(FIGURE_FIELDS[5:])
+
+
+class Parsed(NamedTuple):
+    sources: tuple[Source, ...]
+    categories: tuple[Category, ...]
+    facts: tuple[Fact, ...]
+    problems: list[Problem]
+
+
+class _Parser(Reader):
+    """Walks a fact file's YAML, building the entries that have no problem."""
+
+    derived = DERIVED_FIELDS
+
+    # -- entries ----------------------------------------------------------------------------
+    # Each builder notes how many problems there were before it, reads every field, and builds
+    # its entry only if no new problem came up.
+
+    def source(self, n: int, entry: object, seen: dict[str, tuple[Any, ...]]) -> Source | None:
+        path, before = ("sources", n), len(self.problems)
+        data = self.mapping(entry, path, SOURCE_FIELDS, SOURCE_OPTIONAL)
+        if data is None:
+            return None
+        values: dict[str, Any] = {key: self.text(data, path, key) for key in ("title", "title_en", "text")}
+        values.update(id=self.identifier(data, path), publisher=self.optional_text(data, path, "publisher"))
+        published = values["published"] = self.text(data, path, "published")
+        language = values["language"] = self.text(data, path, "language")
+        if published is not None and not PUBLISHED_PATTERN.match(published):
+            self.problem((*path, "published"), f"'{published}' is not like 2024-02-07 or 2024-02-07 09:41:58")
+        if language is not None and not LANGUAGE_PATTERN.match(language):
+            self.problem((*path, "language"), f"'{language}' is not a language tag like zh-Hans")
+        seen_sections: dict[str, tuple[Any, ...]] = {}
+        sections = [
+            self.section((*path, "sections", i), item, seen_sections)
+            for i, item in enumerate(self.listing(data, path, "sections"))
+        ]
+        names = [
+            self.name((*path, "names", i), item) for i, item in enumerate(self.listing(data, path, "names", False))
+        ]
+        values["sections"] = tuple(section for section in sections if section is not None)
+        values["names"] = tuple(name for name in names if name is not None)
+        self.unique(seen, values["id"], path, "source")
+        return Source(**values) if len(self.problems) == before else None
+
+    def section(self, path: tuple[Any, ...], entry: object, seen: dict[str, tuple[Any, ...]]) -> Section | None:
+        before = len(self.problems)
+        data = self.mapping(entry, path, SECTION_FIELDS, SECTION_OPTIONAL)
+        if data is None:
+            return None
+        values: dict[str, Any] = {key: self.text(data, path, key) for key in ("title", "title_en", "start")}
+        values.update(id=self.identifier(data, path), year=self.year(data, path, required=False))
+        self.unique(seen, values["id"], path, "section")
+        return Section(**values) if len(self.problems) == before else None
+
+    def name(self, path: tuple[Any, ...], entry: object) -> Name | None:
+        before = len(self.problems)
+        data = self.mapping(entry, path, NAME_FIELDS)
+        if data is None:
+            return None
+        pattern, reason = self.text(data, path, "pattern"), self.text(data, path, "reason")
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                self.problem((*path, "pattern"), f"not a regular expression: {error}")
+        return (
+            Name(pattern, reason)
+            if pattern is not None and reason is not None and len(self.problems) == before
+            else None
+        )
+
+    def category(self, n: int, entry: object, seen: dict[str, tuple[Any, ...]]) -> Category | None:
+        path, before = ("categories", n), len(self.problems)
+        data = self.mapping(entry, path, CATEGORY_FIELDS, CATEGORY_OPTIONAL)
+        if data is None:
+            return None
+        values: dict[str, Any] = {key: self.text(data, path, key) for key in ("name", "name_en")}
+        values.update(id=self.identifier(data, path), description=self.optional_text(data, path, "description"))
+        self.unique(seen, values["id"], path, "category")
+        return Category(**values) if len(self.problems) == before else None
+
+    def fact(
+        self,
+        n: int,
+        entry: object,
+        seen: dict[str, tuple[Any, ...]],
+        sources: Mapping[str, Source | None],
+        categories: Mapping[str, object],
+    ) -> Fact | None:
+        path, before = ("facts", n), len(self.problems)
+        data = self.mapping(entry, path, FACT_FIELDS, FACT_OPTIONAL)
+        if data is None:
+            return None
+        values: dict[str, Any] = {key: self.text(data, path, key) for key in ("claim", "claim_en", "quote")}
+        values.update(
+            id=self.identifier(data, path),
+            note=self.optional_text(data, path, "note"),
+            source=self.reference(data, path, "source", sources, "sources"),
+            category=self.reference(data, path, "category", categories, "categories"),
+            section=self.identifier(data, path, "section"),
+            year=self.year(data, path),
+            kind=self.choice(data, path, "kind", {k.value: k for k in Kind}),
+            figures=self.figures(data, path),
+            tags=self.tags(data, path),
+        )
+        source = sources.get(values["source"] or "")
+        if source is not None and values["section"] is not None:
+            declared = {section.id: section for section in source.sections}
+            where = f"sources[{list(sources).index(source.id)}].sections"
+            self.reference(data, path, "section", declared, where)
+        self.unique(seen, values["id"], path, "fact")
+        if values["kind"] is not None and values["figures"] is not None:
+            self.kind_matches_figures(path, values["kind"], values["figures"])
+        return Fact(**values) if len(self.problems) == before else None
+
+    def figure(self, path: tuple[Any, ...], entry: object) -> Figure | None:
+        before = len(self.problems)
+        data = self.mapping(entry, path, FIGURE_INPUT_FIELDS)
+        if data is None:
+            return None
+        values: dict[str, Any] = {key: self.text(data, path, key) for key in ("unit", "label", "label_en")}
+        values.update(
+            value=self.number(data, path),
+            qualifier=self.choice(data, path, "qualifier", {q.value: q for q in Qualifier}),
+        )
+        if values["unit"] is not None:
+            try:
+                base_unit(values["unit"])
+            except UnknownUnitError as error:
+                self.problem((*path, "unit"), str(error))
+        return Figure(**values) if len(self.problems) == before else None
+
+    # -- typed fields --------------------------------------------------------------------------
+    def number(self, data: dict[str, Any], path: tuple[Any, ...]) -> Any:
+        if "value" not in data:
+            return None
+        value = data["value"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            if isinstance(value, str) and _CHINESE_NUMBER.match(value.strip()):
+                hint = "; write the number in digits (七千一百六十八 → 7168)"
+            else:
+                hint = "; write it without quotes" if isinstance(value, str) else ""
+            self.problem((*path, "value"), f"expected a number, got {describe_type(value)}{hint}")
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problem((*path, "value"), "must be a finite number")
+            return None
+        from decimal import Decimal
+
+        # repr() is the shortest text that round-trips, so 9.24 stays 9.24 and not 9.2400000000000002.
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+    def figures(self, data: dict[str, Any], path: tuple[Any, ...]) -> tuple[Figure, ...] | None:
+        if "figures" not in data:
+            return None
+        items = self.listing(data, path, "figures")
+        if not isinstance(data["figures"], list):
+            return None
+        parsed = [self.figure((*path, "figures", i), item) for i, item in enumerate(items)]
+        return None if None in parsed else tuple(figure for figure in parsed if figure is not None)
+
+    def tags(self, data: dict[str, Any], path: tuple[Any, ...]) -> tuple[str, ...] | None:
+        if "tags" not in data:
+            return None
+        items = self.listing(data, path, "tags")
+        if not isinstance(data["tags"], list):
+            return None
+        before = len(self.problems)
+        folded: dict[str, int] = {}
+        for i, tag in enumerate(items):
+            if not isinstance(tag, str) or not tag.strip():
+                got = "empty text" if isinstance(tag, str) else describe_type(tag)
+                self.problem((*path, "tags", i), f"expected a non-empty text, got {got}; quote numbers, dates, yes/no")
+            elif tag.casefold() in folded:
+                first = folded[tag.casefold()]
+                self.problem((*path, "tags", i), f"'{tag}' repeats tags[{first}] ('{items[first]}'); keep one")
+            else:
+                folded[tag.casefold()] = i
+        return tuple(items) if len(self.problems) == before else None
+
+    def kind_matches_figures(self, path: tuple[Any, ...], kind: Kind, figures: tuple[Figure, ...]) -> None:
+        if kind in KINDS_WITH_FIGURES and not figures:
+            message = f"'{kind.value}' needs at least one figure (use 'measure' or 'plan' without)"
+            self.problem((*path, "kind"), message, "kind-figures")
+        if kind in KINDS_WITHOUT_FIGURES and figures:
+            message = f"'{kind.value}' takes no figures (use 'outcome' or 'target' with figures)"
+            self.problem((*path, "kind"), message, "kind-figures")
+
+    # -- the file ----------------------------------------------------------------------------
+    def fact_file(self, data: object) -> Parsed:
+        if not isinstance(data, dict):
+            got = describe_type(data)
+            self.problem((), f"expected a mapping with {', '.join(TOP_LEVEL_FIELDS)}, got {got}")
+            return Parsed((), (), (), self.problems)
+        top = self.mapping(data, (), TOP_LEVEL_FIELDS) or {}
+        lists = {key: self.listing(top, (), key) for key in TOP_LEVEL_FIELDS}
+        seen_sources: dict[str, tuple[Any, ...]] = {}
+        sources = [self.source(i, entry, seen_sources) for i, entry in enumerate(lists["sources"])]
+        # Facts are checked against every declared id, so that one broken source or category
+        # is reported once rather than again on every fact that names it.
+        by_id = {s.id: s for s in sources if s is not None}
+        declared_sources = {key: by_id.get(key) for key in seen_sources}
+        seen_categories: dict[str, tuple[Any, ...]] = {}
+        categories = [self.category(i, entry, seen_categories) for i, entry in enumerate(lists["categories"])]
+        seen_facts: dict[str, tuple[Any, ...]] = {}
+        facts = [
+            self.fact(i, entry, seen_facts, declared_sources, seen_categories) for i, entry in enumerate(lists["facts"])
+        ]
+        return Parsed(
+            tuple(s for s in sources if s is not None),
+            tuple(c for c in categories if c is not None),
+            tuple(f for f in facts if f is not None),
+            self.problems,
+        )
+
+
+def parse(data: object, file: str, places: Places | None = None, ambiguous: Sequence[Ambiguous] = ()) -> Parsed:
+    """The entries of loaded YAML that are valid, and a problem for everything that is not."""
+    parser = _Parser(file, Located(data, places or {}))
+    parser.ambiguous(ambiguous)
+    return parser.fact_file(data)

@@ -1,0 +1,320 @@
+"""The provenance rules: what makes the fact base verifiable rather than merely plausible.
+
+Every rule is a rule of the format, checked on any fact file: the loader runs them before a
+search answers from a file, `zhashui verify` reports them all, and the tests call the same
+code. A rule reads only the fact file and the texts of its sources, so a curator's new
+bulletin gets the same checks as the packaged one:
+
+- sections: each section's start stands once in its source, in order;
+- quote-in-source, quote-once, quote-in-section: a quote stands once, verbatim, in its section;
+- year: a fact is about the year of its section, where the section is about one year;
+- year-stated, sentence: a fact's id and both its claims open with its year, and each claim is
+  a sentence, as the README's "Adding a fact" says (claims are quoted on their own);
+- figure-in-quote, qualifier: a figure stands in its quote as written, with the qualifier its
+  wording implies (突破30亿元 is more_than, 1680人以上 at_least);
+- script: claims and quotes carry no scrape residue, pinyin annotations or characters of
+  another script than their language's;
+- coverage (verify only, as it is about completeness): every number in a source is a figure of
+  a fact or a declared name.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from zhashui_cli.records import Problem, Uncovered, problem
+
+from .model import Fact, FactFile, Figure, Qualifier, Source
+from .units import figure_pattern, written_number
+from .yamlfile import Position
+
+Locate = Callable[[tuple[Any, ...]], "Position | None"]
+
+# Words around a number that say how it bounds the real value: before it, or after its unit.
+# (余 and 多 between the number and its unit are part of figure_pattern's match.)
+QUALIFIER_WORDS: dict[Qualifier, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    Qualifier.MORE_THAN: (("突破", "超过", "逾", "高于", "多于"), ()),
+    Qualifier.AT_LEAST: (("至少", "不少于", "不低于"), ("以上",)),
+    Qualifier.APPROXIMATELY: (("约", "近", "接近", "将近", "大约"), ("左右",)),
+}
+_INFIXES = {"余": Qualifier.MORE_THAN, "多": Qualifier.MORE_THAN}
+
+# Scrape residue in any language: HTML tags and their remains, entities, the replacement character.
+_RESIDUE = re.compile(r"</?[a-z][^>]*>|/p>|&[a-z]+;|&#\d+;|\ufffd")
+_PINYIN = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_HALF_WIDTH_BESIDE_HAN = re.compile(rf"(?<={_HAN.pattern})[,:;()!]|[,:;()!](?={_HAN.pattern})")
+_LOST = "?"  # Chinese writes ？; an ASCII ? in Chinese text stands for a character the scrape lost
+# A quantity in Chinese text: digits, or a run of Chinese numerals.
+_NUMBERS = {"zh": re.compile(r"\d+(?:\.\d+)?|[零一二两三四五六七八九十]+")}
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_SENTENCE_END = "。；！？\n"
+
+
+class Context(NamedTuple):
+    """What the rules read: the parsed file, where its fields stand, and which fact is where."""
+
+    file: FactFile
+    locate: Locate
+    fact_paths: dict[str, tuple[Any, ...]]  # fact id → ("facts", n)
+
+
+class _Spans(NamedTuple):
+    """Where each section of a source starts, in text order."""
+
+    starts: list[int]
+    ids: list[str]
+
+    def section_at(self, position: int) -> str | None:
+        index = bisect_right(self.starts, position) - 1
+        return self.ids[index] if index >= 0 else None
+
+
+def check(context: Context, *, coverage: bool = False, sound: bool = True) -> list[Problem]:
+    """Every provenance problem of the file; with coverage, also the numbers no fact covers,
+    once the file is otherwise sound (a fact left out for a problem leaves numbers uncovered)."""
+    found: list[Problem] = []
+    spans: dict[str, _Spans] = {}
+    for n, source in enumerate(context.file.sources):
+        text = context.file.texts.get(source.id)
+        if text is not None:
+            spans[source.id] = _sections(context, n, source, text, found)
+    for fact in context.file.facts:
+        text = context.file.texts.get(fact.source)
+        checked = (
+            _fact_problems(context, fact, text, spans[fact.source]) if text is not None and fact.source in spans else []
+        )
+        if not any(entry["rule"] == "year" for entry in checked):  # a wrong year: one problem, not four
+            checked += _wording_problems(context, fact)
+        found += checked
+    if coverage and sound and not found:
+        found += [_uncovered_problem(entry) for entry in uncovered(context.file)]
+    return found
+
+
+def _at(context: Context, fact: Fact, field: str, message: str, rule: str) -> Problem:
+    path = (*context.fact_paths.get(fact.id, ()), *_field_path(field))
+    return problem(context.file.path, message, rule=rule, field=field, fact=fact.id, place=context.locate(path))
+
+
+def _field_path(field: str) -> tuple[Any, ...]:
+    """figures[0].qualifier → ("figures", 0, "qualifier")."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"[.\[\]]+", field) if part)
+
+
+# -- sections ------------------------------------------------------------------------------
+def _sections(context: Context, n: int, source: Source, text: str, found: list[Problem]) -> _Spans:
+    starts: list[int] = []
+    ids: list[str] = []
+    for i, section in enumerate(source.sections):
+        path = ("sources", n, "sections", i, "start")
+        count = text.count(section.start)
+        if count != 1:
+            where = "does not stand in" if count == 0 else f"stands {count} times in"
+            message = f"'{section.start}' {where} the text of source '{source.id}'; give text that stands there once"
+            found.append(_source_problem(context, path, message))
+            continue
+        position = text.index(section.start)
+        if starts and position < starts[-1]:
+            message = f"section '{section.id}' starts before section '{ids[-1]}'; list the sections in text order"
+            found.append(_source_problem(context, path, message))
+            continue
+        starts.append(position)
+        ids.append(section.id)
+    for i, name in enumerate(source.names):
+        if not re.search(name.pattern, text):
+            message = f"matches nothing in the text of source '{source.id}'; remove the name or fix the pattern"
+            found.append(_source_problem(context, ("sources", n, "names", i, "pattern"), message, "name"))
+    return _Spans(starts, ids)
+
+
+def _source_problem(context: Context, path: tuple[Any, ...], message: str, rule: str = "section") -> Problem:
+    field = f"sources[{path[1]}].{path[2]}[{path[3]}].{path[4]}"
+    return problem(context.file.path, message, rule=rule, field=field, place=context.locate(path))
+
+
+# -- facts ----------------------------------------------------------------------------------
+def _fact_problems(context: Context, fact: Fact, text: str, spans: _Spans) -> list[Problem]:
+    found = list(_script_problems(context, fact, _language(context.file, fact.source)))
+    count = text.count(fact.quote)
+    if count == 0:
+        found.append(_at(context, fact, "quote", _quote_problem(fact, text), "quote-in-source"))
+    elif count > 1:
+        lines = sorted({text.count("\n", 0, m.start()) + 1 for m in re.finditer(re.escape(fact.quote), text)})
+        where = f"line {lines[0]}" if len(lines) == 1 else "lines " + ", ".join(map(str, lines))
+        message = f"stands {count} times in source '{fact.source}' ({where}); lengthen it until it is unique"
+        found.append(_at(context, fact, "quote", message, "quote-once"))
+    else:
+        found += _section_problems(context, fact, spans.section_at(text.index(fact.quote)))
+    for n, figure in enumerate(fact.figures):
+        found += _figure_problems(context, fact, n, figure)
+    return found
+
+
+def _section_problems(context: Context, fact: Fact, section_id: str | None) -> list[Problem]:
+    if section_id != fact.section:
+        where = f"stands in {section_id}" if section_id else "stands before the first section"
+        return [_at(context, fact, "section", f"the quote {where}, not {fact.section}", "quote-in-section")]
+    source = next(s for s in context.file.sources if s.id == fact.source)
+    year = next(section.year for section in source.sections if section.id == section_id)
+    if year is not None and year != fact.year:
+        message = f"{fact.year}, but section {section_id} is about {year}"
+        return [_at(context, fact, "year", message, "year")]
+    return []
+
+
+def _wording_problems(context: Context, fact: Fact) -> list[Problem]:
+    """The year stated where a reader meets the fact first, and claims that are sentences."""
+    year = str(fact.year)
+    found = []
+    if not fact.id.startswith(f"{year}-"):
+        found.append(_at(context, fact, "id", f"does not start with its year; start it with {year}-", "year-stated"))
+    if not fact.claim.startswith(f"{year}年"):
+        message = f"opens with «{fact.claim[:6]}», not its year; open it with {year}年"
+        found.append(_at(context, fact, "claim", message, "year-stated"))
+    if not re.match(rf"(In|By the end of) {year}\b", fact.claim_en):
+        opening = " ".join(fact.claim_en.split()[:3])
+        message = f"opens with '{opening}', not its year; open it with 'In {year}' (a total: 'By the end of {year}')"
+        found.append(_at(context, fact, "claim_en", message, "year-stated"))
+    for field, claim, stop in (("claim", fact.claim, "。"), ("claim_en", fact.claim_en, ".")):
+        if not claim.endswith(stop):
+            ending = claim.split()[-1] if field == "claim_en" else claim[-3:]
+            message = f"ends with «{ending}»; end the sentence with {stop}"
+            found.append(_at(context, fact, field, message, "sentence"))
+    return found
+
+
+def _quote_problem(fact: Fact, text: str) -> str:
+    """Say where the quote leaves the source, which is usually the typo to fix."""
+    low, high = 0, len(fact.quote)  # the longest prefix found; every shorter one is found too
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fact.quote[:middle] in text else (low, middle - 1)
+    shown = fact.quote[:low] if low <= 20 else "…" + fact.quote[low - 20 : low]
+    where = f"; it matches up to «{shown}», then has «{fact.quote[low : low + 10]}»" if low else ""
+    return f"not found verbatim in source '{fact.source}'{where}"
+
+
+def _figure_problems(context: Context, fact: Fact, n: int, figure: Figure) -> list[Problem]:
+    match = figure_pattern(figure.value, figure.unit).search(fact.quote)
+    if match is None:
+        written = f"{written_number(figure.value)}{figure.unit}"
+        message = f"{written} does not stand in the quote as written (value, then unit)"
+        return [_at(context, fact, f"figures[{n}]", message, "figure-in-quote")]
+    implied, wording = implied_qualifier(fact.quote, match)
+    if implied is figure.qualifier:
+        return []
+    reason = (
+        f"the quote writes «{wording}»" if wording else f"the quote writes «{match.group()}» with no qualifying word"
+    )
+    message = f"{figure.qualifier.value}, but {reason}, which means {implied.value}"
+    return [_at(context, fact, f"figures[{n}].qualifier", message, "qualifier")]
+
+
+def implied_qualifier(quote: str, match: re.Match[str]) -> tuple[Qualifier, str]:
+    """The qualifier that the words around a figure imply, and those words with the figure."""
+    before, after = quote[: match.start()], quote[match.end() :]
+    for infix, qualifier in _INFIXES.items():
+        if infix in match.group():
+            return qualifier, match.group()
+    for qualifier, (prefixes, suffixes) in QUALIFIER_WORDS.items():
+        prefix = next((word for word in prefixes if before.endswith(word)), None)
+        if prefix is not None:
+            return qualifier, prefix + match.group()
+        suffix = next((word for word in suffixes if after.startswith(word)), None)
+        if suffix is not None:
+            return qualifier, match.group() + suffix
+    return Qualifier.EXACT, ""
+
+
+# -- script -----------------------------------------------------------------------------------
+def _language(file: FactFile, source_id: str) -> str:
+    return next(source.language for source in file.sources if source.id == source_id)
+
+
+def script_problems(text: str, language: str) -> Iterator[str]:
+    """What does not belong in a text of this language: residue, pinyin, another script."""
+    if residue := _RESIDUE.search(text):
+        yield f"scrape residue «{residue.group()}» at character {residue.start() + 1}; restore the text"
+    if not language.startswith("zh"):
+        if han := _HAN.search(text):
+            yield f"Chinese character «{han.group()}» in text of language {language}"
+        return
+    if _LOST in text:
+        yield f"«{_LOST}» at character {text.index(_LOST) + 1}, a character lost in the scrape; restore it"
+    if pinyin := _PINYIN.search(text):
+        yield f"a pinyin annotation («{pinyin.group()}», a tone-marked letter); remove it"
+    if punctuation := _HALF_WIDTH_BESIDE_HAN.search(text):
+        yield f"half-width «{punctuation.group()}» beside Chinese characters; use its full-width form"
+    if language.endswith("Hans"):
+        for char in _HAN.findall(text):
+            if not char.encode("gb2312", errors="ignore"):
+                yield f"«{char}» (U+{ord(char):04X}) is not a simplified character (not in GB 2312); convert it"
+                break
+
+
+def _script_problems(context: Context, fact: Fact, language: str) -> Iterator[Problem]:
+    for field, text, in_language in (
+        ("claim", fact.claim, language),
+        ("quote", fact.quote, language),
+        ("claim_en", fact.claim_en, "en"),
+    ):
+        for message in script_problems(text, in_language):
+            yield _at(context, fact, field, message, "script")
+
+
+# -- coverage ---------------------------------------------------------------------------------
+def uncovered(file: FactFile) -> list[Uncovered]:
+    """Every number in the sections of a source that is neither a figure of a fact (standing
+    in that fact's quote) nor inside a declared name."""
+    found: list[Uncovered] = []
+    for source in file.sources:
+        text = file.texts.get(source.id)
+        if text is None or not source.sections or source.sections[0].start not in text:
+            continue
+        covered = _covered(text, source, [f for f in file.facts if f.source == source.id])
+        body_start = text.index(source.sections[0].start)
+        numbers = _NUMBERS.get(source.language.split("-")[0], _DIGITS)
+        for match in numbers.finditer(text, body_start):
+            if match.start() not in covered:
+                found.append(_uncovered(file, source, text, match))
+    return found
+
+
+def _covered(text: str, source: Source, facts: Sequence[Fact]) -> set[int]:
+    covered: set[int] = set()
+    for name in source.names:
+        covered.update(i for m in re.finditer(name.pattern, text) for i in range(m.start(), m.end()))
+    for fact in facts:
+        start = text.find(fact.quote)
+        if start >= 0:
+            for figure in fact.figures:
+                covered.update(
+                    start + m.start() for m in figure_pattern(figure.value, figure.unit).finditer(fact.quote)
+                )
+    return covered
+
+
+def _uncovered(file: FactFile, source: Source, text: str, match: re.Match[str]) -> Uncovered:
+    line = text.count("\n", 0, match.start()) + 1
+    column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    begin = max((text.rfind(end, 0, match.start()) for end in _SENTENCE_END), default=-1) + 1
+    ends = [i for i in (text.find(end, match.end()) for end in _SENTENCE_END) if i >= 0]
+    context = text[begin : min(ends) + 1 if ends else len(text)].strip()
+    return {
+        "source": source.id,
+        "file": str(Path(file.path).parent / source.text),
+        "line": line,
+        "column": column,
+        "number": match.group(),
+        "context": context,
+    }
+
+
+def _uncovered_problem(entry: Uncovered) -> Problem:
+    message = f"{entry['number']} is neither a figure of a fact nor a declared name: {entry['context']}"
+    return problem(entry["file"], message, rule="coverage", place=(entry["line"], entry["column"]))

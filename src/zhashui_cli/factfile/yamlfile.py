@@ -1,0 +1,333 @@
+"""Strict, fast reading of a YAML fact file that means one thing to every reader.
+
+PyYAML's safe loader refuses arbitrary objects, but still lets a hand-edited file say more
+or less than it seems to: an alias repeats a value a billion times, a duplicate key silently
+drops the first value, `<<` merges keys from elsewhere. Here all three are errors, as are
+tags other than YAML's plain types, several documents, and nesting deeper than a fact file
+needs. PyYAML reads YAML 1.1, editors and check-jsonschema read YAML 1.2, and the two
+disagree about some unquoted values (`on`, `1e5`, `0o17`, `1_000`, `1:20`, dates): such a
+value is reported, so that it gets quotes and means the same everywhere.
+
+Only the parsing is PyYAML's (its C parser when installed): the data is built straight from
+the parser's events, without PyYAML's node tree, which took several times the time and thirty
+times the memory of the file. Where every mapping key and list item stands is recorded, so
+that a problem can point at the line of the field that is wrong.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+Position = tuple[int, int]  # line, column; 1-based
+
+MAX_DEPTH = 32  # a fact file nests six levels deep
+_TAG = "tag:yaml.org,2002:"
+_STR, _MAP, _SEQ, _MERGE = f"{_TAG}str", f"{_TAG}map", f"{_TAG}seq", f"{_TAG}merge"
+_PLAIN_SCALARS = frozenset(f"{_TAG}{name}" for name in ("int", "float", "bool", "null", "timestamp"))
+
+
+class Place(NamedTuple):
+    """Where a mapping or list starts, and where each of its keys or items stands."""
+
+    start: Position
+    parts: dict[Any, Position]  # mapping key, or list index → position
+
+
+Places = dict[int, Place]  # by id() of the dict or list built
+
+
+class Ambiguous(NamedTuple):
+    """An unquoted value that YAML 1.1 and YAML 1.2 read differently."""
+
+    path: tuple[Any, ...]  # keys and indices from the top: ("facts", 3, "tags", 2)
+    position: Position
+    message: str
+
+
+class YamlError(Exception):
+    def __init__(self, message: str, position: Position | None = None) -> None:
+        super().__init__(message)
+        self.message, self.position = message, position
+
+
+class Document(NamedTuple):
+    data: Any
+    places: Places
+    ambiguous: list[Ambiguous]
+
+
+class _ProgressReader:
+    """The file's bytes as a stream for the parser, reporting how much of it has been read.
+    (Bytes, not text: libyaml reads UTF-8 faster than it re-encodes Python text.)"""
+
+    def __init__(self, data: bytes, name: str, progress: Callable[[int, int], None] | None) -> None:
+        self.data, self.name, self.progress, self.position = data, name, progress, 0
+
+    def read(self, size: int = -1) -> bytes:
+        end = len(self.data) if size < 0 else self.position + size
+        chunk = self.data[self.position : end]
+        self.position += len(chunk)
+        if self.progress is not None:
+            self.progress(self.position, len(self.data))
+        return chunk
+
+
+def load(text: str, name: str, progress: Callable[[int, int], None] | None = None) -> Document:
+    """The single YAML document of text as plain Python data, with where everything stands."""
+    import yaml
+
+    with_libyaml = hasattr(yaml, "CSafeLoader")
+    loader = None
+    try:
+        # PyYAML's own reader already reads, and may fail, while the loader is being made.
+        loader = (yaml.CSafeLoader if with_libyaml else yaml.SafeLoader)(_ProgressReader(text.encode(), name, progress))
+        builder = _Builder(loader)
+        return Document(builder.document(), builder.places, builder.ambiguous)
+    except yaml.reader.ReaderError as error:
+        # libyaml counts the offset in bytes of UTF-8, PyYAML's own reader in characters.
+        before = text.encode()[: error.position].decode(errors="ignore") if with_libyaml else text[: error.position]
+        message = f"character U+{error.character:04X} is not allowed in YAML; remove it"
+        raise YamlError(message, (before.count("\n") + 1, len(before) - before.rfind("\n"))) from None
+    except yaml.MarkedYAMLError as error:
+        raise _syntax_error(error, text) from None
+    except yaml.YAMLError as error:
+        raise YamlError(f"invalid YAML: {error}") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+# -- syntax errors ---------------------------------------------------------------------------
+_CONSTRUCTS = {
+    "while parsing a flow sequence": "the list opened at {at} is not closed; end it with ]",
+    "while parsing a flow mapping": "the mapping opened at {at} is not closed; end it with }}",
+    "while scanning a quoted scalar": "the quoted text opened at {at} is not closed; end it with its quote",
+    "while scanning a double-quoted scalar": 'the quoted text opened at {at} is not closed; end it with "',
+    "while scanning a single-quoted scalar": "the quoted text opened at {at} is not closed; end it with '",
+}
+_KEY_LINE = re.compile(r"^( *)(?:- +)?([^\s:#\-\[{'\"][^:]*?):(?: |$)")
+
+
+def _syntax_error(error: Any, text: str) -> YamlError:
+    """PyYAML's two marks in a curator's words: where the construct began, where it broke."""
+    problem, context = str(error.problem or ""), str(error.context or "")
+    mark, begun = error.problem_mark or error.context_mark, error.context_mark
+    where = (mark.line + 1, mark.column + 1) if mark else None
+    at = f"{begun.line + 1}:{begun.column + 1}" if begun else "?"
+    lines = text.splitlines()
+    if mark is not None and (message := _misindented(lines, mark.line)):
+        return YamlError(message, (mark.line + 1, 1))
+    if problem.startswith("mapping values are not allowed"):
+        message = "a colon followed by a space inside an unquoted value; put the value in quotes"
+    elif context in _CONSTRUCTS:
+        message = _CONSTRUCTS[context].format(at=at)
+    else:
+        message = " ".join(part for part in (problem, f"({context} at {at})" if context else "") if part)
+    return YamlError(message or "invalid YAML", where)
+
+
+def _key_indent(line: str) -> int | None:
+    """Where the key of a `key: value` line starts (after a list's dash), or None."""
+    found = _KEY_LINE.match(line)
+    return None if found is None else found.start(2)
+
+
+def _misindented(lines: list[str], number: int) -> str | None:
+    """What is wrong when a key is indented differently from the key above it."""
+    if number >= len(lines) or (indent := _key_indent(lines[number])) is None:
+        return None
+    for above in range(number - 1, -1, -1):
+        if lines[above].strip() and not lines[above].lstrip().startswith("#"):
+            expected = _key_indent(lines[above])
+            if expected is None or expected == indent or lines[above].rstrip().endswith(":"):
+                return None
+            key = _KEY_LINE.match(lines[number]).group(2)  # type: ignore[union-attr]
+            return (
+                f"the key '{key}' is indented {indent} spaces, but the key above it (line {above + 1}) "
+                f"is indented {expected}; line it up with that key"
+            )
+    return None
+
+
+# -- YAML 1.1 against YAML 1.2 ----------------------------------------------------------------
+# The YAML 1.2 core schema's plain scalars that are not text (spec 1.2.2, section 10.3.2).
+_CORE_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_CORE_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_CORE_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_CORE_FLOAT = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+# YAML 1.1 booleans that PyYAML leaves as text but other YAML 1.1 readers do not.
+_YES_NO = frozenset({"y", "n", "yes", "no", "on", "off"})
+_MAY_DIFFER = frozenset("0123456789-+.~nNtTfFyYoO")
+
+
+def core_schema_value(value: str) -> object:
+    """What a YAML 1.2 reader makes of an unquoted value."""
+    if _CORE_NULL.match(value):
+        return None
+    if _CORE_BOOL.match(value):
+        return value.lower() == "true"
+    if _CORE_INT.match(value):
+        return int(value, 8 if value.startswith("0o") else 16 if value.startswith("0x") else 10)
+    if _CORE_FLOAT.match(value):
+        return float(value.lower().replace(".inf", "inf").replace(".nan", "nan"))
+    return value
+
+
+def _reading(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"a yes/no value ({str(value).lower()})"
+    if isinstance(value, str):
+        return "text"
+    kind = "a number" if isinstance(value, (int, float)) else "a date"
+    return f"{kind} ({value})"
+
+
+def is_yes_no(value: str) -> bool:
+    """Whether a YAML 1.1 reader may take this text for a yes/no value."""
+    return value.lower() in _YES_NO
+
+
+def ambiguity(plain: str, read: object) -> str | None:
+    """Why an unquoted value read as `read` (YAML 1.1) is unsafe, or None when it is not."""
+    if not plain or plain[0] not in _MAY_DIFFER:
+        return None
+    if is_yes_no(plain):
+        return f"{plain} is a yes/no value in YAML 1.1 and text in YAML 1.2; put it in quotes"
+    core = core_schema_value(plain)
+    both_nan = isinstance(core, float) and isinstance(read, float) and math.isnan(core) and math.isnan(read)
+    if both_nan or (type(core) is type(read) and core == read):
+        return None
+    return f"{plain} is {_reading(read)} in YAML 1.1 and {_reading(core)} in YAML 1.2; put it in quotes"
+
+
+# -- building ---------------------------------------------------------------------------------
+class _Builder:
+    """Builds dicts, lists and scalars from the parser's events, one event at a time."""
+
+    def __init__(self, loader: Any) -> None:
+        import yaml
+
+        self.loader, self.events = loader, yaml.events
+        self.places: Places = {}
+        self.ambiguous: list[Ambiguous] = []
+        self.scalar_node = yaml.ScalarNode
+        # Plain scalars that start with none of these are text; the others (numbers, yes/no,
+        # nulls, dates, <<) go through PyYAML's regular expressions.
+        self.special = frozenset(key for key in loader.yaml_implicit_resolvers if key)
+
+    def next(self) -> Any:
+        return self.loader.get_event()
+
+    def document(self) -> Any:
+        events = self.events
+        self.next()  # the stream's start
+        if self.loader.check_event(events.StreamEndEvent):
+            return None
+        self.next()  # the document's start
+        data = self.value(self.next(), ())
+        self.next()  # the document's end
+        if not self.loader.check_event(events.StreamEndEvent):
+            raise _problem(self.next(), "holds several YAML documents (---); a fact file is one document")
+        return data
+
+    def value(self, event: Any, path: tuple[Any, ...]) -> Any:
+        events = self.events
+        if isinstance(event, events.AliasEvent):
+            raise _problem(event, "aliases (*name) are not allowed in a fact file; write the value out")
+        if len(path) > MAX_DEPTH:
+            raise _problem(event, f"is nested more than {MAX_DEPTH} levels deep; a fact file needs six")
+        if isinstance(event, events.ScalarEvent):
+            return self.scalar(event, path)
+        if isinstance(event, events.SequenceStartEvent):
+            self.check_tag(event, _SEQ)
+            items: list[Any] = []
+            parts: dict[Any, Position] = {}
+            self.places[id(items)] = Place(_position(event), parts)
+            while not isinstance(item := self.next(), events.SequenceEndEvent):
+                parts[len(items)] = _position(item)
+                items.append(self.value(item, (*path, len(items))))
+            return items
+        self.check_tag(event, _MAP)
+        return self.mapping(event, path)
+
+    def mapping(self, start: Any, path: tuple[Any, ...]) -> dict[Any, Any]:
+        data: dict[Any, Any] = {}
+        keys: dict[Any, Position] = {}
+        self.places[id(data)] = Place(_position(start), keys)
+        while not isinstance(event := self.next(), self.events.MappingEndEvent):
+            if isinstance(event, self.events.ScalarEvent) and self.tag_of(event) == _MERGE:
+                raise _problem(event, "merge keys (<<) are not allowed in a fact file; write the keys out")
+            key = self.value(event, (*path, "<key>"))
+            if isinstance(key, (dict, list)):
+                raise _problem(event, "a key must be a plain value")
+            if key in data:
+                first = keys[key][0]
+                raise _problem(event, f"duplicate key '{key}' (first at line {first}); a key may appear once")
+            keys[key] = _position(event)
+            data[key] = self.value(self.next(), (*path, key))
+        return data
+
+    def tag_of(self, event: Any) -> str:
+        if event.tag is not None and event.tag != "!":
+            return str(event.tag)
+        if event.implicit[0] and event.value and event.value[0] not in self.special:
+            return _STR
+        return str(self.loader.resolve(self.scalar_node, event.value, event.implicit))
+
+    def scalar(self, event: Any, path: tuple[Any, ...]) -> Any:
+        tag = self.tag_of(event)
+        if tag == _STR:
+            value: Any = event.value
+        elif tag not in _PLAIN_SCALARS:
+            raise _problem(
+                event, f"the tag {tag.replace(_TAG, '!!')} is not allowed; a fact file holds only plain values"
+            )
+        else:
+            node = self.scalar_node(tag, event.value, event.start_mark, event.end_mark, event.style)
+            value = self.loader.yaml_constructors[tag](self.loader, node)
+        if event.implicit[0] and not event.style and (message := ambiguity(event.value, value)):
+            self.ambiguous.append(Ambiguous(path, _position(event), message))
+        return value
+
+    @staticmethod
+    def check_tag(event: Any, expected: str) -> None:
+        if event.tag not in (None, "!", expected):
+            tag = str(event.tag).replace(_TAG, "!!")
+            raise _problem(event, f"the tag {tag} is not allowed; a fact file holds only plain values")
+
+
+def _position(event: Any) -> Position:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+def _problem(event: Any, message: str) -> YamlError:
+    return YamlError(message, _position(event))
+
+
+def yaml_text(value: Any) -> str:
+    """Data as YAML that reads back the same in YAML 1.1 and 1.2, the way facts.yaml is written."""
+    import yaml  # only for this format
+
+    class Dumper(yaml.SafeDumper):
+        """Text that YAML 1.1 or YAML 1.2 would read as something else is quoted (PyYAML knows
+        only 1.1); NEL and the Unicode line separators, which PyYAML writes raw in plain
+        scalars and reads back as line breaks, are escaped in double quotes. A list inside a
+        mapping is indented, as facts.yaml writes it, so that what the README shows pastes in."""
+
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+            super().increase_indent(flow, False)
+
+    def text(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+        unsafe = any(char in data for char in "\x85\u2028\u2029")
+        other_type = not isinstance(core_schema_value(data), str) or is_yes_no(data)
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"' if unsafe or other_type else None)
+
+    Dumper.add_representer(str, text)
+    return str(yaml.dump(value, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=1_000_000))

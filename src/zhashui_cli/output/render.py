@@ -1,0 +1,199 @@
+"""Every output format but the terminal's tables: JSON, JSON Lines, CSV, YAML, Markdown, and
+the tab-separated lines a table becomes when stdout is not a terminal.
+
+Machine formats are a contract for scripts (README, "The output contract"; schema/output/):
+UTF-8 bytes, never through rich, never coloured, never cut short, and lossless: CSV holds
+lists and figures as JSON, YAML quotes whatever a YAML 1.1 or 1.2 reader would take for
+something else than text, Markdown escapes whatever would render as markup.
+"""
+
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from enum import Enum
+from typing import Any, BinaryIO, NamedTuple, TextIO
+
+from zhashui_cli.errors import UnknownFieldError
+from zhashui_cli.records import json_line, json_text
+
+
+class OutputFormat(str, Enum):
+    TABLE = "table"
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+    YAML = "yaml"
+    MARKDOWN = "markdown"
+
+
+class Output(NamedTuple):
+    """Where a command writes: bytes for machine formats, text for tables, and the terminal."""
+
+    binary: BinaryIO
+    text: TextIO
+    width: int
+    height: int
+    terminal: bool  # stdout is a terminal: tables are drawn, else written as tab-separated lines
+    bom: bool = False  # CSV starts with a byte order mark (for Excel)
+
+    def write(self, document: str) -> None:
+        self.binary.write(document.encode("utf-8"))
+
+
+def parse_fields(specs: Sequence[str] | None, allowed: Sequence[str]) -> tuple[str, ...] | None:
+    """The fields named by --fields (repeated and/or comma-separated), in the order given;
+    None when the option is absent."""
+    if specs is None:
+        return None
+    fields = tuple(dict.fromkeys(name.strip() for spec in specs for name in spec.split(",") if name.strip()))
+    unknown = [name for name in fields if name not in allowed]
+    if unknown or not fields:
+        raise UnknownFieldError(unknown or ["(none)"], allowed)
+    return fields
+
+
+def project(rows: Iterable[Mapping[str, Any]], fields: Sequence[str] | None) -> list[dict[str, Any]]:
+    return [dict(row) if fields is None else {name: row.get(name) for name in fields} for row in rows]
+
+
+# -- plain text -------------------------------------------------------------------------------
+_UNSAFE = "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"  # compiled by re when first used
+
+
+def printable(text: str) -> str:
+    """Control characters and bidi overrides made visible (\\x1b), so a terminal never obeys them."""
+    return re.sub(
+        _UNSAFE, lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    )
+
+
+def number_text(value: float) -> str:
+    """A number as the bulletin writes it: 9.24, 7168 (not 7168.0), 101.5."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def figure_text(figure: Mapping[str, Any]) -> str:
+    """A figure as the bulletin would write it, with its qualifier as a sign: >3000万元."""
+    from zhashui_cli.factfile.model import Qualifier
+
+    return f"{Qualifier(figure['qualifier']).symbol}{number_text(figure['value'])}{figure['unit']}"
+
+
+def base_text(figure: Mapping[str, Any]) -> str:
+    """A figure's base value with its qualifier: >30,000,000 元."""
+    from zhashui_cli.factfile.model import Qualifier
+
+    value = figure["base_value"]
+    shown = f"{int(value):,}" if float(value).is_integer() else number_text(value)
+    return f"{Qualifier(figure['qualifier']).symbol}{shown} {figure['base_unit']}"
+
+
+def cell(value: Any) -> str:
+    """One value as flat text, for tables and tab-separated lines."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return number_text(value)
+    if isinstance(value, list):
+        return ", ".join(figure_text(item) if _is_figure(item) else cell(item) for item in value)
+    if isinstance(value, dict):
+        if "terms" in value:  # a match: how each word was found
+            return ", ".join(f"{word}→{found['as']} ({found['how']})" for word, found in value["terms"].items())
+        return ", ".join(f"{key}={cell(item)}" for key, item in value.items())
+    return str(value)
+
+
+def _is_figure(item: object) -> bool:
+    return isinstance(item, dict) and "qualifier" in item and "value" in item
+
+
+# -- tab-separated lines (a table written to a pipe) ---------------------------------------------
+def tsv(rows: Iterable[Sequence[object]]) -> str:
+    """One record per line, fields separated by tabs: no header, padding or wrapping, and no
+    tab or line break inside a field (they become spaces)."""
+    return "".join("\t".join(printable(" ".join(cell(value).split())) for value in row) + "\n" for row in rows)
+
+
+# -- JSON ------------------------------------------------------------------------------------------
+def json_list(lines: Sequence[bytes], fmt: OutputFormat) -> bytes:
+    """Records already serialized (records.json_line), as a JSON list with one record per line,
+    so that it greps well, or as JSON Lines."""
+    if fmt is OutputFormat.JSONL:
+        return b"".join(line + b"\n" for line in lines)
+    return b"[\n" + b",\n".join(lines) + b"\n]\n" if lines else b"[]\n"
+
+
+# -- YAML ------------------------------------------------------------------------------------------
+# -- CSV -------------------------------------------------------------------------------------------
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """A value in a CSV cell, losslessly: lists and objects as JSON (an empty list is []),
+    None as an empty cell, numbers as written, and text guarded against spreadsheet formulas
+    (OWASP CSV injection) by a leading '. A NUL, which CSV cannot carry, is written as \\x00."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        return json_text(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)  # as JSON writes it: a float keeps its point, so its type never drifts
+    text = str(value).replace("\x00", "\\x00")
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_text(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], bom: bool = False) -> str:
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; also makes csv quote a lone \r
+    writer.writerow(fields)
+    writer.writerows([csv_cell(row.get(name)) for name in fields] for row in rows)
+    return ("\ufeff" if bom else "") + buffer.getvalue()
+
+
+# -- Markdown ---------------------------------------------------------------------------------------
+# Everything that CommonMark (and GitHub's tables and strikethrough) would read as markup inside
+# a line; a backslash makes each of them literal.
+_MARKDOWN_SPECIAL = r"([\\`*_{}\[\]<>|~!&#])"
+
+
+def markdown_cell(value: Any) -> str:
+    return re.sub(_MARKDOWN_SPECIAL, r"\\\1", printable(cell(value)))
+
+
+def markdown_table(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> str:
+    lines = ["| " + " | ".join(fields) + " |", "|" + "---|" * len(fields)]
+    lines += ["| " + " | ".join(markdown_cell(row.get(name)) for name in fields) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+# -- lists and documents --------------------------------------------------------------------------
+def listing(rows: Sequence[Mapping[str, Any]], fmt: OutputFormat, fields: Sequence[str], out: Output) -> None:
+    """A list of records in a machine format, or as Markdown."""
+    if fmt in (OutputFormat.JSON, OutputFormat.JSONL):
+        out.binary.write(json_list([json_line(row) for row in rows], fmt))
+    elif fmt is OutputFormat.CSV:
+        out.write(csv_text(rows, fields, out.bom))
+    elif fmt is OutputFormat.MARKDOWN:
+        out.write(markdown_table(rows, fields))
+    else:
+        from zhashui_cli.factfile.yamlfile import yaml_text
+
+        out.write(yaml_text([dict(row) for row in rows]))
+
+
+def document(
+    value: Mapping[str, Any], fmt: OutputFormat, rows: Sequence[Mapping[str, Any]], fields: Sequence[str], out: Output
+) -> None:
+    """One object in a machine format; JSON Lines, CSV and Markdown, which are flat, get rows."""
+    if fmt is OutputFormat.JSON:
+        out.write(json_text(value, indent=2) + "\n")
+    elif fmt is OutputFormat.YAML:
+        from zhashui_cli.factfile.yamlfile import yaml_text
+
+        out.write(yaml_text(dict(value)))
+    else:
+        listing(rows, fmt, fields, out)

@@ -1,0 +1,1 @@
+"""Search (warm and pure): the engine, the matching of words, filters and counts."""

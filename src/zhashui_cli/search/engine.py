@@ -1,0 +1,346 @@
+"""A search over an index: which facts answer a query, and in what order.
+
+The query's words are cut into tokens (text.query_tokens), stop words and Chinese ways of
+asking are set aside, each token is found as matching.py says, and the facts that match the
+most tokens (all of them, when any fact does) are filtered and ranked. docs/search.md
+explains it with the measurements behind it.
+
+Pure: everything comes from the Corpus handed in; nothing is printed or read from disk.
+The library (base.py) turns a caller's words and filters into a Query and the result into
+records.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from enum import Enum
+from typing import TYPE_CHECKING, NamedTuple
+
+from zhashui_cli.factfile.model import Kind
+from zhashui_cli.index.corpus import Corpus, field_names, in_claims, primary
+from zhashui_cli.index.text import has_cjk, query_terms, query_tokens
+from zhashui_cli.records import MatchRecord, TermMatch
+
+from . import matching
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+
+class SortKey(str, Enum):
+    RELEVANCE = "relevance"  # best match first (see rank()), then bulletin order
+    BULLETIN = "bulletin"  # the order of the fact file
+    VALUE = "value"  # largest (matching) figure first, within each base unit; facts without figures last
+    YEAR = "year"  # oldest year first, then bulletin order
+
+
+class Filters(NamedTuple):
+    """Each filter keeps facts that match any of its values; filters combine with AND.
+    Values are as the index stores them: category and source numbers, folded tags."""
+
+    categories: frozenset[int] = frozenset()
+    sources: frozenset[int] = frozenset()
+    years: frozenset[int] = frozenset()
+    kinds: frozenset[Kind] = frozenset()
+    sections: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+    unit: str | None = None  # a base unit
+    minimum: "Decimal | None" = None  # on base values
+    maximum: "Decimal | None" = None
+
+    @property
+    def on_figures(self) -> bool:
+        return self.unit is not None or self.minimum is not None or self.maximum is not None
+
+    def admits(self, unit: str, value: "Decimal") -> bool:
+        """Whether a figure's base unit and value pass the unit and amount filters."""
+        return (
+            (self.unit is None or unit == self.unit)
+            and (self.minimum is None or value >= self.minimum)
+            and (self.maximum is None or value <= self.maximum)
+        )
+
+
+class Query(NamedTuple):
+    words: tuple[str, ...] = ()  # as typed, split at white space
+    filters: Filters = Filters()
+    sort: SortKey | None = None  # None: relevance with words, bulletin without
+    reverse: bool = False
+    limit: int | None = None
+    exact: bool = False  # every word a folded substring of the text, nothing else
+
+
+# Words that ask rather than say (a common English stop list). They count only when they
+# match: a fact need not hold them.
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing done down during each few for from further had has have
+    having he her here hers him his how i if in into is it its itself just many me more most much my no nor not now of
+    off on once only or other our ours out over own same she should so some such than that the their theirs
+    them then there these they this those through to too under until up very was we were what when where
+    which while who whom whose why will with would you your""".split()
+)
+# Chinese ways of asking (是多少, 有多少 …): dropped from a query, as they are never in a claim.
+QUESTION_PHRASES = "什么时候|是多少|有多少|有没有|为什么|怎么样|怎么|多少|哪些|哪个|哪里|什么|如何|是否|第几|吗|呢|吧"
+
+
+class Match(NamedTuple):
+    """How one fact matched: per query word, what it was found as and how; where."""
+
+    terms: dict[str, TermMatch]
+    fields: int  # bits of index.TEXT_FIELDS
+    words: int  # how many of the query's required words it matched
+    tiers: int  # the sum of their tiers (matching.py): 0 when every word matched as written
+    primary: int  # how many of them in the id, claims, tags or labels
+    claimed: int  # how many of them in the claims themselves
+    optional: int  # how many stop words it matched
+
+
+class Result(NamedTuple):
+    indices: list[int]  # the facts to show, in order
+    total: int  # how many matched before the limit
+    matches: dict[int, Match]  # for facts matched by words
+    words: list[str]  # the words the facts must match, after splitting and dropping stop words
+    best: int  # how many of them each fact found matches (fewer than words: a partial answer)
+    matched: list[str]  # the words that the facts found match, together
+    corrections: dict[str, TermMatch]  # words found only as something else: toliets → toilets
+    units: list[str]  # a sort by value: the base units it kept together, in order
+
+
+def run(corpus: Corpus, query: Query) -> Result:
+    if query.exact:
+        terms = query_terms(query.words)
+        found = {term: _exact(corpus, term) for term in dict.fromkeys(terms)}
+        required, optional, parts = list(found), list[str](), dict[str, str]()
+    else:
+        found, required, optional, parts = _find(corpus, query.words)
+    matches = _combine(found, required, optional) if found else None
+    best = max((match.words for match in (matches or {}).values()), default=0)
+    if query.exact and best < len(required):
+        matches, best = {}, 0  # every word, or nothing
+    if matches is not None:
+        matches = {i: match for i, match in matches.items() if match.words == best}
+    candidates = filter_facts(corpus, query.filters, matches.keys() if matches is not None else range(corpus.count))
+    ranked = _rank(corpus, query, candidates, matches or {})
+    if query.reverse:
+        ranked.reverse()
+    shown = ranked if query.limit is None else ranked[: query.limit]
+    matched = [word for word in required if any(word in (matches or {})[i].terms for i in ranked)]
+    sort = query.sort or (SortKey.RELEVANCE if matches else SortKey.BULLETIN)
+    units = value_units(corpus, query.filters, ranked) if sort is SortKey.VALUE else []
+    return Result(shown, len(ranked), matches or {}, required, best, matched, _corrections(found, ranked, parts), units)
+
+
+def _exact(corpus: Corpus, term: str) -> matching.Hits:
+    """--exact: the folded term as a substring of the text as written (punctuation and all)."""
+    hits = corpus.find("exact", term)
+    return {i: matching.Hit(matching.EXACT, bits, term, "exact") for i, bits in hits.items()}
+
+
+def tokens(words: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The words a query asks for, and the stop words that it may also match."""
+    return _asked(_query_tokens(words))
+
+
+def _query_tokens(words: Sequence[str]) -> list[str]:
+    found: list[str] = []
+    for word in words:
+        for token in query_tokens(word):
+            found += [part for part in re.split(QUESTION_PHRASES, token) if part] if has_cjk(token) else [token]
+    return list(dict.fromkeys(found))
+
+
+def _asked(found: list[str]) -> tuple[list[str], list[str]]:
+    required = [t for t in found if t not in STOP_WORDS]
+    return (found, []) if not required else (required, [t for t in found if t in STOP_WORDS])
+
+
+def _find(
+    corpus: Corpus, words: Sequence[str]
+) -> tuple[dict[str, matching.Hits], list[str], list[str], dict[str, str]]:
+    """Each word found; the words facts must match and those they may; and the parts a long
+    Chinese word was cut into, each with the word it was cut from."""
+    # Pinyin is joined before stop words are set aside: he, an, ma are syllables too (he zhang zhi).
+    required, optional = _asked(_join_pinyin(corpus, _query_tokens(words)))
+    found: dict[str, matching.Hits] = {}
+    words_now: list[str] = []
+    parts: dict[str, str] = {}
+    for token in required:
+        hits = _token(corpus, token)
+        if not hits and has_cjk(token):
+            pieces = [p for p in matching.split_into_words(corpus, token) if p != token]
+            for piece in pieces:
+                found[piece] = matching.substring(corpus, piece, "partial")
+                words_now.append(piece)
+                parts[piece] = token
+            if pieces:
+                continue
+        found[token] = hits
+        words_now.append(token)
+    for token in optional:
+        found[token] = _token(corpus, token)
+    return found, list(dict.fromkeys(words_now)), optional, parts
+
+
+def _token(corpus: Corpus, token: str) -> matching.Hits:
+    if not re.search("[a-z]", token):
+        return matching.substring(corpus, token)
+    hits = matching.english(corpus, token)
+    if not any(hit.tier < matching.PREFIX for hit in hits.values()):
+        for phrase in matching.pinyin_phrases(corpus, token):
+            hits = matching.better(hits, matching.substring(corpus, phrase, "pinyin", phrase))
+    hits = matching.better(hits, matching.prefixed(corpus, token))
+    return hits or matching.typos(corpus, token)
+
+
+def _join_pinyin(corpus: Corpus, words: list[str]) -> list[str]:
+    """Runs of words that spell Chinese in pinyin only when written together (mu er, zha shui
+    mu er, mu4 er3) become one word; a run of English words of the fact base is left alone."""
+    joined, at = [], 0
+    while at < len(words):
+        end = next(
+            (
+                e
+                for e in matching.runs(words, at)
+                if all(re.fullmatch("[a-z]+", w) for w in words[at:e])
+                and not all(matching.english(corpus, w) for w in words[at:e])
+                and matching.pinyin_phrases(corpus, "".join(words[at:e]))
+            ),
+            at + 1,
+        )
+        joined.append("".join(words[at:end]))
+        at = end
+    return joined
+
+
+def _combine(found: dict[str, matching.Hits], required: list[str], optional: list[str]) -> dict[int, Match]:
+    matches: dict[int, Match] = {}
+    for word in (*required, *optional):
+        for i, hit in found[word].items():
+            match = matches.get(i, Match({}, 0, 0, 0, 0, 0, 0))
+            counted = word in required
+            matches[i] = Match(
+                {**match.terms, word: TermMatch({"as": hit.found_as, "how": hit.how})},
+                match.fields | hit.fields,
+                match.words + counted,
+                match.tiers + (hit.tier if counted else 0),
+                match.primary + (counted and primary(hit.fields)),
+                match.claimed + (counted and in_claims(hit.fields)),
+                match.optional + (not counted),
+            )
+    return {i: match for i, match in matches.items() if match.words}
+
+
+def _corrections(found: dict[str, matching.Hits], ranked: Sequence[int], parts: dict[str, str]) -> dict[str, TermMatch]:
+    """For each word that no fact shown holds as written, what it was found as most often; a
+    long Chinese word cut into parts, as the parts found (朱家湾获得了 → 朱家湾 获得)."""
+    corrections: dict[str, TermMatch] = {}
+    for word, hits in found.items():
+        shown = [hits[i] for i in ranked if i in hits]
+        if shown and all(hit.how != "exact" for hit in shown):
+            best = min(hit.tier for hit in shown)
+            found_as, how = Counter((hit.found_as, hit.how) for hit in shown if hit.tier == best).most_common(1)[0][0]
+            typed = parts.get(word, word)
+            if typed in corrections:  # another part of the same word
+                found_as = f"{corrections[typed]['as']} {found_as}"
+            corrections[typed] = TermMatch({"as": found_as, "how": how})
+    return corrections
+
+
+def match_record(match: Match) -> MatchRecord:
+    return {"terms": match.terms, "fields": field_names(match.fields)}
+
+
+# -- filters ----------------------------------------------------------------------------------
+def filter_facts(corpus: Corpus, filters: Filters, candidates: Iterable[int]) -> list[int]:
+    kept = list(candidates)
+    kind_numbers = {n for n, kind in enumerate(Kind) if kind in filters.kinds}
+    for column, wanted in (
+        ("category", filters.categories),
+        ("source", filters.sources),
+        ("year", filters.years),
+        ("kind", kind_numbers),
+    ):
+        if wanted:
+            values = corpus.numbers(column)
+            kept = [i for i in kept if values[i] in wanted]
+    if filters.sections:
+        sections = corpus.json("section")
+        kept = [i for i in kept if sections[i] in filters.sections]
+    if filters.tags:
+        tags = corpus.json("tags")
+        kept = [i for i in kept if not filters.tags.isdisjoint(tags[i])]
+    if filters.on_figures:
+        amounts = corpus.json("amounts")
+        kept = [i for i in kept if amounts_within(amounts[i], filters)]
+    return kept
+
+
+def amounts_within(amounts: list[list[str]], filters: Filters) -> "list[tuple[str, Decimal]]":
+    """A fact's (base unit, base value) pairs that pass the unit, minimum and maximum filters."""
+    from decimal import Decimal
+
+    values = ((unit, Decimal(value)) for unit, value in amounts)
+    return [(unit, value) for unit, value in values if filters.admits(unit, value)]
+
+
+# -- order ------------------------------------------------------------------------------------
+def _rank(corpus: Corpus, query: Query, candidates: list[int], matches: dict[int, Match]) -> list[int]:
+    sort = query.sort or (SortKey.RELEVANCE if matches else SortKey.BULLETIN)
+    if sort is SortKey.RELEVANCE:
+        return sorted(candidates, key=lambda i: _relevance(matches.get(i), i))
+    if sort is SortKey.YEAR:
+        years = corpus.numbers("year")
+        return sorted(candidates, key=lambda i: (years[i], i))
+    if sort is SortKey.VALUE:
+        return _by_value(corpus, query.filters, candidates)
+    return sorted(candidates)
+
+
+def _relevance(match: Match | None, index: int) -> tuple[int, ...]:
+    """Meilisearch's rules in order: more words matched, better tiers (exact before forms,
+    forms before prefixes, typos last), more words in the claims, tags and labels and of
+    those more in the claims themselves (its attribute rule), more stop words matched, then
+    bulletin order."""
+    if match is None:
+        return (0, 0, 0, 0, 0, index)
+    return (-match.words, match.tiers, -match.primary, -match.claimed, -match.optional, index)
+
+
+def _by_value(corpus: Corpus, filters: Filters, candidates: list[int]) -> list[int]:
+    """Largest figure first, within each base unit (in the order of their first appearance);
+    facts without a figure that passes the filters last."""
+    amounts = corpus.json("amounts")
+    largest = {}
+    for i in candidates:
+        values = amounts_within(amounts[i], filters)
+        if values:
+            largest[i] = max(values, key=lambda pair: pair[1])
+    units = list(dict.fromkeys(unit for unit, _ in (largest[i] for i in sorted(largest))))
+    return sorted(
+        candidates,
+        key=lambda i: (units.index(largest[i][0]), -largest[i][1], i) if i in largest else (len(units), 0, i),
+    )
+
+
+def value_units(corpus: Corpus, filters: Filters, indices: Sequence[int]) -> list[str]:
+    """The base units a value sort grouped the shown facts by, in order."""
+    amounts = corpus.json("amounts")
+    units: dict[str, None] = {}
+    for i in indices:
+        values = amounts_within(amounts[i], filters)
+        if values:
+            units.setdefault(max(values, key=lambda pair: pair[1])[0])
+    return list(units)
+
+
+# -- ids --------------------------------------------------------------------------------------
+def suggest_ids(ids: Sequence[str], wanted: str, limit: int = 3) -> list[str]:
+    """Ids that contain what was typed (three characters or more), else ids that look like it."""
+    wanted = wanted.strip().lower()
+    containing = [i for i in ids if len(wanted) >= 3 and wanted in i]
+    if containing:
+        return containing[:limit]
+    import difflib  # only when an id was not found
+
+    return difflib.get_close_matches(wanted, ids, n=limit, cutoff=0.6)

@@ -1,0 +1,156 @@
+"""What callers type, turned into search filters: categories by id or name, years, kinds, tags,
+sections, units and amounts as people write them. A value that can match nothing is a
+QueryError that says what would (did you mean …; known: …)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+from zhashui_cli.errors import QueryError
+from zhashui_cli.factfile.model import Kind
+from zhashui_cli.factfile.units import AmountError, UnknownUnitError, parse_amount, typed_unit
+from zhashui_cli.index.corpus import Corpus
+from zhashui_cli.index.text import fold
+
+from .engine import Filters, SortKey
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+Values = str | int | Iterable[str | int] | None  # one filter value, or any of several
+E = TypeVar("E", SortKey, Kind)
+
+
+def filters(
+    corpus: Corpus,
+    category: Values,
+    year: Values,
+    kind: Values,
+    tag: Values,
+    source: Values,
+    section: Values,
+    unit: str | None,
+    minimum: object,
+    maximum: object,
+) -> Filters:
+    return Filters(
+        categories=_categories(corpus, _values(category)),
+        sources=_named(_values(source), [s["id"] for s in corpus.sources], "source"),
+        years=_years(corpus, _values(year)),
+        kinds=frozenset(choice(Kind, value, "kind") for value in _values(kind)),
+        sections=frozenset(_sections(corpus, _values(section))),
+        tags=_tags(corpus, _values(tag)),
+        unit=_unit(unit),
+        minimum=_amount(minimum, "minimum"),
+        maximum=_amount(maximum, "maximum"),
+    )
+
+
+def _values(value: Values) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (str, int)):
+        return [str(value)]
+    return [str(item) for item in value]
+
+
+def choice(enum: type[E], value: object, what: str) -> E:
+    text = value.value if isinstance(value, enum) else str(value).strip().lower()
+    for member in enum:
+        if member.value == text:
+            return member
+    raise QueryError(f"unknown {what} '{value}'; use one of {', '.join(m.value for m in enum)}")
+
+
+def _unknown(what: str, value: str, known: Sequence[str], *, listed: bool = True) -> QueryError:
+    """An unknown filter value, with the known values that look like it, and all of them."""
+    import difflib
+
+    folded = {fold(k): k for k in known}
+    starting = [k for k in known if len(value) >= 2 and fold(k).startswith(fold(value))]
+    close = [folded[c] for c in difflib.get_close_matches(fold(value), list(folded), n=3, cutoff=0.6)]
+    suggestions = list(dict.fromkeys([*starting, *close]))[:3]
+    hint = f" (did you mean {', '.join(suggestions)}?)" if suggestions else ""
+    listing = f"; known: {', '.join(known)}" if listed else ""
+    return QueryError(f"unknown {what} '{value}'{hint}{listing}")
+
+
+def _named(values: list[str], known: list[str], what: str) -> frozenset[int]:
+    if not values:
+        return frozenset()
+    folded = [fold(k) for k in known]
+    numbers = set()
+    for value in values:
+        if fold(value) not in folded:
+            raise _unknown(what, value, known)
+        numbers.add(folded.index(fold(value)))
+    return frozenset(numbers)
+
+
+def _categories(corpus: Corpus, values: list[str]) -> frozenset[int]:
+    """Categories named by id, Chinese name or English name, in any case."""
+    if not values:
+        return frozenset()
+    names = {fold(name): n for n, c in enumerate(corpus.categories) for name in (c["id"], c["name"], c["name_en"])}
+    for value in values:
+        if fold(value) not in names:
+            raise _unknown("category", value, [c["id"] for c in corpus.categories])
+    return frozenset(names[fold(value)] for value in values)
+
+
+def _years(corpus: Corpus, values: list[str]) -> frozenset[int]:
+    if not values:
+        return frozenset()
+    from .counts import years
+
+    present = years(corpus)
+    listed = ", ".join(map(str, present))
+    wanted = set()
+    for value in values:
+        if not value.strip().isdigit():
+            raise QueryError(f"{value!r} is not a year; give one in digits: {listed}")
+        if int(value) not in present:
+            raise QueryError(f"no facts about {value}; years present: {listed}")
+        wanted.add(int(value))
+    return frozenset(wanted)
+
+
+def _sections(corpus: Corpus, values: list[str]) -> set[str]:
+    known = [section["id"] for s in corpus.sources for section in s["sections"]]
+    for value in values:
+        if value not in known:
+            raise _unknown("section", value, known)
+    return set(values)
+
+
+def _tags(corpus: Corpus, values: list[str]) -> frozenset[str]:
+    if not values:
+        return frozenset()
+    known = {tag for tags in corpus.json("tags") for tag in tags}
+    for value in values:
+        if fold(value) not in known:
+            raise _unknown("tag", value, sorted(known), listed=False)
+    return frozenset(fold(value) for value in values)
+
+
+def _unit(unit: str | None) -> str | None:
+    if unit is None:
+        return None
+    try:
+        return typed_unit(unit)
+    except UnknownUnitError as error:
+        raise QueryError(str(error)) from None
+
+
+def _amount(value: object, what: str) -> Decimal | None:
+    if value is None:
+        return None
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return parse_amount(str(value))
+    except AmountError as error:
+        raise QueryError(f"{what} {error}") from None

@@ -1,0 +1,267 @@
+"""How one query word is found: the facts that hold it, where, and as what.
+
+A word is found in tiers, after the ranking rules of Meilisearch (docs/search.md):
+
+    0 exact     the word itself: a whole Latin word, or Chinese or a number as a substring
+    1 form      another form of the word (hospitals → hospital), by their Snowball stems
+    1 spelling  the other spelling of it (labor → labour, revitalization → revitalisation)
+    1 pinyin    Chinese words it spells in pinyin (muer, mu er, mù ěr, mu4 er3, lvyou, zsme)
+    2 prefix    the start of a longer word (tea → teaching), for words of 3 letters or more
+    2 partial   a long Chinese word the fact base does not hold, cut into words it does
+    3 typo      a word within 1 edit (5 to 8 letters) or 2 edits (9 or more) of it
+
+Typos are looked for only when nothing else is found, and pinyin only when the word is no
+English word of the fact base. Everything here reads the index; nothing is computed from
+the facts themselves at query time, and neither pypinyin nor rjieba is imported.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
+from functools import cache
+from typing import Any, NamedTuple
+
+from zhashui_cli.index.corpus import Corpus
+
+EXACT, FORM, PREFIX, TYPO = 0, 1, 2, 3
+TIER = {
+    "exact": EXACT,
+    "form": FORM,
+    "spelling": FORM,
+    "pinyin": FORM,
+    "prefix": PREFIX,
+    "partial": PREFIX,
+    "typo": TYPO,
+}
+_MAX_PHRASES = 16  # pinyin spelling several phrases at once: how many are looked for
+_NO_PINYIN = r"[^a-z]"  # compiled by re when first used
+
+
+class Hit(NamedTuple):
+    tier: int
+    fields: int  # bits of index.TEXT_FIELDS
+    found_as: str  # the word of the fact it was found as
+    how: str
+
+
+Hits = dict[int, Hit]  # fact → how a word was found in it
+
+
+def better(hits: Hits, more: Hits) -> Hits:
+    """Both sets of hits; for a fact in both, the better one (fields of equal ones merged)."""
+    merged = dict(hits)
+    for fact, hit in more.items():
+        known = merged.get(fact)
+        if known is None or hit.tier < known.tier:
+            merged[fact] = hit
+        elif hit.tier == known.tier:
+            merged[fact] = known._replace(fields=known.fields | hit.fields)
+    return merged
+
+
+# -- the vocabularies, as the index stores them ----------------------------------------------
+class Vocabulary:
+    """The Latin words of the fact base: each with its stem and canonical (spelling-folded)
+    stem, and its facts in array.postings."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.words: dict[str, list[Any]] = corpus.json("words")
+        self.sorted = sorted(self.words)
+        self.by_stem: dict[str, list[str]] = {}
+        self.by_canonical: dict[str, list[str]] = {}
+        for word, (stem, canonical, _, _) in self.words.items():
+            self.by_stem.setdefault(stem, []).append(word)
+            self.by_canonical.setdefault(canonical, []).append(word)
+
+    def facts(self, word: str, how: str, tier: int) -> Hits:
+        _, _, start, count = self.words[word]
+        entries = self.corpus.numbers("postings")[start : start + count]
+        return {entry >> 8: Hit(tier, entry & 0xFF, word, how) for entry in entries}
+
+    def canonical(self, stem: str) -> str:
+        spelling: dict[str, str] = self.corpus.json("spelling")
+        return spelling.get(stem, stem)
+
+
+def vocabulary(corpus: Corpus) -> Vocabulary:
+    return corpus.memo("vocabulary", Vocabulary)
+
+
+@cache
+def _stemmer() -> Any:
+    import Stemmer  # PyStemmer: Snowball compiled, a millisecond to import
+
+    return Stemmer.Stemmer("english")
+
+
+def stem(word: str) -> str:
+    return word if word[:1].isdigit() else str(_stemmer().stemWord(word))
+
+
+# -- Latin words ------------------------------------------------------------------------------
+def english(corpus: Corpus, word: str) -> Hits:
+    """The facts holding the word, one of its forms or its other spelling (tiers 0 and 1)."""
+    vocab = vocabulary(corpus)
+    hits: Hits = vocab.facts(word, "exact", EXACT) if word in vocab.words else {}
+    if word[:1].isdigit():
+        return hits
+    own = stem(word)
+    for other in vocab.by_stem.get(own, []):
+        if other != word:
+            hits = better(hits, vocab.facts(other, "form", FORM))
+    for other in vocab.by_canonical.get(vocab.canonical(own), []):
+        if vocab.words[other][0] != own:
+            hits = better(hits, vocab.facts(other, "spelling", FORM))
+    return hits
+
+
+def prefixed(corpus: Corpus, word: str) -> Hits:
+    """The facts holding a longer word that starts with this one (tier 2)."""
+    vocab = vocabulary(corpus)
+    if len(word) < 3 or word[:1].isdigit():
+        return {}
+    hits: Hits = {}
+    for other in vocab.sorted[bisect_left(vocab.sorted, word) :]:
+        if not other.startswith(word):
+            break
+        if other != word:
+            hits = better(hits, vocab.facts(other, "prefix", PREFIX))
+    return hits
+
+
+def allowed_typos(word: str) -> int:
+    """Meilisearch's rule: no typo under 5 letters, one up to 8, two from 9."""
+    return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
+
+
+def typos(corpus: Corpus, word: str) -> Hits:
+    """The facts holding a word within the allowed edits of this one, or whose stem is within
+    the edits allowed its stem (tier 3); a swap of two letters is one edit."""
+    edits = allowed_typos(word)
+    if not edits or not word.isalpha():
+        return {}
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    vocab = vocabulary(corpus)
+    near = {
+        match
+        for match, _, _ in process.extract(word, vocab.sorted, scorer=OSA.distance, score_cutoff=edits, limit=None)
+    }
+    stems, word_stem = list(vocab.by_stem), stem(word)
+    stem_edits = allowed_typos(word_stem)  # by the length of what is compared: punish is no typo of push
+    for near_stem, _, _ in process.extract(word_stem, stems, scorer=OSA.distance, score_cutoff=stem_edits, limit=None):
+        near.update(vocab.by_stem[near_stem])
+    hits: Hits = {}
+    for other in sorted(near):
+        hits = better(hits, vocab.facts(other, "typo", TYPO))
+    return hits
+
+
+def typo_words(corpus: Corpus, word: str, limit: int = 3) -> list[str]:
+    """The words of the fact base nearest to a word, for "did you mean": within one edit more
+    than a search allows it, and none of one or two letters, which that reaches from anything."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    choices = [other for other in vocabulary(corpus).sorted if len(other) > 2]
+    found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=allowed_typos(word) + 1, limit=limit)
+    return [match for match, _, _ in sorted(found, key=lambda item: (item[1], item[0]))]
+
+
+# -- pinyin -----------------------------------------------------------------------------------
+def pinyin_phrases(corpus: Corpus, word: str) -> list[str]:
+    """The Chinese phrases a toneless pinyin word spells, from the fact base's own words:
+    one word (muer → 木耳), a run of them (zhashuimuer → 柞水木耳), or the initials of one of
+    three characters or more (zsme → 柞水木耳). ü may be written v or u (lvyou, luyou)."""
+    if re.search(_NO_PINYIN, word):
+        return []
+    spelled: dict[str, list[str]] = corpus.json("pinyin")
+    phrases: list[str] = []
+    for variant in _u_variants(word):
+        phrases += _spell(variant, spelled)
+    if len(word) >= 3:
+        phrases += corpus.json("initials").get(word, [])
+    return list(dict.fromkeys(phrases))[:_MAX_PHRASES]
+
+
+def _u_variants(word: str) -> list[str]:
+    """Pinyin writes ü as u after j, q, x and y, but not after l and n (lu 路, lü 旅)."""
+    variants = [word]
+    for match in re.finditer(r"(?<=[ln])u", word):
+        variants += [v[: match.start()] + "v" + v[match.end() :] for v in variants]
+    return variants[:8]
+
+
+def _spell(word: str, spelled: dict[str, list[str]]) -> list[str]:
+    """Chinese phrases whose words' pinyin, run together, is the word."""
+    longest = max(map(len, spelled), default=0)
+    phrases: list[str] = []
+
+    def walk(at: int, prefix: str) -> None:
+        if len(phrases) >= _MAX_PHRASES:
+            return
+        if at == len(word):
+            phrases.append(prefix)
+            return
+        for end in range(min(len(word), at + longest), at, -1):
+            for chinese in spelled.get(word[at:end], []):
+                walk(end, prefix + chinese)
+
+    walk(0, "")
+    return phrases
+
+
+def pinyin_words(corpus: Corpus, word: str) -> list[str]:
+    """Chinese words whose pinyin is near a pinyin word, for "did you mean"."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    spelled: dict[str, list[str]] = corpus.json("pinyin")
+    near = process.extract(word, list(spelled), scorer=OSA.distance, score_cutoff=2, limit=3)
+    return [chinese for key, _, _ in sorted(near, key=lambda item: (item[1], item[0])) for chinese in spelled[key]][:3]
+
+
+# -- Chinese ----------------------------------------------------------------------------------
+def substring(corpus: Corpus, text: str, how: str = "exact", found_as: str | None = None) -> Hits:
+    tier = TIER[how]
+    return {fact: Hit(tier, bits, found_as or text, how) for fact, bits in corpus.find("plain", text).items()}
+
+
+def split_into_words(corpus: Corpus, text: str) -> list[str]:
+    """A Chinese text cut into the words the fact base holds (and numbers), longest first:
+    柞水县木耳品牌价值 → 柞水县, 木耳, 品牌价值. Characters of no known word are dropped."""
+    known = corpus.memo("zh_words", lambda c: frozenset(c.json("zh_words")))
+    longest = max(map(len, known), default=0)
+    pieces, at = [], 0
+    while at < len(text):
+        if text[at].isdigit():
+            end = at
+            while end < len(text) and (text[end].isdigit() or text[end] == "."):
+                end += 1
+            pieces.append(text[at:end])
+            at = end
+            continue
+        word_end = next((e for e in range(min(len(text), at + longest), at + 1, -1) if text[at:e] in known), None)
+        if word_end is None:
+            at += 1
+        else:
+            pieces.append(text[at:word_end])
+            at = word_end
+    return pieces
+
+
+def sharing_characters(corpus: Corpus, text: str, limit: int = 3) -> list[str]:
+    """Chinese words of the fact base sharing the most characters with a text."""
+    chars = set(text)
+    scored = [(len(chars & set(word)), word) for word in corpus.json("zh_words")]
+    best = sorted((item for item in scored if item[0]), key=lambda item: (-item[0], len(item[1]), item[1]))
+    return [word for _, word in best[:limit]]
+
+
+def runs(tokens: Sequence[str], start: int) -> Iterator[int]:
+    """The ends of runs of tokens from start, longest first (for pinyin typed with spaces)."""
+    yield from range(min(len(tokens), start + 6), start + 1, -1)

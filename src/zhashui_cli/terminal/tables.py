@@ -1,0 +1,309 @@
+"""Tables for a terminal, drawn with rich, and the plain text of a fact for a pipe.
+
+Every table fits the terminal's width: text wraps (wrap.py), but an id never breaks (it is
+copied into `zhashui show`) and a bar never wraps (its length is the count). When the width
+is too small for every column, the least needed go first. Colour only where the terminal
+wants it, and every text from a fact file shown literally: no markup, no escape sequences.
+
+rich is imported here only, and only when a table is drawn, so scripts never pay for it;
+the search results, the table drawn most, are drawn without it (results.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from zhashui_cli.index.text import has_cjk
+from zhashui_cli.output.render import base_text, cell, figure_text, printable
+
+from .wrap import Wrapped, spans
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.table import Table
+
+    from zhashui_cli.records import CategoryRow, FactRecord, FigureRow, Problem, ShowRecord, SourceRecord
+
+DEFAULT_LIMIT = 20
+_BOTH_LANGUAGES_WIDTH = 120
+MIN_TEXT = 16  # the narrowest a column of wrapped text is worth showing
+BAR_LIMIT = 50  # the longest bar, in cells: longer ones say no more
+_HIGHLIGHT = "bold black on yellow"
+_TITLES = {"id": "ID", "fact_id": "Fact", "claim_en": "English", "name_en": "English", "label_en": "English label"}
+_NUMERIC = frozenset({"facts", "value", "base_value", "base value", "n", "line", "column"})
+# Columns never broken: ids are copied into commands, numbers stay with their units.
+_WHOLE = frozenset({"id", "fact_id", "figure", "base value", "value", "base_value", "year", "facts"})
+
+
+class Lang(str, Enum):
+    """Which language a table shows; auto: both on wide terminals, else the query's language."""
+
+    AUTO = "auto"
+    ZH = "zh"
+    EN = "en"
+    BOTH = "both"
+
+
+def title(field: str) -> str:
+    """A column's heading, the same with or without --fields."""
+    return _TITLES.get(field, field.replace("_", " ").capitalize())
+
+
+def width_of(text: str) -> int:
+    return sum(cells for _, _, cells in spans(text))
+
+
+def console(width: int) -> Console:
+    from rich.console import Console
+
+    return Console(width=width, highlight=False, markup=False, emoji=False)
+
+
+def draw(renderable: RenderableType, width: int) -> str:
+    """What the renderable looks like on this terminal, colour included where it has colour."""
+    screen = console(width)
+    with screen.capture() as captured:
+        screen.print(renderable, crop=False)  # an id longer than a narrow terminal shows whole
+    return captured.get()
+
+
+def text(value: Any, pattern: re.Pattern[str] | None = None) -> Wrapped:
+    from rich.text import Text
+
+    shown = Text(printable(cell(value)))
+    if pattern is not None:
+        shown.highlight_regex(pattern, _HIGHLIGHT)
+    return Wrapped(shown)
+
+
+def whole(value: Any, style: str = "") -> Any:
+    """Text that is never broken: an id, a number with its unit, a bar."""
+    from rich.text import Text
+
+    return Text(printable(cell(value)), style=style, no_wrap=True, overflow="ignore")
+
+
+def table(*columns: str, numeric: Sequence[bool] = (), **options: Any) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    drawn = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, **options)
+    for n, column in enumerate(columns):
+        right = numeric[n] if n < len(numeric) else column.isdigit()
+        drawn.add_column(column, overflow="fold", justify="right" if right else "left")
+    return drawn
+
+
+def highlighter(needles: Sequence[str]) -> re.Pattern[str] | None:
+    """A pattern for the words to mark, longest first, ignoring case."""
+    wanted = sorted({n for n in needles if n.strip()}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in wanted), re.IGNORECASE) if wanted else None
+
+
+def resolve_lang(lang: Lang, words: Sequence[str], width: int) -> Lang:
+    if lang is not Lang.AUTO:
+        return lang
+    if width >= _BOTH_LANGUAGES_WIDTH:
+        return Lang.BOTH
+    latin_only = words and all(word.isascii() for word in words)
+    return Lang.EN if latin_only else Lang.ZH
+
+
+def claim_fields(lang: Lang) -> list[str]:
+    return {Lang.ZH: ["claim"], Lang.EN: ["claim_en"], Lang.BOTH: ["claim", "claim_en"]}[lang]
+
+
+def name_fields(lang: Lang) -> list[str]:
+    return {Lang.ZH: ["name"], Lang.EN: ["name_en"], Lang.BOTH: ["name", "name_en"]}[lang]
+
+
+def in_lang(text_: str, lang: Lang) -> bool:
+    """Whether a tag is in the language asked for (auto and both: any)."""
+    return lang in (Lang.AUTO, Lang.BOTH) or (lang is Lang.ZH) == has_cjk(text_)
+
+
+def generic(
+    rows: Sequence[Mapping[str, Any]],
+    fields: Sequence[str],
+    pattern: re.Pattern[str] | None = None,
+    width: int = 0,
+    lines: bool = True,
+) -> RenderableType:
+    """Any fields as columns, a blank line between rows of wrapped text (lines); too narrow
+    for that, each row stacked under its id."""
+    key = next((f for f in fields if f in ("id", "fact_id")), None)
+    if width and key is not None and width < _row_width(rows, fields):
+        return _stacked_rows(rows, key, [f for f in fields if f != key], pattern)
+    drawn = table(*map(title, fields), numeric=[f in _NUMERIC for f in fields], show_lines=lines)
+    for n, field in enumerate(fields):
+        drawn.columns[n].no_wrap = field in _WHOLE
+    for row in rows:
+        drawn.add_row(*(whole(row.get(f)) if f in _WHOLE else text(row.get(f), pattern) for f in fields))
+    return drawn
+
+
+def _row_width(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> int:
+    """How wide a table of these fields must be: whole ids, and a little room for the rest."""
+    widths = []
+    for field in fields:
+        widest = max((width_of(printable(cell(row.get(field)))) for row in rows), default=0)
+        widths.append(widest if field in _WHOLE else min(MIN_TEXT // 2, widest))
+    return sum(widths) + 2 * (len(fields) - 1)
+
+
+def _stacked_rows(
+    rows: Sequence[Mapping[str, Any]], key: str, rest: Sequence[str], pattern: re.Pattern[str] | None
+) -> RenderableType:
+    from rich.console import Group
+    from rich.padding import Padding
+
+    parts: list[RenderableType] = []
+    for row in rows:
+        parts.append(whole(row.get(key), "bold"))
+        parts += [Padding(text(f"{title(field)}: {cell(row.get(field))}", pattern), (0, 0, 0, 2)) for field in rest]
+    return Group(*parts)
+
+
+def pad(shown: str, width: int) -> str:
+    """Text with spaces after it to fill width cells."""
+    return shown + " " * max(0, width - width_of(shown))
+
+
+# -- show --------------------------------------------------------------------------------------
+def fact_lines(record: FactRecord, category: Mapping[str, Any], source: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The labelled lines of a fact, shared by the panel and the plain text for pipes."""
+    lines = [
+        ("中文", record["claim"]),
+        ("English", record["claim_en"]),
+        ("Category", f"{category['id']} · {category['name']} · {category['name_en']}"),
+        ("Year · kind", f"{record['year']} · {record['kind']}"),
+        ("Source", f"{source['title']} ({source['published']})"),
+        ("Section", record["section"]),
+        ("Tags", ", ".join(record["tags"])),
+    ]
+    if record["note"]:
+        lines.insert(2, ("Note", record["note"]))
+    return lines
+
+
+def facts(found: Sequence[tuple[ShowRecord, Any, Any]], width: int) -> RenderableType:
+    from rich.console import Group
+
+    return Group(*(fact(record, category, source, width) for record, category, source in found))
+
+
+def fact(record: ShowRecord, category: Mapping[str, Any], source: Mapping[str, Any], width: int = 80) -> RenderableType:
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    boxed = width >= len(record["id"]) + 8  # a panel's title is cut when it is wider than the panel
+    about = Table.grid(padding=(0, 2))
+    about.add_column(style="bold", no_wrap=True)
+    about.add_column(overflow="fold")
+    for label, value in fact_lines(record, category, source):
+        about.add_row(label, text(value))
+    parts: list[RenderableType] = [about]
+    if record["figures"]:
+        figures = table("Figure", "Label", "Base value", numeric=[False, False, True])
+        for figure in record["figures"]:
+            label = f"{figure['label']} / {figure['label_en']}"
+            figures.add_row(whole(figure_text(figure)), text(label), whole(base_text(figure)))
+        parts += [Text(""), figures]
+    context = Text(printable(record["paragraph"]))
+    quote = printable(record["quote"])
+    start = context.plain.find(quote)
+    if start >= 0:
+        context.stylize(_HIGHLIGHT, start, start + len(quote))
+    if not boxed:
+        return Group(whole(record["id"], "bold"), *parts, Text(""), Wrapped(context), Text(""))
+    parts += [Text(""), Panel(Wrapped(context), title="Quote in its paragraph", title_align="left")]
+    return Panel(Group(*parts), title=Text(printable(record["id"]), style="bold"), title_align="left")
+
+
+def fact_text(record: ShowRecord, category: Mapping[str, Any], source: Mapping[str, Any]) -> str:
+    """A fact as plain text for a pipe: its id, then a label and a tab before each value, the
+    quote marked 【…】 inside its paragraph."""
+    from zhashui_cli.output.render import tsv
+
+    lines: list[list[object]] = [[record["id"]]]
+    lines += [[label, value] for label, value in fact_lines(record, category, source)]
+    lines += [["Figure", figure_text(f), f"{f['label']} / {f['label_en']}", base_text(f)] for f in record["figures"]]
+    paragraph, quote = record["paragraph"], record["quote"]
+    lines.append(["Quote", paragraph.replace(quote, f"【{quote}】", 1) if quote in paragraph else f"【{quote}】"])
+    return tsv(lines)
+
+
+# -- the other commands ---------------------------------------------------------------------------
+def categories(rows: Sequence[CategoryRow], years: Sequence[int], width: int) -> Table:
+    """ID, names, counts; the English name goes first when the terminal is narrow, then the
+    Chinese one."""
+    shown = ["name", "name_en"]
+    while shown and width < _table_width(rows, shown, years):
+        shown.pop()
+    drawn = table("ID", *map(title, shown), "Facts", *map(str, years), numeric=[False, *[False] * len(shown), True])
+    drawn.columns[0].no_wrap = True
+    for row in rows:
+        counts = {entry["year"]: entry["facts"] for entry in row["years"]}
+        values = [row[field] for field in shown]  # type: ignore[literal-required]
+        drawn.add_row(whole(row["id"]), *map(text, values), str(row["facts"]), *(str(counts.get(y, 0)) for y in years))
+    return drawn
+
+
+def _table_width(rows: Sequence[Mapping[str, Any]], text_fields: Sequence[str], years: Sequence[int]) -> int:
+    ids = max(len(row["id"]) for row in rows)
+    texts = sum(min(MIN_TEXT, max(width_of(str(row[f])) for row in rows)) for f in text_fields)
+    return ids + texts + 5 + 5 * len(years) + 2 * (len(text_fields) + 1 + len(years))
+
+
+def figures(rows: Sequence[FigureRow], width: int) -> RenderableType:
+    shown = [
+        {
+            "fact_id": row["fact_id"],
+            "year": row["year"],
+            "figure": figure_text(row),
+            "label": row["label_en"] if width < 100 else f"{row['label']} / {row['label_en']}",
+            "base value": base_text(row),
+        }
+        for row in rows
+    ]
+    return generic(shown, ("fact_id", "year", "figure", "label", "base value"), width=width)
+
+
+def sources(rows: Sequence[SourceRecord], width: int) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[RenderableType] = []
+    for source in rows:
+        parts.append(whole(f"{source['id']}  {source['published']}", "bold"))
+        parts.append(text(f"{source['title']} · {source['title_en']}"))
+        sections = table("Section", "Year", "Title", title=None)
+        sections.columns[0].no_wrap = True
+        for section in source["sections"]:
+            sections.add_row(
+                whole(section["id"]), str(section["year"] or ""), text(f"{section['title']} · {section['title_en']}")
+            )
+        parts += [sections, Text("")]
+    return Group(*parts)
+
+
+def sources_text(rows: Sequence[SourceRecord]) -> str:
+    """The sources and their sections for a pipe: one line each, tab-separated."""
+    from zhashui_cli.output.render import tsv
+
+    lines: list[list[object]] = []
+    for source in rows:
+        lines.append(["source", source["id"], source["published"], source["title"], source["title_en"]])
+        lines += [["section", s["id"], s["year"], s["title"], s["title_en"]] for s in source["sections"]]
+    return tsv(lines)
+
+
+def problems(found: Sequence[Problem]) -> str:
+    from zhashui_cli.records import describe
+
+    return "".join(printable(describe(problem)) + "\n" for problem in found)
