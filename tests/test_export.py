@@ -92,7 +92,7 @@ def test_an_export_never_overwrites_unless_told_and_never_leaves_half_a_file(
 
     monkeypatch.setattr(sqlite_export, "_add_search", fail)
     failed = CliRunner().invoke(app, ["export", "--sqlite", str(database), "--replace"])
-    assert failed.exit_code == 70
+    assert (failed.exit_code, failed.stderr) == (74, f"zhashui: cannot write {database}: disk I/O error\n")
     assert database.read_text() == "precious"  # the old file is whole
     assert sorted(p.name for p in tmp_path.iterdir()) == ["zhashui.db"]  # and nothing half-written lies beside it
 

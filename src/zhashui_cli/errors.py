@@ -45,6 +45,15 @@ class OutputExistsError(ZhashuiError, FileExistsError):
     """An export would overwrite a file that it was not told to replace."""
 
 
+class UnsafeOutputError(ZhashuiError, ValueError):
+    """An export asked to write where it must not: the working folder or a parent of it, a
+    symbolic link, a special file, or a folder holding files no export wrote."""
+
+
+class OutputWriteError(ZhashuiError, OSError):
+    """The operating system refused an export's output (a read-only folder, a full disk)."""
+
+
 class UnknownFieldError(ZhashuiError, ValueError):
     def __init__(self, unknown: Sequence[str], allowed: Sequence[str]) -> None:
         super().__init__(f"unknown field(s) {', '.join(unknown)}; valid fields: {','.join(allowed)}")

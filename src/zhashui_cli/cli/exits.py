@@ -15,7 +15,7 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import Any
 
-from zhashui_cli.errors import FactFileError, ZhashuiError
+from zhashui_cli.errors import FactFileError, OutputWriteError, ZhashuiError
 
 
 class ExitCode(IntEnum):
@@ -49,8 +49,8 @@ class ExitCode(IntEnum):
     )
     OUTPUT = (
         74,
-        "the output could not be written (a full disk, a closed stdout)",
-        "输出无法写入（如磁盘已满、标准输出已关闭）",
+        "the output could not be written (a full disk, a closed stdout, a read-only folder)",
+        "输出无法写入（如磁盘已满、标准输出已关闭、目录只读）",
     )
     INTERRUPTED = 130, "interrupted (Ctrl-C)", "被中断（Ctrl-C）"
 
@@ -139,6 +139,9 @@ def _exit_code(invoke: Callable[[], Any], usage: Callable[[Exception], str | Non
     except FactFileError as error:
         note(error.describe())
         return ExitCode.USAGE
+    except OutputWriteError as error:
+        note(str(error))
+        return ExitCode.OUTPUT
     except ZhashuiError as error:  # a query, a filter or options that cannot work
         note(str(error))
         return ExitCode.USAGE

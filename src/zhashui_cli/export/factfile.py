@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from zhashui_cli.errors import OutputWriteError
 from zhashui_cli.factfile.model import FactFile
 
 from . import target
@@ -37,6 +38,8 @@ def fact_file(destination: Path, file: FactFile, *, replace: bool = False) -> Pa
             (temporary / name).parent.mkdir(parents=True, exist_ok=True)
             (temporary / name).write_text(text, encoding="utf-8")
         target.put_folder(temporary, ["facts.yaml", SCHEMA, *texts], destination)
+    except OSError as error:
+        raise OutputWriteError(f"cannot write {destination}: {error.strerror or error}") from error
     finally:
         target.discard(temporary)
     return destination / "facts.yaml"
