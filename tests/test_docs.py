@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import zhashui_cli
 from zhashui_cli.cli.exits import ExitCode
 
 from .conftest import REPO, load_script
@@ -73,7 +74,9 @@ def test_the_python_example_runs() -> None:
     assert (
         first.startswith("2023-fungus-geographical-indication ") and "{'木耳': {'as': '木耳', 'how': 'exact'}}" in first
     )
-    assert result.stdout.splitlines()[-1] == "190 True"
+    facts = len(zhashui_cli.open())
+    assert result.stdout.splitlines()[-1] == f"{facts} {facts} True"
+    assert "no fact with id '2023-toilet'; did you mean 2023-toilets?" in result.stdout.splitlines()
 
 
 def test_the_python_example_type_checks_as_a_client(tmp_path: Path) -> None:

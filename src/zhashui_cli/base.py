@@ -2,8 +2,10 @@
 
     import zhashui_cli
     base = zhashui_cli.open()                  # the packaged fact base; open(path) for another
-    hits = base.search("木耳", year=2023)      # words are folded here; filters are keywords
-    fact = base.get("2023-loans-coordinated")  # None when unknown; base.suggest(id) for near ids
+    hits = base.search("木耳", year=2023)      # a sequence of records; filters are keywords
+    for fact in hits: print(fact["id"], fact["claim_en"])
+    fact = base["2023-loans-coordinated"]      # NotFoundError (a KeyError) when unknown
+    base.get("2023-loans")                     # None when unknown; base.suggest(id) for near ids
 
 The command line is a client of this module and nothing more. It never prints and never
 exits: it returns records (records.py) and raises the errors of errors.py. A fact base
@@ -14,11 +16,11 @@ when it turns out to be damaged.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypedDict, TypeVar, overload
 
-from .errors import CorruptIndexError
+from .errors import CorruptIndexError, NotFoundError, QueryError
 from .factfile import store
 from .index import cache
 from .index.corpus import Corpus, IndexedSource
@@ -38,12 +40,14 @@ from .records import (
     json_line,
 )
 from .search import engine
-from .search.engine import Filters, Query, SortKey
+from .search.engine import Query, SortKey
 from .search.filters import Values, choice
 from .search.filters import filters as search_filters
 
 if TYPE_CHECKING:
     from decimal import Decimal
+
+    from typing_extensions import Unpack
 
     from .factfile.model import FactFile
     from .factfile.store import Progress
@@ -51,20 +55,41 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+class SearchFilters(TypedDict, total=False):
+    """The filters of a search, as keyword arguments: each keeps the facts that match any of
+    its values, and filters combine with AND. Defined once: FactBase.search, tags, figures and
+    the command line's options all take exactly these."""
+
+    category: Values  # id, Chinese or English name
+    year: Values
+    kind: Values  # outcome, honour, measure, plan, target
+    tag: Values
+    source: Values
+    section: Values
+    unit: str | None  # a unit or its base unit: 元, 万元, yuan, percent …
+    minimum: Decimal | float | str | None  # on base values: 1亿, 5000万元, 1e8
+    maximum: Decimal | float | str | None
+
+
 def open(
     path: str | os.PathLike[str] | None = None, *, cache: bool = True, progress: Progress | None = None
 ) -> FactBase:
-    """A fact base: the packaged one, or the fact file at path. Nothing is read until it is used."""
-    return FactBase(Path(path) if path is not None else store.packaged_fact_file(), cache=cache, progress=progress)
+    """A fact base: the packaged one, or the fact file at path. Raises FactFileError at once
+    when there is no such file; nothing else is read until the base is used."""
+    location = Path(path) if path is not None else store.packaged_fact_file()
+    store.require_file(location)
+    return FactBase(location, cache=cache, progress=progress)
 
 
-class Hits:
-    """What a search found: the records to show, in order, and how many matched in all."""
+class Hits(Sequence[SearchRecord]):
+    """What a search found: a sequence of its records in order (iterate, index, slice, len),
+    with how many facts matched in all (`total`, which a limit leaves whole), whether no fact
+    had every word (`partial`), and the words it read as others (`corrections`)."""
 
-    def __init__(self, lines: list[bytes], result: engine.Result, filters: Filters) -> None:
+    def __init__(self, lines: list[bytes], result: engine.Result, filters: engine.Filters) -> None:
         self._lines = lines
-        self.indices = result.indices  # positions in the index, for the library's own use
-        self.filters = filters
+        self._indices = result.indices  # positions in the index, for the library's own use
+        self._filters = filters
         self.total = result.total
         self.words = result.words  # the words facts had to match (stop words and 是多少 left out)
         self.best = result.best  # how many of them each fact found has; fewer: no fact has them all
@@ -76,8 +101,24 @@ class Hits:
     def __len__(self) -> int:
         return len(self._lines)
 
+    @overload
+    def __getitem__(self, index: int) -> SearchRecord: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[SearchRecord]: ...
+    def __getitem__(self, index: int | slice) -> SearchRecord | list[SearchRecord]:
+        return self.records[index]
+
+    def __iter__(self) -> Iterator[SearchRecord]:
+        return iter(self.records)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(self.ids[:3]) + (", …" if len(self) > 3 else "")
+        partial = f", partial: {self.best} of {len(self.words)} words" if self.partial else ""
+        return f"<Hits {len(self)} of {self.total} for {' '.join(self.words)!r}{partial}: [{shown}]>"
+
     @property
     def records(self) -> list[SearchRecord]:
+        """The records as a list (parsed from their stored JSON on first use)."""
         if self._records is None:
             import json
 
@@ -151,33 +192,28 @@ class FactBase:
         self,
         query: str | Sequence[str] = "",
         *,
-        category: Values = None,
-        year: Values = None,
-        kind: Values = None,
-        tag: Values = None,
-        source: Values = None,
-        section: Values = None,
-        unit: str | None = None,
-        minimum: Decimal | float | str | None = None,
-        maximum: Decimal | float | str | None = None,
         sort: SortKey | str | None = None,
         reverse: bool = False,
         limit: int | None = None,
         exact: bool = False,
+        **filters: Unpack[SearchFilters],
     ) -> Hits:
-        """Facts matching every word of the query (see docs/search.md) and every filter.
+        """Facts matching every word of the query (see docs/search.md) and every filter, the
+        best first; at most limit of them (None or 0: all; `total` counts them all anyway).
 
-        A filter given several values keeps facts that match any of them. Raises QueryError
-        for a filter value that matches nothing in this fact base, saying what would."""
+        Raises QueryError for a negative limit, or for a filter value that can match nothing
+        in this fact base (an unknown category, say), saying what would."""
         words = _split(query)
         sort_key = None if sort is None else choice(SortKey, sort, "sort")
+        if limit is not None and limit < 0:
+            raise QueryError(f"limit {limit} is negative; give a number of facts, or 0 or None for all")
 
         def find(corpus: Corpus) -> Hits:
-            filters = search_filters(corpus, category, year, kind, tag, source, section, unit, minimum, maximum)
-            result = engine.run(corpus, Query(words, filters, sort_key, reverse, limit, exact))
+            resolved = search_filters(corpus, **filters)
+            result = engine.run(corpus, Query(words, resolved, sort_key, reverse, limit or None, exact))
             encoded: dict[Hashable, bytes] = {}
             lines = [_with_match(corpus.record_line(i), result.matches.get(i), encoded) for i in result.indices]
-            return Hits(lines, result, filters)
+            return Hits(lines, result, resolved)
 
         return self._read(find)
 
@@ -200,12 +236,34 @@ class FactBase:
 
         return self._read(suggest)
 
+    def __getitem__(self, fact_id: str) -> FactRecord:
+        """The fact with this id; NotFoundError (a KeyError) naming the ids close to it if none."""
+        found = self.get(fact_id)
+        if found is None:
+            raise NotFoundError("fact", fact_id, self.suggest(fact_id))
+        return found
+
     def get(self, fact_id: str) -> FactRecord | None:
+        """The fact with this id, or None."""
+
         def lookup(corpus: Corpus) -> FactRecord | None:
             ids = corpus.ids()
             return corpus.record(ids.index(fact_id)) if fact_id in ids else None
 
         return self._read(lookup)
+
+    def __contains__(self, fact_id: object) -> bool:
+        return isinstance(fact_id, str) and fact_id in self._read(Corpus.ids)
+
+    def __len__(self) -> int:
+        return len(self._read(Corpus.ids))
+
+    def __iter__(self) -> Iterator[FactRecord]:
+        """Every fact, in the order of the fact file."""
+        return iter(self._read(lambda corpus: [corpus.record(i) for i in range(len(corpus.ids()))]))
+
+    def __repr__(self) -> str:
+        return f"<FactBase {str(self.path)!r}>"
 
     def suggest(self, fact_id: str, limit: int = 3) -> list[str]:
         """Ids close to one that was not found: containing it, or spelt like it."""
@@ -224,14 +282,17 @@ class FactBase:
         return next((line for line in text.splitlines() if fact["quote"] in line), fact["quote"])
 
     def category(self, category_id: str) -> CategoryRecord:
-        return next(c for c in self._read(lambda corpus: corpus.categories) if c["id"] == category_id)
+        """The category with this id; NotFoundError if none."""
+        categories = self._read(lambda corpus: corpus.categories)
+        return _one("category", category_id, {c["id"]: c for c in categories})
 
     def source(self, source_id: str) -> SourceRecord:
+        """The source with this id; NotFoundError if none."""
         found = self._source(source_id)
         return {key: value for key, value in found.items() if key != "path"}  # type: ignore[return-value]
 
     def _source(self, source_id: str) -> IndexedSource:
-        return next(s for s in self._read(lambda corpus: corpus.sources) if s["id"] == source_id)
+        return _one("source", source_id, {s["id"]: s for s in self._read(lambda corpus: corpus.sources)})
 
     def sources(self) -> list[SourceRecord]:
         return [self.source(s["id"]) for s in self._read(lambda corpus: corpus.sources)]
@@ -252,12 +313,12 @@ class FactBase:
 
         return self._read(stats)
 
-    def tags(self, query: str | Sequence[str] = "", **filters: Values) -> list[TagRow]:
+    def tags(self, query: str | Sequence[str] = "", **filters: Unpack[SearchFilters]) -> list[TagRow]:
         """The tags of the facts a search finds (every fact by default), with counts."""
         from .search.counts import tag_rows
 
-        hits = self.search(query, **filters)  # type: ignore[arg-type]
-        return self._read(lambda corpus: tag_rows(corpus, hits.indices))
+        hits = self.search(query, **filters)
+        return self._read(lambda corpus: tag_rows(corpus, hits._indices))
 
     def figures(
         self,
@@ -265,7 +326,7 @@ class FactBase:
         *,
         sort: SortKey | str | None = None,
         reverse: bool = False,
-        **filters: Any,
+        **filters: Unpack[SearchFilters],
     ) -> list[FigureRow]:
         """Every figure of the facts a search finds that passes the unit and amount filters,
         which apply to each figure; by value (largest first, within each base unit) or in the
@@ -274,7 +335,7 @@ class FactBase:
 
         by_value = sort is not None and choice(SortKey, sort, "sort") is SortKey.VALUE
         hits = self.search(query, sort=sort, **filters)
-        rows = figure_rows(hits.records, hits.filters)
+        rows = figure_rows(hits.records, hits._filters)
         if by_value:
             units = list(dict.fromkeys(row["base_unit"] for row in rows))
             rows.sort(key=lambda row: (units.index(row["base_unit"]), -row["base_value"]))
@@ -328,3 +389,9 @@ def _with_match(line: bytes, match: engine.Match | None, encoded: dict[Hashable,
         record = engine.match_record(match) if match is not None else {"terms": {}, "fields": []}
         shown = encoded[key] = json_line(record)
     return line[:-1] + b',"match":' + shown + b"}"
+
+
+def _one(what: str, key: str, known: dict[str, T]) -> T:
+    if key not in known:
+        raise NotFoundError(what, key, engine.suggest_ids(list(known), key, 3))
+    return known[key]

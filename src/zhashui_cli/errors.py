@@ -41,6 +41,19 @@ class QueryError(ZhashuiError, ValueError):
     """A search or filter that cannot match anything in this fact base; says what would."""
 
 
+class NotFoundError(ZhashuiError, KeyError):
+    """No fact, category or source has this id; says which ids are close to it. A KeyError,
+    so that `base[fact_id]` behaves as a mapping's lookup does."""
+
+    def __init__(self, what: str, key: str, close: Sequence[str] = ()) -> None:
+        self.what, self.key, self.close = what, key, list(close)
+        hint = f"; did you mean {', '.join(self.close)}?" if self.close else ""
+        super().__init__(f"no {what} with id '{key}'{hint}")
+
+    def __str__(self) -> str:  # KeyError's own would quote the message
+        return str(self.args[0])
+
+
 class OutputExistsError(ZhashuiError, FileExistsError):
     """An export would overwrite a file that it was not told to replace."""
 

@@ -8,9 +8,11 @@ command) or ZHASHUI_FACTS.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -21,37 +23,12 @@ from zhashui_cli.search.engine import SortKey
 from zhashui_cli.terminal.tables import Lang
 
 if TYPE_CHECKING:
-    from zhashui_cli.base import FactBase
+    from zhashui_cli.base import FactBase, SearchFilters
 
 
 def split(values: Iterable[str] | None) -> list[str]:
     """The values of a repeatable option, each of which may be a comma list."""
     return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
-
-
-def filter_values(
-    category: list[str] | None,
-    year: list[str] | None,
-    kind: list[str] | None,
-    tag: list[str] | None,
-    source: list[str] | None,
-    section: list[str] | None,
-    unit: str | None,
-    minimum: str | None,
-    maximum: str | None,
-) -> dict[str, Any]:
-    """The search filters of the command line, as the library's keyword arguments."""
-    return {
-        "category": split(category),
-        "year": split(year),
-        "kind": split(kind),
-        "tag": split(tag),
-        "source": split(source),
-        "section": split(section),
-        "unit": unit,
-        "minimum": minimum,
-        "maximum": maximum,
-    }
 
 
 def facts_in_use(ctx: typer.Context) -> str | None:
@@ -217,3 +194,50 @@ Limit = Annotated[
     int | None,
     typer.Option("--limit", "-n", min=0, metavar="N", help="Show at most this many (0: all; tables default to 20)."),
 ]
+
+# The filters of a search, declared once: each command that filters takes these options (all
+# of them, or the ones it names) through takes_filters, and receives them as one argument.
+FILTER_OPTIONS: dict[str, Any] = {
+    "category": Category,
+    "year": Year,
+    "kind": Kind_,
+    "tag": Tag,
+    "source": Source,
+    "section": Section,
+    "unit": Unit,
+    "minimum": Minimum,
+    "maximum": Maximum,
+}
+NO_FILTERS: SearchFilters = {}  # what a command's `filters` is before takes_filters fills it
+_LISTS = ("category", "year", "kind", "tag", "source", "section")  # repeatable, each maybe a comma list
+C = TypeVar("C", bound=Callable[..., None])
+
+
+def takes_filters(*names: str) -> Callable[[C], C]:
+    """A command that takes the filter options (all, or those named) where its signature has
+    `filters: SearchFilters`, and gets them in that one typed argument, as the library takes
+    them. Typer reads the options from the signature this gives the command."""
+    chosen = names or tuple(FILTER_OPTIONS)
+
+    def decorate(command: C) -> C:
+        signature = inspect.signature(command, eval_str=True)
+        options = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=FILTER_OPTIONS[name])
+            for name in chosen
+        ]
+        parameters = []
+        for parameter in signature.parameters.values():
+            parameters += options if parameter.name == "filters" else [parameter.replace(kind=parameter.KEYWORD_ONLY)]
+
+        @functools.wraps(command)
+        def run(**given: Any) -> None:
+            values = {name: given.pop(name) for name in chosen}
+            filters = {name: split(value) if name in _LISTS else value for name, value in values.items()}
+            command(**given, filters=filters)
+
+        run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+        run.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": None}
+        del run.__wrapped__  # typer must read this signature, not the command's
+        return run  # type: ignore[return-value]
+
+    return decorate

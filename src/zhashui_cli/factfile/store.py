@@ -114,6 +114,13 @@ def load(path: Path, *, coverage: bool = False, progress: Progress | None = None
     return Loaded(file, problems, [read, *stamps])
 
 
+def require_file(path: Path) -> None:
+    """Raise the FactFileError that load() would when there is no fact file at path, at once
+    (as open() does), rather than at the first search."""
+    if not path.exists():
+        raise _unreadable(path, "no such file; check the path (or --facts / ZHASHUI_FACTS)")
+
+
 def require(loaded: Loaded) -> Loaded:
     if loaded.problems:
         raise FactFileError(loaded.file.path, loaded.problems)

@@ -24,16 +24,18 @@ E = TypeVar("E", SortKey, Kind)
 
 def filters(
     corpus: Corpus,
-    category: Values,
-    year: Values,
-    kind: Values,
-    tag: Values,
-    source: Values,
-    section: Values,
-    unit: str | None,
-    minimum: object,
-    maximum: object,
+    *,
+    category: Values = None,
+    year: Values = None,
+    kind: Values = None,
+    tag: Values = None,
+    source: Values = None,
+    section: Values = None,
+    unit: str | None = None,
+    minimum: object = None,
+    maximum: object = None,
 ) -> Filters:
+    """The filters callers give (base.SearchFilters) as the engine tests them."""
     return Filters(
         categories=_categories(corpus, _values(category)),
         sources=_named(_values(source), [s["id"] for s in corpus.sources], "source"),

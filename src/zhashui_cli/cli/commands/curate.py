@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from zhashui_cli.base import SearchFilters
 from zhashui_cli.base import open as open_base
 from zhashui_cli.cli import options
 from zhashui_cli.cli.exits import ExitCode, UsageProblem, note
@@ -91,6 +92,7 @@ def coverage_command(
         raise typer.Exit(ExitCode.NOT_FOUND)
 
 
+@options.takes_filters()
 def export_command(
     ctx: typer.Context,
     sqlite: Annotated[
@@ -106,15 +108,7 @@ def export_command(
         list[str] | None,
         typer.Option("--query", "-q", metavar="WORDS", help="Only facts a search for these words finds (--sqlite)."),
     ] = None,
-    category: options.Category = None,
-    year: options.Year = None,
-    kind: options.Kind_ = None,
-    tag: options.Tag = None,
-    source: options.Source = None,
-    section: options.Section = None,
-    unit: options.Unit = None,
-    minimum: options.Minimum = None,
-    maximum: options.Maximum = None,
+    filters: SearchFilters = options.NO_FILTERS,
     facts: options.Facts = None,
 ) -> None:
     """Export the fact base: as a SQLite database, or as a fact file a curator can edit.
@@ -133,7 +127,6 @@ def export_command(
 
     if (sqlite is None) == (yaml_folder is None):
         raise UsageProblem("give one of --sqlite FILE and --yaml FOLDER")
-    filters = options.filter_values(category, year, kind, tag, source, section, unit, minimum, maximum)
     with fact_base(ctx) as base:
         if sqlite is not None:
             hits = base.search(query or [], **filters)

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
+from zhashui_cli.base import SearchFilters
 from zhashui_cli.cli import options
 from zhashui_cli.cli.exits import ExitCode, note
 from zhashui_cli.cli.views import View, fact_base, note_limited, output_format, row_limit, show, words_of
@@ -16,6 +17,7 @@ from zhashui_cli.terminal import results, screen, tables
 _MARKDOWN_SEARCH = ("id", "year", "category", "claim", "claim_en")
 
 
+@options.takes_filters()
 def search_command(
     ctx: typer.Context,
     query: Annotated[
@@ -26,15 +28,7 @@ def search_command(
             help="Words to find (none: every fact); a quoted argument with spaces is the same as separate words.",
         ),
     ] = None,
-    category: options.Category = None,
-    year: options.Year = None,
-    kind: options.Kind_ = None,
-    tag: options.Tag = None,
-    source: options.Source = None,
-    section: options.Section = None,
-    unit: options.Unit = None,
-    minimum: options.Minimum = None,
-    maximum: options.Maximum = None,
+    filters: SearchFilters = options.NO_FILTERS,
     exact: options.Exact = False,
     sort: options.Sort = None,
     reverse: options.Reverse = False,
@@ -65,7 +59,6 @@ def search_command(
     chosen = render.parse_fields(fields, SEARCH_FIELDS)
     words = words_of(query or [])
     with fact_base(ctx) as base:
-        filters = options.filter_values(category, year, kind, tag, source, section, unit, minimum, maximum)
         limited = row_limit(limit, fmt)
         hits = base.search(words, sort=sort, reverse=reverse, limit=limited, exact=exact, **filters)
         suggestions = base.suggest_words(words) if not len(hits) and words and not exact else []
@@ -91,7 +84,7 @@ def search_command(
         note(f"no fact has every word; showing facts that match {count} ({', '.join(hits.matched)})")
     if fmt is OutputFormat.TABLE and hits.corrections:
         note(", ".join(f"{word} → {found['as']} ({found['how']})" for word, found in hits.corrections.items()))
-    if sort is not None and sort.value == "value" and unit is None and len(hits.units) > 1:
+    if sort is not None and sort.value == "value" and filters.get("unit") is None and len(hits.units) > 1:
         note(f"sorted by value within each base unit: {', '.join(hits.units)}; --unit sorts one alone")
     note_limited(len(hits), hits.total, "facts", fmt)
 
@@ -150,6 +143,7 @@ def show_command(
         raise typer.Exit(ExitCode.NOT_FOUND)
 
 
+@options.takes_filters("category", "year", "kind", "source", "section")
 def tags_command(
     ctx: typer.Context,
     query: Annotated[
@@ -158,11 +152,7 @@ def tags_command(
             metavar="[QUERY]...", show_default=False, help="Only the tags of facts that a search for these words finds."
         ),
     ] = None,
-    category: options.Category = None,
-    year: options.Year = None,
-    kind: options.Kind_ = None,
-    source: options.Source = None,
-    section: options.Section = None,
+    filters: SearchFilters = options.NO_FILTERS,
     lang: options.Lang_ = tables.Lang.AUTO,
     limit: options.Limit = None,
     fields: Annotated[list[str] | None, options.fields_option(TAG_FIELDS)] = None,
@@ -181,7 +171,6 @@ def tags_command(
     fmt = output_format(fmt, as_json)
     chosen = render.parse_fields(fields, TAG_FIELDS)
     with fact_base(ctx) as base:
-        filters = options.filter_values(category, year, kind, None, source, section, None, None, None)
         rows = base.tags(words_of(query or []), **filters)
     every = [row for row in rows if tables.in_lang(row["tag"], lang)]
     rows = every[: row_limit(limit, fmt)]
@@ -195,6 +184,7 @@ def tags_command(
     note_limited(len(rows), len(every), "tags", fmt)
 
 
+@options.takes_filters()
 def figures_command(
     ctx: typer.Context,
     query: Annotated[
@@ -205,15 +195,7 @@ def figures_command(
             help="Only the figures of facts that a search for these words finds.",
         ),
     ] = None,
-    category: options.Category = None,
-    year: options.Year = None,
-    kind: options.Kind_ = None,
-    tag: options.Tag = None,
-    source: options.Source = None,
-    section: options.Section = None,
-    unit: options.Unit = None,
-    minimum: options.Minimum = None,
-    maximum: options.Maximum = None,
+    filters: SearchFilters = options.NO_FILTERS,
     sort: options.Sort = None,
     reverse: options.Reverse = False,
     limit: options.Limit = None,
@@ -235,7 +217,6 @@ def figures_command(
     fmt = output_format(fmt, as_json)
     chosen = render.parse_fields(fields, FIGURE_ROW_FIELDS)
     with fact_base(ctx) as base:
-        filters = options.filter_values(category, year, kind, tag, source, section, unit, minimum, maximum)
         every = base.figures(words_of(query or []), sort=sort, reverse=reverse, **filters)
     rows = every[: row_limit(limit, fmt)]
     columns = ("fact_id", "year", "value", "label_en", "base_value")
