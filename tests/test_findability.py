@@ -25,3 +25,13 @@ def test_docs_record_the_findability_the_engine_reaches_and_hit_at_5_never_falls
     assert level is not None, "docs/search.md has no overall row"
     assert round(overall.hit5, 2) >= float(level.group(1)), "search finds less than docs/search.md records"
     assert bench.table(groups, overall) in recorded, "docs/search.md: paste `python benchmarks/findability.py`"
+
+
+def test_docs_record_what_the_engine_finds_in_the_readers_own_words() -> None:
+    bench = findability()
+    groups, overall, _ = bench.evaluate(queries="meaning")
+    assert len(groups) == 9 and overall.queries > 200
+    recorded = (REPO / "docs" / "search.md").read_text(encoding="utf-8")
+    assert bench.table(groups, overall) in recorded, (
+        "docs/search.md: paste `python benchmarks/findability.py --set meaning`"
+    )
