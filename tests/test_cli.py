@@ -599,6 +599,29 @@ def test_a_full_disk() -> None:
     assert one_line(result.stderr) == "zhashui: cannot write the output: No space left on device"
 
 
+@pytest.mark.parametrize(
+    ("arguments", "full"),
+    [
+        (["search", "木耳"], "both"),  # stdout fails, then the message about it
+        (["--help"], "stdout"),  # click writes the help itself
+        (["search", "--help"], "stdout"),
+        (["search", "qqqqqqqq"], "stderr"),  # nothing found, and nowhere to say so
+        (["search", "木耳", "-n", "1"], "stderr"),  # the answer written, its note not
+    ],
+)
+def test_a_stream_that_fails_is_exit_74_whichever_it_is(arguments: list[str], full: str) -> None:
+    with Path("/dev/full").open("wb") as device:
+        result = subprocess.run(
+            [ZHASHUI, *arguments],
+            stdout=device if full in ("both", "stdout") else subprocess.DEVNULL,
+            stderr=device if full in ("both", "stderr") else subprocess.PIPE,
+            check=False,
+        )
+    assert result.returncode == 74
+    if full == "stdout":
+        assert one_line(result.stderr.decode()) == "zhashui: cannot write the output: No space left on device"
+
+
 def test_a_closed_stdout() -> None:
     result = subprocess.run(
         ["bash", "-c", f"'{ZHASHUI}' search --json >&-"], capture_output=True, text=True, check=False

@@ -29,12 +29,18 @@ class FactFileError(ZhashuiError):
         return not any(problem["rule"] in FATAL_RULES for problem in self.problems)
 
     def describe(self) -> str:
+        return "\n".join(self.lines())
+
+    def lines(self) -> list[str]:
+        """The message as its lines: the problem, or a headline and one line per problem (the
+        first 20). A caller that shows them sanitises each line apart, so that a newline inside
+        a value (a path, a key) can never pass for a line of its own."""
         lines = [describe(problem) for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
         if len(self.problems) == 1:
-            return lines[0]
+            return lines
         hidden = len(self.problems) - MAX_PROBLEMS_SHOWN
         more = [f"  … and {hidden} more"] if hidden > 0 else []
-        return "\n".join([f"{self.path}: {len(self.problems)} problems:", *(f"  {line}" for line in lines), *more])
+        return [f"{self.path}: {len(self.problems)} problems:", *(f"  {line}" for line in lines), *more]
 
 
 class QueryError(ZhashuiError, ValueError):

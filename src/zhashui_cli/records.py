@@ -11,6 +11,7 @@ way a record becomes JSON.
 """
 
 import json
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -248,17 +249,36 @@ def describe(problem: Problem) -> str:
 
 
 # -- JSON ----------------------------------------------------------------------------------
-# Characters that json leaves raw but that line-based readers (str.splitlines, JavaScript)
-# take for line breaks; escaped, so that one JSON Lines record is always one line.
-_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+# The characters no text from a fact file may carry raw to a terminal or a line reader: the
+# controls (C0, DEL, C1), the format characters (bidi controls, zero-width ones, the word
+# joiner, the BOM, tag characters …) and the line and paragraph separators, i.e. Unicode's
+# Cc, Cf, Zl and Zp (tests/test_hostile_output.py holds this to unicodedata). A terminal
+# would obey a control; the others are invisible, or reorder or split what is shown.
+_C0 = "\x00-\x1f"
+_UNSAFE_BEYOND_C0 = (
+    "\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001345f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+UNSAFE_CHARACTERS = _C0 + _UNSAFE_BEYOND_C0  # the inside of a regex character class
+# What json.dumps leaves raw (it escapes C0 itself, so a raw one is the layout's own newline).
+_JSON_RAW = f"[{_UNSAFE_BEYOND_C0}]"  # compiled by re when first used
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    high, low = divmod(code - 0x10000, 0x400)
+    return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
 
 
 def json_text(value: object, *, indent: int | None = None) -> str:
+    """JSON as zhashui writes it: UTF-8 text, but every unsafe character (UNSAFE_CHARACTERS)
+    escaped, so that a record is one line for line readers (U+2028 is a line break to
+    JavaScript and str.splitlines) and nothing in it can steer a terminal it is shown on."""
     text = json.dumps(value, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":"))
-    for char, escaped in _LINE_BREAKS.items():
-        if char in text:  # rare; str.translate would cost every text a slow pass
-            text = text.replace(char, escaped)
-    return text
+    return re.sub(_JSON_RAW, _json_escape, text)
 
 
 def json_line(record: Mapping[str, Any]) -> bytes:

@@ -9,6 +9,7 @@ the README's table are generated from.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from enum import IntEnum
 from typing import Any
 
 from zhashui_cli.errors import FactFileError, OutputWriteError, ZhashuiError
+from zhashui_cli.output.render import printable
 
 
 class ExitCode(IntEnum):
@@ -84,8 +86,22 @@ class OutputFailed(Exception):
     """stdout refused the answer (a full disk, a closed descriptor)."""
 
 
-def note(message: str) -> None:
-    sys.stderr.write(f"zhashui: {message}\n")
+def note(message: str, *more: str) -> None:
+    """One line on stderr (and, for a fact file's problems, one more line for each), every
+    text in it shown safely (render.printable): a message may echo what a fact file or an
+    argument holds, and nothing of theirs may steer the terminal or pass for a line."""
+    lines = [f"zhashui: {printable(message)}", *(printable(line) for line in more)]
+    try:
+        sys.stderr.write("\n".join(lines) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):  # stderr is full or closed: run() turns that into exit code 74
+        _failed_streams.add("stderr")
+
+
+# The streams that refused a write during this run; any of them makes the exit code 74.
+_failed_streams: set[str] = set()
+# What a write to a full, broken or read-only stream raises: an output failure, not a bug.
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EPIPE})
 
 
 def emit(write: Callable[[], object]) -> None:
@@ -114,30 +130,42 @@ def run(invoke: Callable[[], Any], usage: Callable[[Exception], str | None]) -> 
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    _failed_streams.clear()
+    code = _exit_code_or_failure(invoke, usage)
+    return ExitCode.OUTPUT if _failed_streams and code != ExitCode.INTERRUPTED else code
+
+
+def _exit_code_or_failure(invoke: Callable[[], Any], usage: Callable[[Exception], str | None]) -> int:
     try:
         return _exit_code(invoke, usage)
     except OutputClosed:
         silence_stdout()
         return ExitCode.OK
-    except OutputFailed as error:
-        silence_stdout()
-        note(f"cannot write the output: {error}")
-        return ExitCode.OUTPUT
     except KeyboardInterrupt:
         note("interrupted")
         return ExitCode.INTERRUPTED
+    except (OutputFailed, OSError) as error:  # an OSError that escapes is click writing help, say
+        if isinstance(error, OSError) and error.errno not in _OUTPUT_ERRNOS:  # not a failed stream: a bug
+            return _internal(error)
+        silence_stdout()
+        note(f"cannot write the output: {error.strerror if isinstance(error, OSError) else error}")
+        return ExitCode.OUTPUT
     except Exception as error:
-        if os.environ.get("ZHASHUI_DEBUG"):
-            raise
-        note(f"internal error ({type(error).__name__}: {error}); please report it, ZHASHUI_DEBUG=1 shows where")
-        return ExitCode.INTERNAL
+        return _internal(error)
+
+
+def _internal(error: Exception) -> int:
+    if os.environ.get("ZHASHUI_DEBUG"):
+        raise error
+    note(f"internal error ({type(error).__name__}: {error}); please report it, ZHASHUI_DEBUG=1 shows where")
+    return ExitCode.INTERNAL
 
 
 def _exit_code(invoke: Callable[[], Any], usage: Callable[[Exception], str | None]) -> int:
     try:
         result = invoke()
     except FactFileError as error:
-        note(error.describe())
+        note(*error.lines())
         return ExitCode.USAGE
     except OutputWriteError as error:
         note(str(error))

@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any, BinaryIO, NamedTuple, TextIO
 
 from zhashui_cli.errors import UnknownFieldError
-from zhashui_cli.records import json_line, json_text
+from zhashui_cli.records import UNSAFE_CHARACTERS, json_line, json_text
 
 
 class OutputFormat(str, Enum):
@@ -37,7 +37,17 @@ class Output(NamedTuple):
     bom: bool = False  # CSV starts with a byte order mark (for Excel)
 
     def write(self, document: str) -> None:
+        """Write CSV, YAML or Markdown: to a pipe or a file exactly, to a terminal with every
+        unsafe character shown as its escape (JSON escapes them itself, everywhere)."""
+        if self.terminal:
+            document = "".join(printable(line) + end for line, end in _lines(document))
         self.binary.write(document.encode("utf-8"))
+
+
+def _lines(text: str) -> list[tuple[str, str]]:
+    """The lines of a text and the line end of each (\\r\\n for CSV, \\n, or none at the end)."""
+    parts = re.split(r"(\r\n|\n)", text)
+    return [(parts[n], parts[n + 1] if n + 1 < len(parts) else "") for n in range(0, len(parts), 2)]
 
 
 def parse_fields(specs: Sequence[str] | None, allowed: Sequence[str]) -> tuple[str, ...] | None:
@@ -57,14 +67,19 @@ def project(rows: Iterable[Mapping[str, Any]], fields: Sequence[str] | None) -> 
 
 
 # -- plain text -------------------------------------------------------------------------------
-_UNSAFE = "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"  # compiled by re when first used
+_UNSAFE = f"[{UNSAFE_CHARACTERS}]"  # compiled by re when first used
 
 
 def printable(text: str) -> str:
-    """Control characters and bidi overrides made visible (\\x1b), so a terminal never obeys them."""
-    return re.sub(
-        _UNSAFE, lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
-    )
+    """The one sanitiser of what reaches a terminal: every unsafe character (controls, bidi
+    controls, invisible ones) shown as its escape (\\x1b, \\u202e, \\U000e0041), so that a
+    terminal never obeys it and a reader sees it."""
+    return re.sub(_UNSAFE, _escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def number_text(value: float) -> str:

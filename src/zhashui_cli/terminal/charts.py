@@ -91,7 +91,8 @@ def _bars(dimension: str, rows: Sequence[Mapping[str, Any]], lang: Lang, width: 
         Text("─" * min(width, label_width + count_width + 2 + room)),
     ]
     for label, row in zip(labels, rows, strict=True):
-        parts = [label[start:end] for start, end in wrap_offsets(printable(label), label_width)] or [""]
+        shown = printable(label)
+        parts = [shown[start:end] for start, end in wrap_offsets(shown, label_width)] or [""]
         length = max(1, round(room * row["facts"] / most)) if row["facts"] else 0
         first = Text(pad(parts[0], label_width) + " " + str(row["facts"]).rjust(count_width) + " ")
         first.append("█" * length, style="cyan")
