@@ -11,10 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 FACTS = REPO / "facts.yaml"
 SOURCE_TEXT = REPO / "sources" / "zhashui-2024-02-07.txt"
+# The size of the packaged base, read from facts.yaml, so that adding a fact breaks no test.
+_BASE = yaml.safe_load(FACTS.read_text(encoding="utf-8"))
+FACT_COUNT = len(_BASE["facts"])
+FIGURE_COUNT = sum(len(fact.get("figures", [])) for fact in _BASE["facts"])
+TAG_COUNT = len({tag for fact in _BASE["facts"] for tag in fact["tags"]})
+CATEGORY_COUNT = len(_BASE["categories"])
 
 # A small fact base whose every line a test can see: two facts over one short source.
 SAMPLE_SOURCE = "2024-01-01 00:00:00\n测试县协调金融贷款9.24亿元，新改建户厕7168座。\n测试县将推进专项债管理。\n"

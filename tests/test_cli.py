@@ -12,7 +12,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,11 +21,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+import zhashui_cli
 from zhashui_cli import __version__
 from zhashui_cli.cli.app import app
 from zhashui_cli.records import FACT_FIELDS, FIGURE_FIELDS, SEARCH_FIELDS
 
-from .conftest import FACTS, REPO, sample
+from .conftest import FACT_COUNT, FACTS, FIGURE_COUNT, REPO, sample
 
 WriteFacts = Callable[..., Path]
 ZHASHUI = str(Path(sys.executable).with_name("zhashui"))
@@ -96,11 +96,11 @@ def test_json_of_nothing_is_an_empty_list() -> None:
 
 def test_json_output_is_the_documented_contract() -> None:
     records = json.loads(cli("search", "--json").stdout)
-    assert len(records) == 190  # never cut by the table's default limit
+    assert len(records) == FACT_COUNT  # never cut by the table's default limit
     assert all(tuple(record) == SEARCH_FIELDS for record in records)
     assert (*FACT_FIELDS, "match") == SEARCH_FIELDS
     figures = [figure for record in records for figure in record["figures"]]
-    assert len(figures) == 50
+    assert len(figures) == FIGURE_COUNT
     assert all(tuple(figure) == FIGURE_FIELDS for figure in figures)
 
 
@@ -127,7 +127,7 @@ def test_filters_from_the_command_line() -> None:
 def test_the_table_is_cut_to_a_default_limit_and_says_so() -> None:
     result = cli("search")
     assert result.exit_code == 0
-    assert one_line(result.stderr) == "zhashui: showing 20 of 190 facts; --limit 0 shows all"
+    assert one_line(result.stderr) == f"zhashui: showing 20 of {FACT_COUNT} facts; --limit 0 shows all"
     assert "2023-new-zhashui-progress" in result.stdout
 
 
@@ -152,14 +152,14 @@ def test_show_unknown_id_suggests_close_ones() -> None:
 def test_categories_with_counts_per_year() -> None:
     rows = json.loads(cli("categories", "--json").stdout)
     assert [row["id"] for row in rows] == ["economy", "reform", "rural", "ecology", "livelihood", "governance", "party"]
-    assert sum(row["facts"] for row in rows) == 190
+    assert sum(row["facts"] for row in rows) == FACT_COUNT
     assert all(row["facts"] == sum(year["facts"] for year in row["years"]) for row in rows)
     assert rows[0]["years"] == [{"year": 2023, "facts": 24}, {"year": 2024, "facts": 14}]
 
 
 def test_stats_as_json_and_as_bars() -> None:
     stats = json.loads(cli("stats", "--json").stdout)
-    assert stats["facts"] == 190 and stats["figures"] == 50
+    assert stats["facts"] == FACT_COUNT and stats["figures"] == FIGURE_COUNT
     assert stats["largest_amounts"][0]["label_en"] == "brand value of Zhashui wood ear fungus"
     table = on_screen("stats").stdout
     assert "█" in table and "Largest amounts of money" in table
@@ -169,7 +169,12 @@ def test_verify_passes_on_the_packaged_base() -> None:
     result = cli("verify", "--json")
     assert result.exit_code == 0
     report = json.loads(result.stdout)
-    assert (report["ok"], report["facts"], report["figures"], report["problems"]) == (True, 190, 50, [])
+    assert (report["ok"], report["facts"], report["figures"], report["problems"]) == (
+        True,
+        FACT_COUNT,
+        FIGURE_COUNT,
+        [],
+    )
 
 
 def test_verify_names_each_failing_fact(write_facts: WriteFacts) -> None:
@@ -538,9 +543,14 @@ def display_width(line: str) -> int:
 
 
 IDS = re.compile(r"20(?:23|24)-[a-z0-9-]*[a-z][a-z0-9-]*")
-KNOWN_IDS = {record["id"] for record in json.loads(cli("search", "--json").stdout)} | {
-    section["id"] for source in json.loads(cli("sources", "--json").stdout) for section in source["sections"]
-}
+
+
+def known_ids() -> set[str]:
+    """The fact and section ids of the packaged base, read from the library (in each test's cache)."""
+    base = zhashui_cli.open()
+    return {fact["id"] for fact in base} | {
+        section["id"] for source in base.sources() for section in source["sections"]
+    }
 
 
 @pytest.mark.parametrize("columns", [20, 40, 60, 80, 200])
@@ -559,10 +569,10 @@ KNOWN_IDS = {record["id"] for record in json.loads(cli("search", "--json").stdou
 def test_every_table_fits_any_width_and_breaks_no_id_and_no_number_from_its_unit(columns: int, command: str) -> None:
     result = run(*command.split(), env={"ZHASHUI_FORCE_TTY": str(columns), "LINES": "1000"})
     assert result.returncode == 0, result.stderr
-    output = result.stdout.decode()
+    output, known = result.stdout.decode(), known_ids()
     for line in output.splitlines():
         ids = IDS.findall(line)
-        assert set(ids) <= KNOWN_IDS, line  # an id is whole, or not there
+        assert set(ids) <= known, line  # an id is whole, or not there
         if display_width(line.rstrip()) > columns:
             assert ids and display_width(max(ids, key=len)) > columns - 6, line  # only an id wider than the screen
     assert not re.search(r"\d[ │]*\n[ │]*(?:[万亿]|元|座|个|%)", output), output  # 6700 / 万元
@@ -637,14 +647,35 @@ def test_a_query_that_is_not_utf8() -> None:
 
 
 def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
-    fifo = tmp_path / "facts.yaml"
-    os.mkfifo(fifo)  # opening it blocks until a writer comes: the run is reliably under way
-    process = subprocess.Popen(
-        [ZHASHUI, "search", "--facts", str(fifo)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    """Interrupted while it loads a fact file: the child says when it is there (a handshake, not
+    a sleep), gets SIGINT's default action back even when the suite runs as a background job
+    (which inherits SIGINT ignored), and is always reaped."""
+    child = (
+        "import sys, time\n"
+        "from zhashui_cli.factfile import store\n"
+        "def loading(*args, **kwargs):\n"
+        "    print('loading', flush=True)\n"
+        "    time.sleep(60)\n"
+        "store.load = loading\n"
+        "from zhashui_cli.__main__ import main\n"
+        "sys.argv = ['zhashui', 'search', '--facts', sys.argv[1]]\n"
+        "main()\n"
     )
-    time.sleep(1.0)
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=30)
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("facts: []\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-c", child, str(facts)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - before exec, as intended
+    )
+    try:
+        assert process.stdout is not None and process.stdout.readline() == b"loading\n"
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+        process.wait()
     assert process.returncode == 130
     assert one_line(stderr.decode()) == "zhashui: interrupted"
 
@@ -661,7 +692,7 @@ def test_eight_runs_at_once_on_a_cold_cache(isolated: Path) -> None:
     assert [process.returncode for process in processes] == [0] * 8
     assert all(stderr == b"" for _, stderr in results)
     assert len({stdout for stdout, _ in results}) == 1
-    assert len(json.loads(results[0][0])) == 190
+    assert len(json.loads(results[0][0])) == FACT_COUNT
     assert [path.name for path in isolated.iterdir() if path.name.startswith(".tmp-")] == []
     assert len(list(isolated.glob("*.index"))) == 1
 

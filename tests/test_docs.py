@@ -14,7 +14,7 @@ import pytest
 import zhashui_cli
 from zhashui_cli.cli.exits import ExitCode
 
-from .conftest import REPO, load_script
+from .conftest import FACT_COUNT, FIGURE_COUNT, REPO, load_script
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 SOURCE = REPO / "src" / "zhashui_cli"
@@ -108,7 +108,7 @@ def test_the_fact_the_readme_shows_pastes_into_an_exported_base(tmp_path: Path) 
     result = CliRunner().invoke(app, ["verify", "--facts", str(facts)])
     assert (result.exit_code, result.stdout.splitlines()[-1]) == (
         0,
-        "190 facts, 50 figures, 1 source(s): every rule holds",
+        f"{FACT_COUNT} facts, {FIGURE_COUNT} figures, 1 source(s): every rule holds",
     )
 
 

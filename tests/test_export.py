@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 import zhashui_cli
 from zhashui_cli.cli.app import app
 
-from .conftest import FACTS
+from .conftest import CATEGORY_COUNT, FACT_COUNT, FACTS, FIGURE_COUNT
 
 YUAN_TOTAL = 6_259_000_000  # the 元 figures of the bulletin, summed by hand from facts.yaml
 
@@ -35,8 +35,14 @@ def test_sqlite_holds_every_table_with_its_keys_and_full_text_search(tmp_path: P
             t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
             for t in ("facts", "figures", "categories", "sources", "sections")
         }
-        assert counts == {"facts": 190, "figures": 50, "categories": 7, "sources": 1, "sections": 18}
-        assert db.execute("SELECT count(DISTINCT fact_id) FROM tags").fetchone()[0] == 190
+        assert counts == {
+            "facts": FACT_COUNT,
+            "figures": FIGURE_COUNT,
+            "categories": CATEGORY_COUNT,
+            "sources": 1,
+            "sections": 18,
+        }
+        assert db.execute("SELECT count(DISTINCT fact_id) FROM tags").fetchone()[0] == FACT_COUNT
         assert db.execute("SELECT sum(base_value) FROM figures WHERE base_unit = '元'").fetchone()[0] == YUAN_TOTAL
         found = {
             row[0]

@@ -22,7 +22,7 @@ from zhashui_cli.factfile.parse import parse
 from zhashui_cli.factfile.units import BASE_UNITS, known_units
 from zhashui_cli.records import FACT_FIELDS, FIGURE_FIELDS, NameRecord, SectionRecord, SourceRecord, fields_of
 
-from .conftest import FACTS, REPO
+from .conftest import FACT_COUNT, FACTS, FIGURE_COUNT, REPO
 
 SCHEMA = json.loads((REPO / "schema" / "facts.schema.json").read_text(encoding="utf-8"))
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -36,7 +36,7 @@ def base() -> FactFile:
 def test_every_rule_of_the_format_holds() -> None:
     report = zhashui_cli.open(FACTS).verify()
     assert report["problems"] == []
-    assert (report["facts"], report["figures"], report["sources"]) == (190, 50, 1)
+    assert (report["facts"], report["figures"], report["sources"]) == (FACT_COUNT, FIGURE_COUNT, 1)
 
 
 def test_the_file_validates_against_its_json_schema() -> None:
@@ -108,7 +108,7 @@ def test_figures_and_base_values() -> None:
     )
     brand = next(g for (fact, _), g in figures.items() if fact == "2023-fungus-brand-value")
     assert (brand.base_value, brand.qualifier) == (Decimal(3_000_000_000), Qualifier.MORE_THAN)
-    assert len(figures) == 50
+    assert len(figures) == FIGURE_COUNT
     assert {g.base_unit for g in figures.values()} <= set(BASE_UNITS)
 
 

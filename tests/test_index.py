@@ -18,7 +18,7 @@ from zhashui_cli.index import cache
 from zhashui_cli.index.build import build
 from zhashui_cli.index.corpus import SECTIONS, Corpus
 
-from .conftest import FACTS
+from .conftest import FACT_COUNT, FACTS
 
 WriteFacts = Callable[..., Path]
 QUERIES = ["", "木耳", "loans", "專項債", "2023", "县 亿元", "toilets 厕所", "muer", "toliets", "qqqzzz"]
@@ -126,7 +126,9 @@ DAMAGES: dict[str, Callable[[bytes], bytes]] = {
     "truncated": lambda data: data[: len(data) // 2],
     "a byte short": lambda data: data[:-1],
     "magic": lambda data: b"Z" + data[1:],
-    "header value": lambda data: _replace_in_body(data, b'"count": 190', b'"count": 191'),
+    "header value": lambda data: _replace_in_body(
+        data, f'"count": {FACT_COUNT}'.encode(), f'"count": {FACT_COUNT + 1}'.encode()
+    ),
     "section range": lambda data: _replace_in_body(
         data, b'"sections": {"records": [0, ', b'"sections": {"records": [1, '
     ),

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from zhashui_cli.cli.app import app
 
-from .conftest import REPO
+from .conftest import FIGURE_COUNT, REPO, TAG_COUNT
 
 ZHASHUI = str(Path(sys.executable).with_name("zhashui"))
 BASE = str(REPO / "tests" / "broken" / "base.yaml")
@@ -159,7 +159,9 @@ def test_tags_with_counts() -> None:
     assert {"tag": "toilets", "facts": 1} in json.loads(cli("tags", "厕所", "--json").stdout)
 
 
-@pytest.mark.parametrize(("command", "total", "what"), [("tags", 829, "tags"), ("figures", 50, "figures")])
+@pytest.mark.parametrize(
+    ("command", "total", "what"), [("tags", TAG_COUNT, "tags"), ("figures", FIGURE_COUNT, "figures")]
+)
 def test_long_lists_show_20_rows_in_a_table_and_say_so_and_all_rows_elsewhere(
     command: str, total: int, what: str
 ) -> None:
