@@ -21,7 +21,6 @@ from typing import Any
 
 from zhashui_cli import records
 from zhashui_cli.errors import FATAL_RULES
-from zhashui_cli.factfile.model import Kind, Qualifier
 from zhashui_cli.index.corpus import TEXT_FIELDS
 from zhashui_cli.search.matching import TIER
 
@@ -63,8 +62,6 @@ RULES = sorted(
 )
 # Values a key may take (the key names are the same wherever they stand).
 CHOICES: dict[str, list[Any]] = {
-    "kind": [kind.value for kind in Kind],
-    "qualifier": [q.value for q in Qualifier],
     "how": list(TIER),
     "rule": RULES,
     "dimension": ["category", "year", "kind"],
@@ -104,8 +101,9 @@ def schema_of(
         if all(list(option) == ["type"] for option in options):
             return {"type": [option["type"] for option in options]}
         return {"anyOf": options}
-    if kind in SIMPLE:
-        return {"type": "string", "enum": CHOICES[key]} if kind is str and key in CHOICES else dict(SIMPLE[kind])
+    if kind in SIMPLE or origin is typing.Literal:  # a Literal's values are its choices
+        choices = list(arguments) if origin is typing.Literal else CHOICES.get(key) if kind is str else None
+        return {"type": "string", "enum": choices} if choices else dict(SIMPLE[kind])
     if origin is list:
         items = schema_of(arguments[0], owner, key, definitions, described)
         if (owner, key) in FIELD_NAMES:

@@ -95,3 +95,13 @@ def test_the_package_root_loads_its_names_when_first_used() -> None:
     assert zhashui_cli.open is zhashui_cli.base.open and "FactBase" in dir(zhashui_cli)
     with pytest.raises(AttributeError, match="has no attribute 'opne'"):
         zhashui_cli.opne  # noqa: B018
+
+
+def test_kinds_and_qualifiers_are_literals_of_the_models_values() -> None:
+    from typing import get_args
+
+    from zhashui_cli.factfile.model import Kind, Qualifier
+    from zhashui_cli.records import KindName, QualifierName
+
+    assert get_args(KindName) == tuple(kind.value for kind in Kind)
+    assert get_args(QualifierName) == tuple(qualifier.value for qualifier in Qualifier)

@@ -13,16 +13,22 @@ way a record becomes JSON.
 import json
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 if TYPE_CHECKING:
     pass
 
 
+# The kinds of claim and the qualifiers of a figure, as records spell them (the values of
+# factfile/model.py's Kind and Qualifier, which tests/test_library.py holds them to).
+KindName = Literal["outcome", "honour", "measure", "plan", "target"]
+QualifierName = Literal["exact", "more_than", "at_least", "approximately"]
+
+
 class FigureRecord(TypedDict):
     value: float  # the number as written, beside its unit as written: 9.24 亿元
     unit: str
-    qualifier: str  # exact, more_than, at_least, approximately
+    qualifier: QualifierName
     label: str
     label_en: str
     base_value: float  # exact in base_unit: 924000000 元
@@ -35,7 +41,7 @@ class FactRecord(TypedDict):
     section: str
     category: str
     year: int
-    kind: str  # outcome, honour, measure, plan, target
+    kind: KindName
     claim: str
     claim_en: str
     quote: str
@@ -72,7 +78,7 @@ class FigureRow(TypedDict):
     claim_en: str
     value: float
     unit: str
-    qualifier: str
+    qualifier: QualifierName
     label: str
     label_en: str
     base_value: float

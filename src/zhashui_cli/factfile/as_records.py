@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from zhashui_cli.records import CategoryRecord, FactRecord, FigureRecord, SectionRecord, SourceRecord
+from zhashui_cli.records import (
+    CategoryRecord,
+    FactRecord,
+    FigureRecord,
+    SectionRecord,
+    SourceRecord,
+)
 
 if TYPE_CHECKING:
     from decimal import Decimal
