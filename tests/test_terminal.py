@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import time
+import unicodedata
 
 import pytest
 
@@ -80,3 +82,23 @@ def test_tables_drawn_without_rich_are_styled_as_rich_styles_the_others(
     rich = Console(file=stream())
     expected = "" if rich.color_system is None else "bold" if rich.no_color else "colour"
     assert screen.styling(stream()) == expected
+
+
+def test_a_terminal_is_injected_so_its_behaviour_is_tested_in_process() -> None:
+    """No pty and no environment variable: the run is handed the terminal it writes to."""
+    from typer.testing import CliRunner
+
+    from zhashui_cli.cli.app import app
+    from zhashui_cli.terminal.screen import Environment
+
+    def widest(text: str) -> int:
+        lines = re.sub(r"\x1b\[[0-9;]*m", "", text).splitlines()  # as wide as it shows, styles aside
+        return max(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in lines)
+
+    narrow = CliRunner().invoke(app, ["search", "木耳"], obj=Environment(True, 60, 1000, ""))
+    assert narrow.exit_code == 0 and widest(narrow.stdout) <= 60 and "\t" not in narrow.stdout  # a table, 60 wide
+    assert "\x1b[" not in narrow.stdout  # styled not at all, as told
+    wide = CliRunner().invoke(app, ["search", "木耳"], obj=Environment(True, 160, 1000, "colour"))
+    assert "\x1b[" in wide.stdout and 60 < widest(wide.stdout) <= 160
+    piped = CliRunner().invoke(app, ["search", "木耳"], obj=Environment(False, 80, 24, ""))
+    assert all(line.count("\t") == 2 for line in piped.stdout.splitlines())  # lines for a pipe

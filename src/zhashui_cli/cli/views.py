@@ -31,10 +31,17 @@ def output_format(fmt: OutputFormat, as_json: bool) -> OutputFormat:
     return OutputFormat.JSON if as_json else fmt
 
 
-def out(bom: bool = False) -> render.Output:
+def environment(ctx: typer.Context) -> screen.Environment:
+    """The terminal the run writes to: the one handed in (obj=), else the process's, read once."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, screen.Environment):
+        root.obj = screen.Environment.of(sys.stdout)
+    return root.obj
+
+
+def out(env: screen.Environment, bom: bool = False) -> render.Output:
     stdout = sys.stdout
-    tty = screen.forced_tty() or stdout.isatty()
-    return render.Output(stdout.buffer, stdout, screen.width(stdout), screen.height(stdout), tty, bom)
+    return render.Output(stdout.buffer, stdout, env.width, env.height, env.terminal, bom)
 
 
 @contextmanager
@@ -58,9 +65,10 @@ class View(NamedTuple):
     markdown: Callable[[], str] | None = None  # the Markdown, when it is more than a table of the rows
 
 
-def show(view: View, fmt: OutputFormat, pager: bool = True, bom: bool = False) -> None:
+def show(ctx: typer.Context, view: View, fmt: OutputFormat, pager: bool = True, bom: bool = False) -> None:
     """Write a view to stdout in a format; a failed write becomes an exit code (exits.emit)."""
-    emit(lambda: _write(view, fmt, out(bom), pager))
+    target = out(environment(ctx), bom)
+    emit(lambda: _write(view, fmt, target, pager))
 
 
 def _write(view: View, fmt: OutputFormat, target: render.Output, pager: bool) -> None:

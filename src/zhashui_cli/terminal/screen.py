@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -61,6 +61,23 @@ def styling(stream: TextIO) -> str:
 def height(stream: TextIO) -> int:
     """LINES when it is a usable number, else the terminal's height, else 24."""
     return _size("LINES", shutil.get_terminal_size((_DEFAULT_WIDTH, _DEFAULT_HEIGHT)).lines, stream, _DEFAULT_HEIGHT)
+
+
+class Environment(NamedTuple):
+    """What a run knows of the terminal it writes to, read once (as httpie's Environment).
+    The commands take it from the command line's context instead of asking the process, so a
+    test hands one in (CliRunner().invoke(app, args, obj=Environment(...))) to see what a
+    terminal of any size and kind would show."""
+
+    terminal: bool  # draw tables: stdout is a terminal (or ZHASHUI_FORCE_TTY says to)
+    width: int
+    height: int
+    styling: str  # "colour", "bold" (NO_COLOR) or "" (no terminal, or a dumb one)
+
+    @classmethod
+    def of(cls, stream: TextIO) -> Environment:
+        """The environment of a process writing to stream, by the rules above."""
+        return cls(forced_tty() or stream.isatty(), width(stream), height(stream), styling(stream))
 
 
 class Progress:

@@ -45,7 +45,7 @@ def verify_command(
     view = View(
         problems, PROBLEM_FIELDS, chosen, PROBLEM_FIELDS, table=lambda _: text, document=report, plain=lambda: text
     )
-    show(view, fmt, pager=False)
+    show(ctx, view, fmt, pager=False)
     if fatal:
         raise typer.Exit(ExitCode.USAGE)
     if problems:
@@ -87,7 +87,7 @@ def coverage_command(
         + "\n"
     )
     view = View(rows, UNCOVERED_FIELDS, chosen, UNCOVERED_FIELDS, table=lambda _: text, plain=lambda: text)
-    show(view, fmt, pager=False)
+    show(ctx, view, fmt, pager=False)
     if rows:
         raise typer.Exit(ExitCode.NOT_FOUND)
 

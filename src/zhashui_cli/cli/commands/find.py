@@ -1,6 +1,5 @@
 """The commands that find facts: search, show, tags and figures."""
 
-import sys
 from typing import Annotated, Any
 
 import typer
@@ -8,11 +7,11 @@ import typer
 from zhashui_cli.base import SearchFilters
 from zhashui_cli.cli import options
 from zhashui_cli.cli.exits import ExitCode, note
-from zhashui_cli.cli.views import View, fact_base, note_limited, output_format, row_limit, show, words_of
+from zhashui_cli.cli.views import View, environment, fact_base, note_limited, output_format, row_limit, show, words_of
 from zhashui_cli.output import render
 from zhashui_cli.output.render import OutputFormat
 from zhashui_cli.records import FIGURE_ROW_FIELDS, SEARCH_FIELDS, SHOW_FIELDS, TAG_FIELDS, ShowRecord
-from zhashui_cli.terminal import results, screen, tables
+from zhashui_cli.terminal import results, tables
 
 _MARKDOWN_SEARCH = ("id", "year", "category", "claim", "claim_en")
 
@@ -62,7 +61,7 @@ def search_command(
         limited = row_limit(limit, fmt)
         hits = base.search(words, sort=sort, reverse=reverse, limit=limited, exact=exact, **filters)
         suggestions = base.suggest_words(words) if not len(hits) and words and not exact else []
-    lang_shown = tables.resolve_lang(lang, words, screen.width(sys.stdout))
+    lang_shown = tables.resolve_lang(lang, words, environment(ctx).width)
     columns = ["id", "year", *tables.claim_fields(lang_shown)]
     pattern = tables.highlighter([*words, *(w.casefold() for w in words)])
     passed_through = fmt in (OutputFormat.JSON, OutputFormat.JSONL) and not chosen  # no need to parse records
@@ -71,10 +70,10 @@ def search_command(
         SEARCH_FIELDS,
         chosen,
         _MARKDOWN_SEARCH if fmt is OutputFormat.MARKDOWN else columns,
-        table=lambda width: results.search(hits.records, lang_shown, width, pattern, screen.styling(sys.stdout)),
+        table=lambda width: results.search(hits.records, lang_shown, width, pattern, environment(ctx).styling),
         lines=hits.json_lines(),
     )
-    show(view, fmt, not no_pager, bom)
+    show(ctx, view, fmt, not no_pager, bom)
     if not len(hits):
         hint = f"did you mean {', '.join(suggestions)}?" if suggestions else "try fewer words or filters"
         note(f"no facts match; {hint}")
@@ -135,7 +134,7 @@ def show_command(
             document=documents[0] if len(fact_ids) == 1 else None,
             plain=lambda: "\n".join(tables.fact_text(*entry) for entry in found),
         )
-        show(view, fmt, not no_pager)
+        show(ctx, view, fmt, not no_pager)
     for fact_id, suggestions in missing:
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else "; `zhashui search` lists the ids"
         note(f"no fact with id '{fact_id}'{hint}")
@@ -177,7 +176,7 @@ def tags_command(
     drawn = View(
         rows, TAG_FIELDS, chosen, TAG_FIELDS, table=lambda w: tables.generic(rows, TAG_FIELDS, width=w, lines=False)
     )
-    show(drawn, fmt, not no_pager)
+    show(ctx, drawn, fmt, not no_pager)
     if not rows:
         note("no tags; try fewer words or filters")
         raise typer.Exit(ExitCode.NOT_FOUND)
@@ -221,6 +220,7 @@ def figures_command(
     rows = every[: row_limit(limit, fmt)]
     columns = ("fact_id", "year", "value", "label_en", "base_value")
     show(
+        ctx,
         View(rows, FIGURE_ROW_FIELDS, chosen, columns, table=lambda width: tables.figures(rows, width)),
         fmt,
         not no_pager,

@@ -1,16 +1,15 @@
 """The commands that describe the fact base: categories, stats and sources."""
 
-import sys
 from typing import Annotated
 
 import typer
 
 from zhashui_cli.cli import options
-from zhashui_cli.cli.views import View, fact_base, output_format, show
+from zhashui_cli.cli.views import View, environment, fact_base, output_format, show
 from zhashui_cli.output import render
 from zhashui_cli.output.render import OutputFormat
 from zhashui_cli.records import CATEGORY_FIELDS, SOURCE_FIELDS, STATS_ROW_FIELDS
-from zhashui_cli.terminal import charts, screen, tables
+from zhashui_cli.terminal import charts, tables
 
 
 def categories_command(
@@ -35,7 +34,7 @@ def categories_command(
     flat = [{**row, **{str(y["year"]): y["facts"] for y in row["years"]}} for row in rows]
     columns = ("id", "name", "name_en", "facts", *map(str, years))
     view = View(rows, CATEGORY_FIELDS, chosen, columns, table=lambda width: tables.categories(rows, years, width))
-    show(view._replace(rows=flat) if fmt is OutputFormat.TABLE and not chosen else view, fmt, not no_pager)
+    show(ctx, view._replace(rows=flat) if fmt is OutputFormat.TABLE and not chosen else view, fmt, not no_pager)
 
 
 def stats_command(
@@ -60,7 +59,7 @@ def stats_command(
     chosen = render.parse_fields(fields, STATS_ROW_FIELDS)
     with fact_base(ctx) as base:
         document = base.stats()
-    shown = tables.resolve_lang(lang, [], screen.width(sys.stdout))
+    shown = tables.resolve_lang(lang, [], environment(ctx).width)
     rows = stats_rows(document)
     view = View(
         rows,
@@ -71,7 +70,7 @@ def stats_command(
         document=document,
         markdown=lambda: charts.stats_markdown(document, shown),
     )
-    show(view, fmt, not no_pager)
+    show(ctx, view, fmt, not no_pager)
 
 
 def sources_command(
@@ -100,4 +99,4 @@ def sources_command(
         ("id", "title", "published", "language", "text"),
         table=lambda width: tables.sources(rows, width),
     )
-    show(view._replace(plain=lambda: tables.sources_text(rows)), fmt, not no_pager)
+    show(ctx, view._replace(plain=lambda: tables.sources_text(rows)), fmt, not no_pager)
