@@ -6,8 +6,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -330,3 +332,84 @@ def test_typer_still_has_the_internals_we_use() -> None:
         prog_name="zhashui", complete_var="_ZHASHUI_COMPLETE", shell="zsh"
     )
     assert callable(internals.completion_init) and callable(internals.install)
+
+
+def _pager_script(path: Path, record: Path, status: int = 0) -> str:
+    path.write_text(f"#!/bin/sh\ncat > '{record}'\nexit {status}\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_zhashui_pager_comes_before_pager_and_its_status_is_the_runs(tmp_path: Path) -> None:
+    import pty
+
+    ours, theirs = tmp_path / "ours.txt", tmp_path / "theirs.txt"
+    env = {**os.environ, "LINES": "10", "COLUMNS": "80", "PAGER": _pager_script(tmp_path / "p.sh", theirs)}
+    env["ZHASHUI_PAGER"] = _pager_script(tmp_path / "z.sh", ours, status=3)
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.run(
+            [ZHASHUI, "search", "木耳"], stdout=follower, stderr=subprocess.PIPE, env=env, check=False
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert "2023-fungus-brand-value" in ours.read_text() and not theirs.exists()
+    assert process.returncode == 3  # as the pager ended
+
+
+def test_a_pager_that_cannot_be_read_is_one_note_and_the_table_unpaged() -> None:
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "LINES": "10", "COLUMNS": "80", "PAGER": "less 'unbalanced"}
+    try:
+        process = subprocess.run(
+            [ZHASHUI, "search", "木耳"], stdout=follower, stderr=subprocess.PIPE, env=env, check=False
+        )
+        shown = os.read(leader, 65536).decode()
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert process.returncode == 0 and "2023-fungus-brand-value" in shown
+    assert process.stderr.decode().splitlines()[0] == (
+        'zhashui: the pager command "less \'unbalanced" cannot be read (No closing quotation);'
+        " fix ZHASHUI_PAGER or PAGER; showing the table without it"
+    )
+
+
+def test_ctrl_c_in_a_real_less_leaves_no_pager_behind(tmp_path: Path) -> None:
+    """Ctrl-C reaches both zhashui and less (the terminal's foreground group): zhashui must
+    ignore it and wait, or less, orphaned, goes on reading the terminal behind the shell."""
+    import pty
+    import select
+    import shutil
+
+    less = shutil.which("less")
+    assert less is not None, "the pager tests need less (apt-get install less)"
+    env = {**os.environ, "TERM": "xterm", "LINES": "10", "COLUMNS": "80", "PAGER": less, "LESS": "FRX"}
+    env.pop("ZHASHUI_PAGER", None)
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: zhashui on a terminal of its own, as a user starts it
+        os.execve(ZHASHUI, [ZHASHUI, "search", "-n", "0"], env)
+    try:
+        shown = b""
+        while b"2023-" not in shown:  # less is showing the table
+            ready, _, _ = select.select([terminal], [], [], 30)
+            assert ready, shown
+            shown += os.read(terminal, 65536)
+        os.write(terminal, b"\x03")  # Ctrl-C: SIGINT to zhashui and less alike
+        deadline, done = time.monotonic() + 30, 0
+        while not done:  # then q, until less has quit (the terminal drops what was typed with ^C)
+            assert time.monotonic() < deadline, "zhashui did not end after less quit"
+            with contextlib.suppress(OSError):
+                if select.select([terminal], [], [], 0.2)[0]:
+                    os.read(terminal, 65536)
+                os.write(terminal, b"q")
+            done, status = os.waitpid(pid, os.WNOHANG)
+    finally:
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(terminal)
+    assert os.waitstatus_to_exitcode(status) == 0  # zhashui waited for less and left with its status

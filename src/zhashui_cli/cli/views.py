@@ -98,8 +98,26 @@ def _write(view: View, fmt: OutputFormat, target: render.Output, pager: bool) ->
         )
         text = drawn if isinstance(drawn, str) else tables.draw(drawn, target.width)
         tall = text.count("\n") >= target.height
-        if not (pager and tall and target.text.isatty() and screen.page(text, target.text)):
+        status = _paged(text, target) if pager and tall and target.text.isatty() else None
+        if status is None:
             target.text.write(text)
+        elif status:
+            raise typer.Exit(status)  # as the pager ended, so that a script sees it
+
+
+def _paged(text: str, target: render.Output) -> int | None:
+    """The pager's exit status, or None when there is no pager to show text (saying why)."""
+    try:
+        return screen.page(text, target.text, _header_lines(text))
+    except screen.PagerError as error:
+        exits.note(f"{error}; showing the table without it")
+        return None
+
+
+def _header_lines(text: str) -> int:
+    """How many lines a table's heading takes: its titles and the rule under them."""
+    lines = text.split("\n", 3)[:3]
+    return next((n + 1 for n, line in enumerate(lines) if line.strip() and not line.strip(" ─━═│┃╇┡┩╞╪╡")), 0)
 
 
 def row_limit(limit: int | None, fmt: OutputFormat) -> int | None:

@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+
+from zhashui_cli.errors import ZhashuiError
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -127,27 +130,59 @@ class Progress:
             self.display.stop()
 
 
-def page(text: str, stream: TextIO) -> bool:
-    """Show text through the user's pager ($PAGER, else less); False when there is none to
-    run, and the caller writes the text itself."""
+def page(text: str, stream: TextIO, header: int = 0) -> int | None:
+    """Show text through the user's pager ($ZHASHUI_PAGER, else $PAGER, else less) and return
+    its exit status; None when there is none to run, and the caller writes the text itself.
+
+    As git and gh do, zhashui ignores Ctrl-C while the pager runs (the pager, which has the
+    terminal, handles it) and waits for the pager to end: exiting first would leave it
+    reading the terminal behind the shell. header lines stay on screen in a less that can
+    (less --header, since less 600)."""
     import shlex
+    import signal
     import subprocess
 
-    command = shlex.split(os.environ.get("PAGER", "").strip() or "less")
-    if command == ["cat"]:
-        return False
+    configured = (os.environ.get("ZHASHUI_PAGER") or os.environ.get("PAGER") or "").strip() or "less"
+    try:
+        command = shlex.split(configured)
+    except ValueError as error:
+        raise PagerError(
+            f"the pager command {configured!r} cannot be read ({error}); fix ZHASHUI_PAGER or PAGER"
+        ) from None
+    if command in ([], ["cat"]):
+        return None
     environment = dict(os.environ)
     environment.setdefault("LESS", "FRX")  # quit if one screen, keep colours, leave the screen as it is
+    if header and Path(command[0]).name == "less" and _less_version(command[0]) >= 600:
+        command.append(f"--header={header}")
     stream.flush()
     try:
         pager = subprocess.Popen(command, stdin=subprocess.PIPE, env=environment)
     except OSError:
-        return False
-    assert pager.stdin is not None
+        return None
+    interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)  # the pager was started with the default
     try:
-        pager.stdin.write(text.encode(stream.encoding or "utf-8", errors="backslashreplace"))
-        pager.stdin.close()
-    except BrokenPipeError:
-        pass  # the reader quit the pager early
-    pager.wait()
-    return True
+        assert pager.stdin is not None
+        try:
+            pager.stdin.write(text.encode(stream.encoding or "utf-8", errors="backslashreplace"))
+            pager.stdin.close()
+        except BrokenPipeError:
+            pass  # the reader quit the pager early
+        return pager.wait()
+    finally:
+        signal.signal(signal.SIGINT, interrupt)
+
+
+class PagerError(ZhashuiError):
+    """The pager the environment names cannot be read as a command line (an unbalanced quote)."""
+
+
+def _less_version(less: str) -> int:
+    import subprocess
+
+    try:
+        shown = subprocess.run([less, "--version"], capture_output=True, text=True, timeout=5, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return 0
+    words = shown.split()
+    return int(words[1]) if len(words) > 1 and words[0] == "less" and words[1].isdigit() else 0
