@@ -59,10 +59,15 @@ class Reader:
         self.file, self.located = file, located
         self.problems: list[Problem] = []
         self.reported: set[tuple[Any, ...]] = set()  # paths that already have a problem
+        # Every problem found, counted even where its field already has one (an unquoted yes
+        # reported as ambiguous, then found to be no text): an entry is built only if none
+        # was found while reading it.
+        self.found = 0
 
     def problem(
         self, path: tuple[Any, ...], message: str, rule: str = "schema", position: Position | None = None
     ) -> None:
+        self.found += 1
         if path in self.reported:
             return
         self.reported.add(path)

@@ -91,11 +91,11 @@ class _Parser(Reader):
     derived = DERIVED_FIELDS
 
     # -- entries ----------------------------------------------------------------------------
-    # Each builder notes how many problems there were before it, reads every field, and builds
-    # its entry only if no new problem came up.
+    # Each builder notes how many problems had been found before it (Reader.found), reads every
+    # field, and builds its entry only if no new problem came up.
 
     def source(self, n: int, entry: object, seen: dict[str, tuple[Any, ...]]) -> Source | None:
-        path, before = ("sources", n), len(self.problems)
+        path, before = ("sources", n), self.found
         data = self.mapping(entry, path, SOURCE_FIELDS, SOURCE_OPTIONAL)
         if data is None:
             return None
@@ -118,41 +118,37 @@ class _Parser(Reader):
         values["sections"] = tuple(section for section in sections if section is not None)
         values["names"] = tuple(name for name in names if name is not None)
         self.unique(seen, values["id"], path, "source")
-        return Source(**values) if len(self.problems) == before else None
+        return Source(**values) if self.found == before else None
 
     def section(self, path: tuple[Any, ...], entry: object, seen: dict[str, tuple[Any, ...]]) -> Section | None:
-        before = len(self.problems)
+        before = self.found
         data = self.mapping(entry, path, SECTION_FIELDS, SECTION_OPTIONAL)
         if data is None:
             return None
         values: dict[str, Any] = {key: self.text(data, path, key) for key in ("title", "title_en", "start")}
         values.update(id=self.identifier(data, path), year=self.year(data, path, required=False))
         self.unique(seen, values["id"], path, "section")
-        return Section(**values) if len(self.problems) == before else None
+        return Section(**values) if self.found == before else None
 
     def name(self, path: tuple[Any, ...], entry: object) -> Name | None:
-        before = len(self.problems)
+        before = self.found
         data = self.mapping(entry, path, NAME_FIELDS)
         if data is None:
             return None
         pattern, reason = self.text(data, path, "pattern"), self.text(data, path, "reason")
         if pattern is not None and (wrong := _not_a_pattern(pattern)):
             self.problem((*path, "pattern"), f"not a regular expression: {wrong}")
-        return (
-            Name(pattern, reason)
-            if pattern is not None and reason is not None and len(self.problems) == before
-            else None
-        )
+        return Name(pattern, reason) if pattern is not None and reason is not None and self.found == before else None
 
     def category(self, n: int, entry: object, seen: dict[str, tuple[Any, ...]]) -> Category | None:
-        path, before = ("categories", n), len(self.problems)
+        path, before = ("categories", n), self.found
         data = self.mapping(entry, path, CATEGORY_FIELDS, CATEGORY_OPTIONAL)
         if data is None:
             return None
         values: dict[str, Any] = {key: self.text(data, path, key) for key in ("name", "name_en")}
         values.update(id=self.identifier(data, path), description=self.optional_text(data, path, "description"))
         self.unique(seen, values["id"], path, "category")
-        return Category(**values) if len(self.problems) == before else None
+        return Category(**values) if self.found == before else None
 
     def fact(
         self,
@@ -162,7 +158,7 @@ class _Parser(Reader):
         sources: Mapping[str, Source | None],
         categories: Mapping[str, object],
     ) -> Fact | None:
-        path, before = ("facts", n), len(self.problems)
+        path, before = ("facts", n), self.found
         data = self.mapping(entry, path, FACT_FIELDS, FACT_OPTIONAL)
         if data is None:
             return None
@@ -186,10 +182,10 @@ class _Parser(Reader):
         self.unique(seen, values["id"], path, "fact")
         if values["kind"] is not None and values["figures"] is not None:
             self.kind_matches_figures(path, values["kind"], values["figures"])
-        return Fact(**values) if len(self.problems) == before else None
+        return Fact(**values) if self.found == before else None
 
     def figure(self, path: tuple[Any, ...], entry: object) -> Figure | None:
-        before = len(self.problems)
+        before = self.found
         data = self.mapping(entry, path, FIGURE_INPUT_FIELDS)
         if data is None:
             return None
@@ -203,9 +199,9 @@ class _Parser(Reader):
                 base_unit(values["unit"])
             except UnknownUnitError as error:
                 self.problem((*path, "unit"), str(error))
-        if len(self.problems) == before:
+        if self.found == before:
             self.representable(path, values["value"], values["unit"])
-        return Figure(**values) if len(self.problems) == before else None
+        return Figure(**values) if self.found == before else None
 
     def representable(self, path: tuple[Any, ...], value: Decimal, unit: str) -> None:
         """Figures are output as JSON floats: a base value beyond the largest float would be
@@ -249,7 +245,7 @@ class _Parser(Reader):
         items = self.listing(data, path, "tags")
         if not isinstance(data["tags"], list):
             return None
-        before = len(self.problems)
+        before = self.found
         # Folded as the index folds them, so that two tags that search, --tag and the tags
         # counts take for one are one tag written twice.
         folded = iter(fold_many([tag for tag in items if _is_text(tag)]))
@@ -263,7 +259,7 @@ class _Parser(Reader):
                 self.problem((*path, "tags", i), f"{message} (case, width, traditional and simplified); keep one")
             else:
                 first[key] = i
-        return tuple(items) if len(self.problems) == before else None
+        return tuple(items) if self.found == before else None
 
     def kind_matches_figures(self, path: tuple[Any, ...], kind: Kind, figures: tuple[Figure, ...]) -> None:
         if kind in KINDS_WITH_FIGURES and not figures:
