@@ -1,4 +1,4 @@
-"""Regenerate src/zhashui_cli/index/t2s_triggers.txt from the installed OpenCC's t2s dictionaries.
+"""Regenerate src/zhashui_cli/factfile/t2s_triggers.txt from the installed OpenCC's t2s dictionaries.
 
 OpenCC converts by longest match over dictionary keys, so a text in which no key whose
 output differs from the key occurs comes out unchanged, and zhashui skips loading OpenCC for
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import opencc
 
-TARGET = Path(__file__).resolve().parent.parent / "src" / "zhashui_cli" / "index" / "t2s_triggers.txt"
+TARGET = Path(__file__).resolve().parent.parent / "src" / "zhashui_cli" / "factfile" / "t2s_triggers.txt"
 CONFIG = "t2s.json"
 
 

@@ -103,7 +103,7 @@ def test_python_tags_are_refused_never_constructed(write_facts: WriteFacts, tmp_
     marker = tmp_path / "constructed"
     content = f'sources: !!python/object/apply:pathlib.Path.touch [!!python/object/apply:pathlib.Path ["{marker}"]]\n'
     message = str(error_of(write_facts(content)))
-    assert "the tag !!python/object/apply:pathlib.Path.touch is not allowed; a fact file holds only plain" in message
+    assert "the tag !!python/object/apply:pathlib.Path.touch is not allowed; a fact file uses no YAML tags" in message
     assert not marker.exists()
 
 

@@ -9,8 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from zhashui_cli.factfile import folding
+from zhashui_cli.factfile.folding import fold, fold_many, needs_t2s, normalise
 from zhashui_cli.index import text
-from zhashui_cli.index.text import fold, fold_many, needs_t2s, normalise, query_terms
+from zhashui_cli.index.text import query_terms
 
 from .conftest import REPO, load_script
 
@@ -56,7 +58,7 @@ def test_the_common_query_does_not_need_opencc() -> None:
 
 
 # Characters around the triggers: t2s keys and their neighbours in the CJK block.
-_CHARS, _PHRASES = text.t2s_triggers()
+_CHARS, _PHRASES = folding.t2s_triggers()
 _ALPHABET = sorted(_CHARS)[:400] + [chr(c) for c in range(0x4E00, 0x4E00 + 400)] + list("".join(_PHRASES))
 
 
@@ -69,7 +71,7 @@ def test_needs_t2s_is_exact(sample: str) -> None:
 
 def test_trigger_list_matches_the_installed_opencc() -> None:
     generator = load_script("gen_t2s_triggers")
-    committed = (REPO / "src" / "zhashui_cli" / "index" / "t2s_triggers.txt").read_text(encoding="utf-8")
+    committed = (REPO / "src" / "zhashui_cli" / "factfile" / "t2s_triggers.txt").read_text(encoding="utf-8")
     assert generator.render() == committed
 
 
@@ -92,7 +94,10 @@ def test_format_characters_are_all_dropped() -> None:
 def test_the_folding_does_not_load_opencc_for_plain_queries(tmp_path: Path) -> None:
     import subprocess
 
-    code = "import sys; from zhashui_cli.index.text import fold; fold('柞水木耳 LOANS'); print('opencc' in sys.modules)"
+    code = (
+        "import sys; from zhashui_cli.factfile.folding import fold; "
+        "fold('柞水木耳 LOANS'); print('opencc' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert out.stdout.strip() == "False"
 

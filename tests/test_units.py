@@ -158,3 +158,9 @@ def test_amounts_people_type(typed: str, value: str) -> None:
 def test_amounts_must_be_finite_numbers(typed: str) -> None:
     with pytest.raises(AmountError, match="is not a number; write it like 100000000, 1e8 or 1亿"):
         parse_amount(typed)
+
+
+@pytest.mark.parametrize("typed", ["1e999999999", "-1e999999999", "9e999999亿"])
+def test_amounts_beyond_every_decimal_are_out_of_range(typed: str) -> None:
+    with pytest.raises(AmountError, match=f"^'{typed}' is out of range; write it like 100000000, 1e8 or 1亿$"):
+        parse_amount(typed)

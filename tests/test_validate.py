@@ -81,11 +81,25 @@ def test_duplicate_fact_ids() -> None:
     assert "duplicate fact id '2023-loans'" in problem["message"]
 
 
-@pytest.mark.parametrize("bad", ["Loans", "2023_loans", "loans-", "贷款", "a--b"])
+@pytest.mark.parametrize("bad", ["Loans", "2023_loans", "loans-", "贷款", "a--b", "2023-loans\n"])
 def test_ids_are_lowercase_ascii_kebab_case(bad: str) -> None:
     problem = only(problems_of(lambda d: d["facts"][0].update(id=bad)))
     assert problem["field"] == "facts[0].id"  # an id that is no id does not name the fact
     assert "kebab-case" in problem["message"]
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "message"),
+    [
+        ("published", "2024-01-01\n", "'2024-01-01\\n' is not like 2024-02-07 or 2024-02-07 09:41:58"),
+        ("language", "zh-Hans\n", "'zh-Hans\\n' is not a language tag like zh-Hans"),
+    ],
+)
+def test_a_final_line_break_is_part_of_the_value(field: str, bad: str, message: str) -> None:
+    """Whole values are matched to their end (fullmatch), not to a final line break ($);
+    the line break is shown escaped, so that the problem stays one line."""
+    problem = only(problems_of(lambda d: d["sources"][0].update({field: bad})))
+    assert (problem["field"], problem["message"]) == (f"sources[0].{field}", message)
 
 
 def test_unknown_category_and_source_list_the_known_ones() -> None:

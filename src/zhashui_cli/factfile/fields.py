@@ -13,7 +13,8 @@ from zhashui_cli.records import Problem, problem
 
 from .yamlfile import Ambiguous, Places, Position
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Matched with fullmatch: a $ would let "2023-loans\n" through.
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 YEAR_RANGE = range(1949, 2101)
 
 
@@ -58,10 +59,15 @@ class Reader:
         self.file, self.located = file, located
         self.problems: list[Problem] = []
         self.reported: set[tuple[Any, ...]] = set()  # paths that already have a problem
+        # Every problem found, counted even where its field already has one (an unquoted yes
+        # reported as ambiguous, then found to be no text): an entry is built only if none
+        # was found while reading it.
+        self.found = 0
 
     def problem(
         self, path: tuple[Any, ...], message: str, rule: str = "schema", position: Position | None = None
     ) -> None:
+        self.found += 1
         if path in self.reported:
             return
         self.reported.add(path)
@@ -74,7 +80,7 @@ class Reader:
         fact = None
         if len(path) >= 2 and path[0] == "facts":
             entry = _item(self.located.data, "facts", path[1])
-            if isinstance(entry, dict) and isinstance(entry.get("id"), str) and ID_PATTERN.match(entry["id"]):
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str) and ID_PATTERN.fullmatch(entry["id"]):
                 fact, path = entry["id"], path[2:]
         field = ""
         for part in path:
@@ -131,8 +137,8 @@ class Reader:
 
     def identifier(self, entry: dict[str, Any], path: tuple[Any, ...], key: str = "id") -> str | None:
         value = self.text(entry, path, key)
-        if value is not None and not ID_PATTERN.match(value):
-            self.problem((*path, key), f"'{value}' is not lowercase ASCII kebab-case (like 2023-loans-coordinated)")
+        if value is not None and not ID_PATTERN.fullmatch(value):
+            self.problem((*path, key), f"{value!r} is not lowercase ASCII kebab-case (like 2023-loans-coordinated)")
             return None
         return value
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from zhashui_cli.records import (
     FACT_FIELDS,
@@ -25,6 +25,7 @@ from zhashui_cli.records import (
 )
 
 from .fields import Located, Reader, describe_type
+from .folding import fold_many
 from .model import (
     KINDS_WITH_FIGURES,
     KINDS_WITHOUT_FIGURES,
@@ -37,12 +38,16 @@ from .model import (
     Section,
     Source,
 )
-from .units import UnknownUnitError, base_unit
+from .units import UnknownUnitError, base_unit, base_value
 from .yamlfile import Ambiguous, Places
 
-LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-PUBLISHED_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}(?::\d{2})?)?$")
-_CHINESE_NUMBER = re.compile(r"^[零〇一二两三四五六七八九十百千万亿点]+$")
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+# Whole values, matched with fullmatch (a $ would also match before a final line break).
+LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+PUBLISHED_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?: [0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?")
+_CHINESE_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万亿点]+")
 
 TOP_LEVEL_FIELDS = ("sources", "categories", "facts")
 SOURCE_FIELDS = fields_of(SourceRecord)
@@ -64,17 +69,33 @@ class Parsed(NamedTuple):
     problems: list[Problem]
 
 
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _not_a_pattern(pattern: str) -> str | None:
+    """What keeps a name's pattern from compiling, or None. Besides its syntax errors, re
+    overflows on a huge repetition (a{99999999999}) and recurses too deep on deep nesting."""
+    try:
+        re.compile(pattern)
+    except (re.error, OverflowError) as error:
+        return str(error)
+    except RecursionError:
+        return "nested too deeply"
+    return None
+
+
 class _Parser(Reader):
     """Walks a fact file's YAML, building the entries that have no problem."""
 
     derived = DERIVED_FIELDS
 
     # -- entries ----------------------------------------------------------------------------
-    # Each builder notes how many problems there were before it, reads every field, and builds
-    # its entry only if no new problem came up.
+    # Each builder notes how many problems had been found before it (Reader.found), reads every
+    # field, and builds its entry only if no new problem came up.
 
     def source(self, n: int, entry: object, seen: dict[str, tuple[Any, ...]]) -> Source | None:
-        path, before = ("sources", n), len(self.problems)
+        path, before = ("sources", n), self.found
         data = self.mapping(entry, path, SOURCE_FIELDS, SOURCE_OPTIONAL)
         if data is None:
             return None
@@ -82,10 +103,10 @@ class _Parser(Reader):
         values.update(id=self.identifier(data, path), publisher=self.optional_text(data, path, "publisher"))
         published = values["published"] = self.text(data, path, "published")
         language = values["language"] = self.text(data, path, "language")
-        if published is not None and not PUBLISHED_PATTERN.match(published):
-            self.problem((*path, "published"), f"'{published}' is not like 2024-02-07 or 2024-02-07 09:41:58")
-        if language is not None and not LANGUAGE_PATTERN.match(language):
-            self.problem((*path, "language"), f"'{language}' is not a language tag like zh-Hans")
+        if published is not None and not PUBLISHED_PATTERN.fullmatch(published):
+            self.problem((*path, "published"), f"{published!r} is not like 2024-02-07 or 2024-02-07 09:41:58")
+        if language is not None and not LANGUAGE_PATTERN.fullmatch(language):
+            self.problem((*path, "language"), f"{language!r} is not a language tag like zh-Hans")
         seen_sections: dict[str, tuple[Any, ...]] = {}
         sections = [
             self.section((*path, "sections", i), item, seen_sections)
@@ -97,44 +118,37 @@ class _Parser(Reader):
         values["sections"] = tuple(section for section in sections if section is not None)
         values["names"] = tuple(name for name in names if name is not None)
         self.unique(seen, values["id"], path, "source")
-        return Source(**values) if len(self.problems) == before else None
+        return Source(**values) if self.found == before else None
 
     def section(self, path: tuple[Any, ...], entry: object, seen: dict[str, tuple[Any, ...]]) -> Section | None:
-        before = len(self.problems)
+        before = self.found
         data = self.mapping(entry, path, SECTION_FIELDS, SECTION_OPTIONAL)
         if data is None:
             return None
         values: dict[str, Any] = {key: self.text(data, path, key) for key in ("title", "title_en", "start")}
         values.update(id=self.identifier(data, path), year=self.year(data, path, required=False))
         self.unique(seen, values["id"], path, "section")
-        return Section(**values) if len(self.problems) == before else None
+        return Section(**values) if self.found == before else None
 
     def name(self, path: tuple[Any, ...], entry: object) -> Name | None:
-        before = len(self.problems)
+        before = self.found
         data = self.mapping(entry, path, NAME_FIELDS)
         if data is None:
             return None
         pattern, reason = self.text(data, path, "pattern"), self.text(data, path, "reason")
-        if pattern is not None:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                self.problem((*path, "pattern"), f"not a regular expression: {error}")
-        return (
-            Name(pattern, reason)
-            if pattern is not None and reason is not None and len(self.problems) == before
-            else None
-        )
+        if pattern is not None and (wrong := _not_a_pattern(pattern)):
+            self.problem((*path, "pattern"), f"not a regular expression: {wrong}")
+        return Name(pattern, reason) if pattern is not None and reason is not None and self.found == before else None
 
     def category(self, n: int, entry: object, seen: dict[str, tuple[Any, ...]]) -> Category | None:
-        path, before = ("categories", n), len(self.problems)
+        path, before = ("categories", n), self.found
         data = self.mapping(entry, path, CATEGORY_FIELDS, CATEGORY_OPTIONAL)
         if data is None:
             return None
         values: dict[str, Any] = {key: self.text(data, path, key) for key in ("name", "name_en")}
         values.update(id=self.identifier(data, path), description=self.optional_text(data, path, "description"))
         self.unique(seen, values["id"], path, "category")
-        return Category(**values) if len(self.problems) == before else None
+        return Category(**values) if self.found == before else None
 
     def fact(
         self,
@@ -144,7 +158,7 @@ class _Parser(Reader):
         sources: Mapping[str, Source | None],
         categories: Mapping[str, object],
     ) -> Fact | None:
-        path, before = ("facts", n), len(self.problems)
+        path, before = ("facts", n), self.found
         data = self.mapping(entry, path, FACT_FIELDS, FACT_OPTIONAL)
         if data is None:
             return None
@@ -168,10 +182,10 @@ class _Parser(Reader):
         self.unique(seen, values["id"], path, "fact")
         if values["kind"] is not None and values["figures"] is not None:
             self.kind_matches_figures(path, values["kind"], values["figures"])
-        return Fact(**values) if len(self.problems) == before else None
+        return Fact(**values) if self.found == before else None
 
     def figure(self, path: tuple[Any, ...], entry: object) -> Figure | None:
-        before = len(self.problems)
+        before = self.found
         data = self.mapping(entry, path, FIGURE_INPUT_FIELDS)
         if data is None:
             return None
@@ -185,7 +199,16 @@ class _Parser(Reader):
                 base_unit(values["unit"])
             except UnknownUnitError as error:
                 self.problem((*path, "unit"), str(error))
-        return Figure(**values) if len(self.problems) == before else None
+        if self.found == before:
+            self.representable(path, values["value"], values["unit"])
+        return Figure(**values) if self.found == before else None
+
+    def representable(self, path: tuple[Any, ...], value: Decimal, unit: str) -> None:
+        """Figures are output as JSON floats: a base value beyond the largest float would be
+        written as Infinity, which is no JSON."""
+        if not math.isfinite(float(base_value(value, unit))):
+            largest = "1.8e308, the largest number JSON output holds"
+            self.problem((*path, "value"), f"is too large: in {base_unit(unit)} it is more than {largest}; correct it")
 
     # -- typed fields --------------------------------------------------------------------------
     def number(self, data: dict[str, Any], path: tuple[Any, ...]) -> Any:
@@ -193,7 +216,7 @@ class _Parser(Reader):
             return None
         value = data["value"]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            if isinstance(value, str) and _CHINESE_NUMBER.match(value.strip()):
+            if isinstance(value, str) and _CHINESE_NUMBER.fullmatch(value.strip()):
                 hint = "; write the number in digits (七千一百六十八 → 7168)"
             else:
                 hint = "; write it without quotes" if isinstance(value, str) else ""
@@ -222,18 +245,21 @@ class _Parser(Reader):
         items = self.listing(data, path, "tags")
         if not isinstance(data["tags"], list):
             return None
-        before = len(self.problems)
-        folded: dict[str, int] = {}
+        before = self.found
+        # Folded as the index folds them, so that two tags that search, --tag and the tags
+        # counts take for one are one tag written twice.
+        folded = iter(fold_many([tag for tag in items if _is_text(tag)]))
+        first: dict[str, int] = {}
         for i, tag in enumerate(items):
-            if not isinstance(tag, str) or not tag.strip():
+            if not _is_text(tag):
                 got = "empty text" if isinstance(tag, str) else describe_type(tag)
                 self.problem((*path, "tags", i), f"expected a non-empty text, got {got}; quote numbers, dates, yes/no")
-            elif tag.casefold() in folded:
-                first = folded[tag.casefold()]
-                self.problem((*path, "tags", i), f"'{tag}' repeats tags[{first}] ('{items[first]}'); keep one")
+            elif (key := next(folded)) in first:
+                message = f"{tag!r} repeats tags[{first[key]}] ({items[first[key]]!r}) once folded"
+                self.problem((*path, "tags", i), f"{message} (case, width, traditional and simplified); keep one")
             else:
-                folded[tag.casefold()] = i
-        return tuple(items) if len(self.problems) == before else None
+                first[key] = i
+        return tuple(items) if self.found == before else None
 
     def kind_matches_figures(self, path: tuple[Any, ...], kind: Kind, figures: tuple[Figure, ...]) -> None:
         if kind in KINDS_WITH_FIGURES and not figures:

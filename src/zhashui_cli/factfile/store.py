@@ -9,6 +9,8 @@ index instead (cache.py), so the imports here are made where a file is actually 
 
 from __future__ import annotations
 
+import os
+import stat as mode
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -24,6 +26,39 @@ if TYPE_CHECKING:
 Progress = Callable[[str, int, int], None]
 # What the cache remembers of a file it was built from: path, size, mtime and content hash.
 Stamp = tuple[str, int, int, str]
+
+# The largest fact file or source text read, unless load(max_bytes=...) says otherwise: five
+# hundred times the packaged fact base (benchmarks/startup.py's 100,000 facts are 57 MiB),
+# and a bound on what a wrong path (a log, a disk image) can make zhashui read.
+MAX_BYTES = 64 * 2**20
+# What a path is when it is no regular file, in a curator's words.
+_KINDS = (
+    (mode.S_ISDIR, "a folder"),
+    (mode.S_ISFIFO, "a named pipe (FIFO)"),
+    (mode.S_ISCHR, "a character device"),
+    (mode.S_ISBLK, "a block device"),
+    (mode.S_ISSOCK, "a socket"),
+)
+# Opening waits for nothing (a named pipe without a writer) and never takes a terminal for
+# the controlling one; the flags a system lacks are left out.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+
+
+class NotRegularFileError(OSError):
+    """A path that is a folder, a named pipe, a device or a socket, refused before its content
+    is read. An OSError, so that a reader that takes an unreadable file for a changed one
+    (the cache) needs nothing more."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"{kind}, not a regular file")
+        self.kind = kind
+
+
+class FileTooLargeError(OSError):
+    """A file larger than the limit, refused after reading no more than the limit and a byte."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"larger than the limit of {limit:,} bytes")
 
 
 class Loaded(NamedTuple):
@@ -55,24 +90,48 @@ def stamp(path: Path, raw: bytes, mtime_ns: int) -> Stamp:
     return (str(path.resolve()), len(raw), mtime_ns, hashlib.sha256(raw).hexdigest())
 
 
-def _read_bytes(path: Path) -> tuple[bytes, Stamp]:
+def read_file(path: Path, max_bytes: int = MAX_BYTES) -> tuple[bytes, os.stat_result]:
+    """A regular file's bytes, at most max_bytes of them, and its status, taken before those
+    bytes were read (so that a change during the read shows as a change).
+
+    The path is checked before it is opened, so that no pipe or device is ever opened, and
+    what was opened is checked again, so that a file swapped for a named pipe in between can
+    make the read neither wait for a writer nor run on without end. Raises OSError, and of
+    it NotRegularFileError and FileTooLargeError."""
+    _require_regular(path.stat().st_mode)
+    with os.fdopen(os.open(path, _OPEN_FLAGS), "rb") as file:
+        status = os.fstat(file.fileno())
+        _require_regular(status.st_mode)
+        raw = file.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise FileTooLargeError(max_bytes)
+    return raw, status
+
+
+def _require_regular(st_mode: int) -> None:
+    if not mode.S_ISREG(st_mode):
+        raise NotRegularFileError(next((kind for test, kind in _KINDS if test(st_mode)), "a special file"))
+
+
+def _read_bytes(path: Path, max_bytes: int) -> tuple[bytes, Stamp]:
     """A file's bytes and its stamp, taken from exactly those bytes (stat first, then read)."""
-    mtime_ns = path.stat().st_mtime_ns
-    raw = path.read_bytes()
-    return raw, stamp(path, raw, mtime_ns)
+    raw, status = read_file(path, max_bytes)
+    return raw, stamp(path, raw, status.st_mtime_ns)
 
 
 def _unreadable(path: Path, message: str, place: tuple[int, int] | None = None) -> FactFileError:
     return FactFileError(str(path), [problem(str(path), message, rule="file", place=place)])
 
 
-def _read_text(path: Path) -> tuple[str, Stamp]:
+def _read_text(path: Path, max_bytes: int) -> tuple[str, Stamp]:
     try:
-        raw, read = _read_bytes(path)
+        raw, read = _read_bytes(path, max_bytes)
     except FileNotFoundError:
         raise _unreadable(path, "no such file; check the path (or --facts / ZHASHUI_FACTS)") from None
-    except IsADirectoryError:
-        raise _unreadable(path, "is a folder, not a fact file; point at the .yaml file inside") from None
+    except NotRegularFileError as error:
+        raise _unreadable(path, f"is {error.kind}, {_not_a_fact_file(error.kind)}") from None
+    except FileTooLargeError as error:
+        raise _unreadable(path, f"is {error}; check that it is a fact file, or raise the limit") from None
     except OSError as error:
         raise _unreadable(path, f"cannot be read: {error.strerror or error}") from None
     try:
@@ -87,16 +146,24 @@ def _read_text(path: Path) -> tuple[str, Stamp]:
     return text, read
 
 
-def load(path: Path, *, coverage: bool = False, progress: Progress | None = None) -> Loaded:
+def _not_a_fact_file(kind: str) -> str:
+    if kind == "a folder":
+        return "not a fact file; point at the .yaml file inside"
+    return "not a regular file; point at a fact file saved as a file"
+
+
+def load(path: Path, *, coverage: bool = False, progress: Progress | None = None, max_bytes: int = MAX_BYTES) -> Loaded:
     """Everything that parses in a fact file, and every problem of it. Raises FactFileError
-    only when the file cannot be read or parsed at all, or points outside its folder."""
+    only when the file cannot be read or parsed at all, or points outside its folder.
+
+    Only regular files are read, the fact file and each source text at most max_bytes long."""
     from . import parse, rules
     from .fields import Located
     from .model import FactFile
     from .yamlfile import YamlError
     from .yamlfile import load as load_yaml
 
-    text, read = _read_text(path)
+    text, read = _read_text(path, max_bytes)
     report = None if progress is None else lambda done, total: progress("Reading facts", done, total)
     try:
         document = load_yaml(text, str(path), report)
@@ -105,7 +172,8 @@ def load(path: Path, *, coverage: bool = False, progress: Progress | None = None
     _report(progress, "Checking facts", 0)
     parsed = parse.parse(document.data, str(path), document.places, document.ambiguous)
     located = Located(document.data, document.places)
-    texts, stamps, problems = _read_sources(path, parsed.sources, located, _paths(document.data, "sources"))
+    paths = _paths(document.data, "sources")
+    texts, stamps, problems = _read_sources(path, parsed.sources, located, paths, max_bytes)
     problems = parsed.problems + problems
     file = FactFile(str(path), parsed.sources, parsed.categories, parsed.facts, texts)
     context = rules.Context(file, located.position, _paths(document.data, "facts"))
@@ -153,7 +221,7 @@ def source_path(fact_file: Path, text: str) -> Path:
 
 
 def _read_sources(
-    path: Path, sources: tuple[Source, ...], located: Located, paths: dict[str, tuple[Any, ...]]
+    path: Path, sources: tuple[Source, ...], located: Located, paths: dict[str, tuple[Any, ...]], max_bytes: int
 ) -> tuple[dict[str, str], list[Stamp], list[Problem]]:
     texts: dict[str, str] = {}
     stamps: list[Stamp] = []
@@ -167,11 +235,21 @@ def _read_sources(
             found = problem(str(path), str(error), rule="source-path", field=field, place=place)
             raise FactFileError(str(path), [found]) from None
         try:
-            raw, read = _read_bytes(location)
+            raw, read = _read_bytes(location, max_bytes)
             texts[source.id] = raw.decode("utf-8")
             stamps.append(read)
         except (OSError, UnicodeDecodeError) as error:
-            reason = "not UTF-8" if isinstance(error, UnicodeDecodeError) else (error.strerror or str(error)).lower()
-            message = f"cannot read {path.parent / source.text} ({reason}); paths are relative to the fact file"
+            reason, fix = _source_problem(error)
+            message = f"cannot read {path.parent / source.text} ({reason}); {fix}"
             problems.append(problem(str(path), message, rule="source-text", field=field, place=place))
     return texts, stamps, problems
+
+
+def _source_problem(error: OSError | UnicodeDecodeError) -> tuple[str, str]:
+    """Why a source text was not read, and what to do about it."""
+    if isinstance(error, NotRegularFileError):
+        return str(error), "point text at the source's text, saved as a file"
+    if isinstance(error, FileTooLargeError):
+        return str(error), "point text at the source's text, or raise the limit"
+    reason = "not UTF-8" if isinstance(error, UnicodeDecodeError) else (error.strerror or str(error)).lower()
+    return reason, "paths are relative to the fact file"

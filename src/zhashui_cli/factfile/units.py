@@ -70,6 +70,9 @@ class AmountError(ValueError):
     """Text that is not an amount."""
 
 
+_AMOUNT_EXAMPLES = "write it like 100000000, 1e8 or 1亿"
+
+
 class Unit(NamedTuple):
     multiplier: int
     base: str
@@ -109,8 +112,10 @@ def base_value(value: Decimal, unit: str) -> Decimal:
 
 
 def parse_amount(text: str) -> Decimal:
-    """An amount as typed: 924000000, 9.24e8, 1_000, or with a magnitude word, 1亿 or 3000万."""
-    from decimal import Decimal, InvalidOperation
+    """An amount as typed: 924000000, 9.24e8, 1_000, or with a magnitude word, 1亿 or 3000万.
+    An exponent beyond what decimal computes with (1e999999999) is out of range, not an
+    overflow for the caller to catch."""
+    from decimal import Decimal, InvalidOperation, Overflow
 
     cleaned = text.strip().replace("_", "").replace(",", "")
     multiplier = 1
@@ -120,8 +125,10 @@ def parse_amount(text: str) -> Decimal:
         value = Decimal(cleaned) * multiplier
     except InvalidOperation:
         value = Decimal("NaN")
+    except Overflow:
+        raise AmountError(f"'{text}' is out of range; {_AMOUNT_EXAMPLES}") from None
     if not value.is_finite():
-        raise AmountError(f"'{text}' is not a number; write it like 100000000, 1e8 or 1亿")
+        raise AmountError(f"'{text}' is not a number; {_AMOUNT_EXAMPLES}")
     return value
 
 

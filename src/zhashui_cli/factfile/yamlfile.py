@@ -3,10 +3,17 @@
 PyYAML's safe loader refuses arbitrary objects, but still lets a hand-edited file say more
 or less than it seems to: an alias repeats a value a billion times, a duplicate key silently
 drops the first value, `<<` merges keys from elsewhere. Here all three are errors, as are
-tags other than YAML's plain types, several documents, and nesting deeper than a fact file
-needs. PyYAML reads YAML 1.1, editors and check-jsonschema read YAML 1.2, and the two
-disagree about some unquoted values (`on`, `1e5`, `0o17`, `1_000`, `1:20`, dates): such a
-value is reported, so that it gets quotes and means the same everywhere.
+several documents and nesting deeper than a fact file needs. PyYAML reads YAML 1.1, editors
+and check-jsonschema read YAML 1.2, and the two disagree about some unquoted values (`on`,
+`1e5`, `0o17`, `1_000`, `1:20`, dates): such a value is reported, so that it gets quotes and
+means the same everywhere.
+
+Explicit tags are refused, every one: a fact file needs none (quotes say text), and tags are
+where readers part ways. `!!int "03747"` is 2023 to PyYAML (an octal number) and 3747 to a
+YAML 1.2 reader; `! 2023` is a number to PyYAML's own parser and text to libyaml's; and
+PyYAML's constructors fail on `!!int "abc"` or `!!bool "maybe"` with errors of their own.
+Numbers longer than MAX_NUMBER_LENGTH are refused too, before Python converts them: int()
+refuses more than 4300 digits, and takes quadratic time where that limit is lifted.
 
 Only the parsing is PyYAML's (its C parser when installed): the data is built straight from
 the parser's events, without PyYAML's node tree, which took several times the time and thirty
@@ -24,9 +31,12 @@ from typing import Any, NamedTuple
 Position = tuple[int, int]  # line, column; 1-based
 
 MAX_DEPTH = 32  # a fact file nests six levels deep
+MAX_NUMBER_LENGTH = 100  # characters: far more than a figure needs, far fewer than int() refuses
 _TAG = "tag:yaml.org,2002:"
-_STR, _MAP, _SEQ, _MERGE = f"{_TAG}str", f"{_TAG}map", f"{_TAG}seq", f"{_TAG}merge"
-_PLAIN_SCALARS = frozenset(f"{_TAG}{name}" for name in ("int", "float", "bool", "null", "timestamp"))
+_STR, _MERGE, _TIMESTAMP = f"{_TAG}str", f"{_TAG}merge", f"{_TAG}timestamp"
+_NUMBERS = frozenset({f"{_TAG}int", f"{_TAG}float"})
+_PLAIN_SCALARS = frozenset({*_NUMBERS, _TIMESTAMP, f"{_TAG}bool", f"{_TAG}null"})
+_NO_TAGS = "a fact file uses no YAML tags: remove it (and quote text)"
 
 
 class Place(NamedTuple):
@@ -108,7 +118,7 @@ _CONSTRUCTS = {
     "while scanning a double-quoted scalar": 'the quoted text opened at {at} is not closed; end it with "',
     "while scanning a single-quoted scalar": "the quoted text opened at {at} is not closed; end it with '",
 }
-_KEY_LINE = re.compile(r"^( *)(?:- +)?([^\s:#\-\[{'\"][^:]*?):(?: |$)")
+_KEY_LINE = re.compile(r"( *)(?:- +)?([^\s:#\-\[{'\"][^:]*?):(?: |\Z)")
 
 
 def _syntax_error(error: Any, text: str) -> YamlError:
@@ -153,12 +163,13 @@ def _misindented(lines: list[str], number: int) -> str | None:
 
 
 # -- YAML 1.1 against YAML 1.2 ----------------------------------------------------------------
-# The YAML 1.2 core schema's plain scalars that are not text (spec 1.2.2, section 10.3.2).
-_CORE_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
-_CORE_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
-_CORE_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+# The YAML 1.2 core schema's plain scalars that are not text (spec 1.2.2, section 10.3.2),
+# matched as whole values with fullmatch (a $ would also match before a final line break).
+_CORE_NULL = re.compile(r"~|null|Null|NULL|")
+_CORE_BOOL = re.compile(r"true|True|TRUE|false|False|FALSE")
+_CORE_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _CORE_FLOAT = re.compile(
-    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
 # YAML 1.1 booleans that PyYAML leaves as text but other YAML 1.1 readers do not.
 _YES_NO = frozenset({"y", "n", "yes", "no", "on", "off"})
@@ -166,16 +177,25 @@ _MAY_DIFFER = frozenset("0123456789-+.~nNtTfFyYoO")
 
 
 def core_schema_value(value: str) -> object:
-    """What a YAML 1.2 reader makes of an unquoted value."""
-    if _CORE_NULL.match(value):
+    """What a YAML 1.2 reader makes of an unquoted value. (An integer of more digits than
+    Python's int() converts comes out as a float: a number either way.)"""
+    if _CORE_NULL.fullmatch(value):
         return None
-    if _CORE_BOOL.match(value):
+    if _CORE_BOOL.fullmatch(value):
         return value.lower() == "true"
-    if _CORE_INT.match(value):
-        return int(value, 8 if value.startswith("0o") else 16 if value.startswith("0x") else 10)
-    if _CORE_FLOAT.match(value):
+    if _CORE_INT.fullmatch(value):
+        try:
+            return int(value, 8 if value.startswith("0o") else 16 if value.startswith("0x") else 10)
+        except ValueError:
+            return float(value)
+    if _CORE_FLOAT.fullmatch(value):
         return float(value.lower().replace(".inf", "inf").replace(".nan", "nan"))
     return value
+
+
+def _core_number(value: str) -> bool:
+    """Whether a YAML 1.2 reader takes an unquoted value for a number (without converting it)."""
+    return bool(_CORE_INT.fullmatch(value) or _CORE_FLOAT.fullmatch(value))
 
 
 def _reading(value: object) -> str:
@@ -241,12 +261,14 @@ class _Builder:
         events = self.events
         if isinstance(event, events.AliasEvent):
             raise _problem(event, "aliases (*name) are not allowed in a fact file; write the value out")
+        if event.tag is not None:
+            tag = str(event.tag).replace(_TAG, "!!")
+            raise _problem(event, f"the tag {tag} is not allowed; {_NO_TAGS}")
         if len(path) > MAX_DEPTH:
             raise _problem(event, f"is nested more than {MAX_DEPTH} levels deep; a fact file needs six")
         if isinstance(event, events.ScalarEvent):
             return self.scalar(event, path)
         if isinstance(event, events.SequenceStartEvent):
-            self.check_tag(event, _SEQ)
             items: list[Any] = []
             parts: dict[Any, Position] = {}
             self.places[id(items)] = Place(_position(event), parts)
@@ -254,7 +276,6 @@ class _Builder:
                 parts[len(items)] = _position(item)
                 items.append(self.value(item, (*path, len(items))))
             return items
-        self.check_tag(event, _MAP)
         return self.mapping(event, path)
 
     def mapping(self, start: Any, path: tuple[Any, ...]) -> dict[Any, Any]:
@@ -275,32 +296,44 @@ class _Builder:
         return data
 
     def tag_of(self, event: Any) -> str:
-        if event.tag is not None and event.tag != "!":
-            return str(event.tag)
+        """The type YAML 1.1 resolves an untagged scalar to (value() refuses tagged ones)."""
         if event.implicit[0] and event.value and event.value[0] not in self.special:
             return _STR
         return str(self.loader.resolve(self.scalar_node, event.value, event.implicit))
 
     def scalar(self, event: Any, path: tuple[Any, ...]) -> Any:
         tag = self.tag_of(event)
+        plain = event.implicit[0] and not event.style
+        if plain and len(event.value) > MAX_NUMBER_LENGTH and (tag in _NUMBERS or _core_number(event.value)):
+            message = (
+                f"a number of {len(event.value)} characters, longer than the {MAX_NUMBER_LENGTH} a fact file allows; "
+                "shorten it, or put it in quotes if it is text"
+            )
+            raise _problem(event, message)
         if tag == _STR:
             value: Any = event.value
-        elif tag not in _PLAIN_SCALARS:
-            raise _problem(
-                event, f"the tag {tag.replace(_TAG, '!!')} is not allowed; a fact file holds only plain values"
-            )
+        elif tag not in _PLAIN_SCALARS:  # = and <<, which PyYAML resolves to types it cannot build
+            name = tag.replace(_TAG, "!!")
+            raise _problem(event, f"{event.value} has a meaning of its own in YAML 1.1 ({name}); put it in quotes")
         else:
-            node = self.scalar_node(tag, event.value, event.start_mark, event.end_mark, event.style)
-            value = self.loader.yaml_constructors[tag](self.loader, node)
-        if event.implicit[0] and not event.style and (message := ambiguity(event.value, value)):
-            self.ambiguous.append(Ambiguous(path, _position(event), message))
+            value = self.construct(event, tag)
+        if plain and (why := ambiguity(event.value, value)):
+            self.ambiguous.append(Ambiguous(path, _position(event), why))
         return value
 
-    @staticmethod
-    def check_tag(event: Any, expected: str) -> None:
-        if event.tag not in (None, "!", expected):
-            tag = str(event.tag).replace(_TAG, "!!")
-            raise _problem(event, f"the tag {tag} is not allowed; a fact file holds only plain values")
+    def construct(self, event: Any, tag: str) -> Any:
+        """A number, yes/no value, null or date, as PyYAML builds it from a value it resolved to
+        that type, which it still fails to build when a date is no date (2023-02-30) or a
+        number has no digits (0b_)."""
+        node = self.scalar_node(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            return self.loader.yaml_constructors[tag](self.loader, node)
+        except ValueError as error:
+            if tag == _TIMESTAMP:
+                message = f"{event.value} is not a date ({error}); correct it, or put it in quotes"
+            else:
+                message = f"{event.value} looks like a number to YAML 1.1 but is none; put it in quotes"
+            raise _problem(event, message) from None
 
 
 def _position(event: Any) -> Position:

@@ -4,7 +4,7 @@ This is the cold path, run once per change of a fact file: everything a search w
 otherwise compute per query is computed here, with the heavy libraries only this path
 imports (ruff's TID253 keeps them off every other module's top level):
 
-- folded text (text.fold, OpenCC) of every field, with and without punctuation;
+- folded text (folding.fold, OpenCC) of every field, with and without punctuation;
 - the Latin vocabulary: each word with its stem (PyStemmer's Snowball English), its stem
   with British and American spellings made one (the word list of the `eng` package), and
   the facts and fields it stands in;
@@ -21,11 +21,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from zhashui_cli.factfile.as_records import category_record, fact_record, source_record
+from zhashui_cli.factfile.folding import fold_many
 from zhashui_cli.factfile.model import Fact, FactFile, Kind
 from zhashui_cli.records import json_line, json_text
 
 from .corpus import FIELD_SEPARATOR, FORMAT, LINE_END, TEXT_FIELDS, byteorder, typecode
-from .text import fold_many, has_cjk, latin_words, without_punctuation
+from .text import has_cjk, latin_words, without_punctuation
 
 
 def build(file: FactFile, source_paths: Mapping[str, str]) -> tuple[dict[str, Any], bytes]:
@@ -99,7 +100,7 @@ def _fact_fields(fact: Fact, categories: Mapping[str, str]) -> tuple[str, ...]:
 
 
 def _exact_texts(file: FactFile) -> list[list[str]]:
-    """Every field of every fact, folded (text.fold): what --exact matches substrings in."""
+    """Every field of every fact, folded (folding.fold): what --exact matches substrings in."""
     categories = {c.id: f"{c.id} {c.name} {c.name_en}" for c in file.categories}
     fields = [_fact_fields(fact, categories) for fact in file.facts]
     folded = iter(fold_many([text for texts in fields for text in texts]))

@@ -8,10 +8,10 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from zhashui_cli.errors import QueryError
+from zhashui_cli.factfile.folding import fold
 from zhashui_cli.factfile.model import Kind
 from zhashui_cli.factfile.units import AmountError, UnknownUnitError, parse_amount, typed_unit
 from zhashui_cli.index.corpus import Corpus
-from zhashui_cli.index.text import fold
 
 from .engine import Filters, SortKey
 
