@@ -16,6 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from zhashui_cli._version import __version__
+from zhashui_cli.suggest import close_to
 
 from . import exits, options
 from ._typer import build_command, group_without_commands, typer_internals
@@ -169,11 +170,9 @@ def usage_message(error: Exception, command_name: str | None = None) -> str | No
 
 
 def _close_option(name: str, possibilities: Sequence[str]) -> str:
-    """The option (or command) meant, when one is close enough to be a likely typo (click's
-    own guess, at difflib's default cutoff, offers --bom for --bogus)."""
-    import difflib
-
-    close = difflib.get_close_matches(name, possibilities, n=1, cutoff=0.75)
+    """The option (or command) meant, by zhashui's one did-you-mean rule (suggest.py); click's
+    own guess, at difflib's default cutoff and with the dashes, offers --bom for --bogus."""
+    close = close_to(name, possibilities, limit=1)
     return f" (did you mean {close[0]}?)" if close else ""
 
 

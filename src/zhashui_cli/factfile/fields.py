@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from zhashui_cli.records import Problem, problem
+from zhashui_cli.suggest import close_to
 
 from .yamlfile import Ambiguous, Places, Position
 
@@ -113,9 +114,7 @@ class Reader:
     def unknown_field(self, key: str, fields: tuple[str, ...]) -> str:
         if key in self.derived:
             return "remove it; it is computed from value and unit"
-        import difflib  # only on the error path
-
-        close = difflib.get_close_matches(key, fields, n=1)
+        close = close_to(key, fields, limit=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return f"unknown field{hint}; allowed: {', '.join(fields)}"
 

@@ -20,6 +20,7 @@ from zhashui_cli.factfile.model import Kind
 from zhashui_cli.index.corpus import Corpus, field_names, in_claims, primary
 from zhashui_cli.index.text import has_cjk, query_terms, query_tokens
 from zhashui_cli.records import MatchRecord, TermMatch
+from zhashui_cli.suggest import close_to
 
 from . import matching
 
@@ -336,11 +337,5 @@ def value_units(corpus: Corpus, filters: Filters, indices: Sequence[int]) -> lis
 
 # -- ids --------------------------------------------------------------------------------------
 def suggest_ids(ids: Sequence[str], wanted: str, limit: int = 3) -> list[str]:
-    """Ids that contain what was typed (three characters or more), else ids that look like it."""
-    wanted = wanted.strip().lower()
-    containing = [i for i in ids if len(wanted) >= 3 and wanted in i]
-    if containing:
-        return containing[:limit]
-    import difflib  # only when an id was not found
-
-    return difflib.get_close_matches(wanted, ids, n=limit, cutoff=0.6)
+    """The ids close to one that was not found (suggest.close_to)."""
+    return close_to(wanted, ids, limit=limit)

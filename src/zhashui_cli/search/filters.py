@@ -12,6 +12,7 @@ from zhashui_cli.factfile.folding import fold
 from zhashui_cli.factfile.model import Kind
 from zhashui_cli.factfile.units import AmountError, UnknownUnitError, parse_amount, typed_unit
 from zhashui_cli.index.corpus import Corpus
+from zhashui_cli.suggest import close_to
 
 from .engine import Filters, SortKey
 
@@ -67,12 +68,7 @@ def choice(enum: type[E], value: object, what: str) -> E:
 
 def _unknown(what: str, value: str, known: Sequence[str], *, listed: bool = True) -> QueryError:
     """An unknown filter value, with the known values that look like it, and all of them."""
-    import difflib
-
-    folded = {fold(k): k for k in known}
-    starting = [k for k in known if len(value) >= 2 and fold(k).startswith(fold(value))]
-    close = [folded[c] for c in difflib.get_close_matches(fold(value), list(folded), n=3, cutoff=0.6)]
-    suggestions = list(dict.fromkeys([*starting, *close]))[:3]
+    suggestions = close_to(value, known, fold=fold)
     hint = f" (did you mean {', '.join(suggestions)}?)" if suggestions else ""
     listing = f"; known: {', '.join(known)}" if listed else ""
     return QueryError(f"unknown {what} '{value}'{hint}{listing}")

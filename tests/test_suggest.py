@@ -1,0 +1,32 @@
+"""The one did-you-mean rule (suggest.py), as every unknown name meets it."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhashui_cli.suggest import close_to
+
+IDS = ["2023-loans-coordinated", "2023-toilets", "2024-toilet-plan", "2023-labour-brand"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "known", "expected"),
+    [
+        ("2023-toi", IDS, ["2023-toilets"]),  # beginning with it: nearer than anything else
+        ("toilet", IDS, ["2023-toilets", "2024-toilet-plan"]),  # containing it
+        ("2023-TOILETS", IDS, ["2023-toilets"]),  # folded
+        ("2023-tolets", IDS, ["2023-toilets", "2024-toilet-plan"]),  # looking like it, the likest first
+        ("lo", IDS, []),  # two characters contain too much to mean anything
+        ("--bogus", ["--bom", "--json"], []),  # the dashes are no likeness
+        ("--sectoin", ["--section", "--source"], ["--section"]),
+        ("econ", ["economy", "reform"], ["economy"]),
+        ("zzzz", IDS, []),
+    ],
+)
+def test_the_nearest_kind_of_match_and_only_it(typed: str, known: list[str], expected: list[str]) -> None:
+    assert close_to(typed, known) == expected
+
+
+def test_at_most_limit_and_a_fold_of_the_callers() -> None:
+    assert close_to("2023", IDS, limit=2) == IDS[:2]
+    assert close_to("貸款", ["贷款", "旅游"], fold=lambda text: text.replace("貸", "贷")) == ["贷款"]
