@@ -50,10 +50,11 @@ def test_a_fact_base_is_a_collection_of_its_facts_by_id(base: zhashui_cli.FactBa
 
 def test_every_lookup_of_an_unknown_id_raises_not_found(base: zhashui_cli.FactBase) -> None:
     with pytest.raises(NotFoundError) as fact:
-        base["2023-TOILETS"]
-    assert str(fact.value) == "no fact with id '2023-TOILETS'; did you mean 2023-toilets?"
+        base["2023-TOILET"]
+    assert str(fact.value) == "no fact with id '2023-TOILET'; did you mean 2023-toilets?"
     assert isinstance(fact.value, KeyError) and isinstance(fact.value, ZhashuiError)
-    assert (fact.value.what, fact.value.key, fact.value.close) == ("fact", "2023-TOILETS", ["2023-toilets"])
+    assert (fact.value.what, fact.value.key, fact.value.close) == ("fact", "2023-TOILET", ["2023-toilets"])
+    assert base["2023-TOILETS"]["id"] == "2023-toilets" and "2023-Toilets" in base  # ids are lower case
     with pytest.raises(NotFoundError, match=r"^no category with id 'econ'; did you mean economy\?$"):
         base.category("econ")
     with pytest.raises(NotFoundError, match=r"^no source with id 'nope'$"):

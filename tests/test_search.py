@@ -267,7 +267,6 @@ def test_limit_keeps_the_total() -> None:
         ({"category": "econ"}, "unknown category 'econ' (did you mean economy?); known: economy, reform"),
         ({"source": "nope"}, "unknown source 'nope'; known: zhashui-2024-02-07"),
         ({"unit": "吨"}, "unknown unit '吨'; use a base unit (元"),
-        ({"year": 2025}, "no facts about 2025; years present: 2023, 2024"),
         ({"year": "twenty"}, "'twenty' is not a year; give one in digits: 2023, 2024"),
         ({"tag": "loan"}, "unknown tag 'loan' (did you mean loans"),
         ({"kind": "rumour"}, "unknown kind 'rumour'; use one of outcome, honour"),
@@ -279,6 +278,19 @@ def test_filter_values_that_cannot_match_are_errors_that_say_what_would(options:
     with pytest.raises(QueryError) as caught:
         ids(**options)
     assert str(caught.value).startswith(message)
+
+
+def test_a_year_no_fact_is_about_finds_nothing_and_the_command_line_says_which_are() -> None:
+    from typer.testing import CliRunner
+
+    from zhashui_cli.cli.app import app
+
+    assert ids(year=2025) == [] and ids(year=["2024", "2025"]) == ids(year=2024)
+    result = CliRunner().invoke(app, ["search", "-y", "2025"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "zhashui: no facts match; no facts are about 2025; years present: 2023, 2024\n",
+    )
 
 
 def test_get_and_suggestions() -> None:

@@ -244,16 +244,16 @@ class FactBase:
         return found
 
     def get(self, fact_id: str) -> FactRecord | None:
-        """The fact with this id, or None."""
+        """The fact with this id, in any case (ids are lower case: 2023-TOILETS is 2023-toilets), or None."""
 
         def lookup(corpus: Corpus) -> FactRecord | None:
-            ids = corpus.ids()
-            return corpus.record(ids.index(fact_id)) if fact_id in ids else None
+            ids, wanted = corpus.ids(), _id(fact_id)
+            return corpus.record(ids.index(wanted)) if wanted in ids else None
 
         return self._read(lookup)
 
     def __contains__(self, fact_id: object) -> bool:
-        return isinstance(fact_id, str) and fact_id in self._read(Corpus.ids)
+        return isinstance(fact_id, str) and _id(fact_id) in self._read(Corpus.ids)
 
     def __len__(self) -> int:
         return len(self._read(Corpus.ids))
@@ -389,6 +389,11 @@ def _with_match(line: bytes, match: engine.Match | None, encoded: dict[Hashable,
         record = engine.match_record(match) if match is not None else {"terms": {}, "fields": []}
         shown = encoded[key] = json_line(record)
     return line[:-1] + b',"match":' + shown + b"}"
+
+
+def _id(typed: str) -> str:
+    """A fact id as typed, as the fact file has it: the rule of ids is lower case."""
+    return typed.strip().lower()
 
 
 def _one(what: str, key: str, known: dict[str, T]) -> T:

@@ -16,6 +16,19 @@ from zhashui_cli.terminal import results, tables
 _MARKDOWN_SEARCH = ("id", "year", "category", "claim", "claim_en")
 
 
+def _what_would(suggestions: list[str], filters: SearchFilters, present: list[int]) -> str:
+    """What to try when a search found nothing: the words it nearly spells, the years there
+    are when it asked for others, or fewer words and filters."""
+    if suggestions:
+        return f"did you mean {', '.join(suggestions)}?"
+    asked = filters.get("year")
+    years = [asked] if isinstance(asked, (str, int)) else list(asked or [])
+    absent = [str(year) for year in years if int(year) not in present]
+    if absent:
+        return f"no facts are about {', '.join(absent)}; years present: {', '.join(map(str, present))}"
+    return "try fewer words or filters"
+
+
 @options.takes_filters()
 def search_command(
     ctx: typer.Context,
@@ -61,6 +74,7 @@ def search_command(
         limited = row_limit(limit, fmt)
         hits = base.search(words, sort=sort, reverse=reverse, limit=limited, exact=exact, **filters)
         suggestions = base.suggest_words(words) if not len(hits) and words and not exact else []
+        present = base.years() if not len(hits) else []
     lang_shown = tables.resolve_lang(lang, words, environment(ctx).width)
     columns = ["id", "year", *tables.claim_fields(lang_shown)]
     pattern = tables.highlighter([*words, *(w.casefold() for w in words)])
@@ -75,8 +89,7 @@ def search_command(
     )
     show(ctx, view, fmt, not no_pager, bom)
     if not len(hits):
-        hint = f"did you mean {', '.join(suggestions)}?" if suggestions else "try fewer words or filters"
-        note(f"no facts match; {hint}")
+        note(f"no facts match; {_what_would(suggestions, filters, present)}")
         raise typer.Exit(ExitCode.NOT_FOUND)
     if hits.partial:
         count = f"{hits.best} of {len(hits.words)}"
