@@ -217,11 +217,7 @@ class FactBase:
     def paragraph(self, fact: FactRecord) -> str:
         """The paragraph (line) of the source that holds the fact's quote; the quote alone
         if the source is gone."""
-        try:
-            text = Path(self._source(fact["source"])["path"]).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return fact["quote"]
-        return next((line for line in text.splitlines() if fact["quote"] in line), fact["quote"])
+        return store.quoted_line(self.path, self._source(fact["source"])["text"], fact["quote"])
 
     def category(self, category_id: str) -> CategoryRecord:
         return next(c for c in self._read(lambda corpus: corpus.categories) if c["id"] == category_id)

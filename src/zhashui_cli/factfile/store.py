@@ -145,6 +145,19 @@ def source_path(fact_file: Path, text: str) -> Path:
     return location
 
 
+def quoted_line(fact_file: Path, text: str, quote: str) -> str:
+    """The line of a source text that holds a quote; the quote alone if the text cannot be read.
+
+    The text is looked for where source_path() allows, as when the fact file was loaded: the
+    text may come from a cached index, and an index can say anything (a forged one pointed at
+    /etc/shadow), so nothing it says is read outside the fact file's folder."""
+    try:
+        lines = source_path(fact_file, text).read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError):  # missing, unreadable, not UTF-8, or outside the folder
+        return quote
+    return next((line for line in lines if quote in line), quote)
+
+
 def _read_sources(
     path: Path, sources: tuple[Source, ...], located: Located, paths: dict[str, tuple[Any, ...]]
 ) -> tuple[dict[str, str], list[Stamp], list[Problem]]:
