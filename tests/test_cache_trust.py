@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,146 @@ def count_hashes(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
     monkeypatch.setattr(hashlib, "sha256", counting)
     return calls
+
+
+def checked_after_a_chmod(path: Path, isolated: Path) -> Path:
+    """The note a run leaves beside the index when it had to hash the files to prove them
+    unchanged: here after a chmod of the fact file, which changes its ctime, not its content."""
+    zhashui_cli.open(path).search()
+    path.chmod(0o640)
+    zhashui_cli.open(path).search()
+    (note,) = isolated.glob("*.verified")
+    return note
+
+
+def claim(note: Path, read_ns: int, mtime_ns: int) -> None:
+    """Make a note say it was made at read_ns, and date the note itself mtime_ns."""
+    data = json.loads(note.read_text(encoding="utf-8"))
+    data["read_ns"] = read_ns
+    note.write_text(json.dumps(data), encoding="utf-8")
+    os.utime(note, ns=(mtime_ns, mtime_ns))
+
+
+# -- rule 2: the key, device, inode, size, mtime and ctime ---------------------------------------
+def copied_over(path: Path, text: str) -> None:
+    """cp -p: the same file (device and inode) rewritten, its old mtime copied back."""
+    new = path.with_name(f"new-{path.name}")
+    new.write_text(text, encoding="utf-8")
+    os.utime(new, ns=(SETTLED_NS, path.stat().st_mtime_ns))
+    shutil.copy2(new, path)
+    new.unlink()
+
+
+def renamed_over(path: Path, text: str) -> None:
+    """rsync -t or tar x: another file (another inode) in its place, with its mtime."""
+    new = path.with_name(f"new-{path.name}")
+    new.write_text(text, encoding="utf-8")
+    os.utime(new, ns=(SETTLED_NS, path.stat().st_mtime_ns))
+    new.replace(path)
+
+
+def touched_back(path: Path, text: str) -> None:
+    """An edit in place, then touch -r: only the ctime, which no one can set, tells."""
+    mtime_ns = path.stat().st_mtime_ns
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(SETTLED_NS, mtime_ns))
+
+
+REPLACEMENTS = {"cp -p": copied_over, "rsync -t": renamed_over, "touch -r": touched_back}
+
+
+def settled(write_facts: WriteFacts) -> Path:
+    """A fact file and its source whose mtimes are long past: size and mtime look like proof."""
+    path = write_facts()
+    for written in (path, path.parent / "sample.txt"):
+        os.utime(written, ns=(SETTLED_NS, SETTLED_NS))
+    return path
+
+
+def replaced(path: Path, replace: Callable[[Path, str], None], old: str, new: str) -> None:
+    """Replace a file by one of the same size and mtime that says new where it said old."""
+    assert len(old.encode()) == len(new.encode())
+    before = path.stat()
+    replace(path, path.read_text(encoding="utf-8").replace(old, new, 1))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+@pytest.mark.parametrize("replace", REPLACEMENTS.values(), ids=REPLACEMENTS.keys())
+def test_a_fact_file_replaced_with_the_same_size_and_mtime_is_read_anew(
+    write_facts: WriteFacts, replace: Callable[[Path, str], None]
+) -> None:
+    path = settled(write_facts)
+    assert zhashui_cli.open(path).search("latrine").ids == []
+    replaced(path, replace, '"toilets"', '"latrine"')
+    assert zhashui_cli.open(path).search("latrine").ids == ["2023-toilets"]
+
+
+@pytest.mark.parametrize("replace", REPLACEMENTS.values(), ids=REPLACEMENTS.keys())
+def test_a_source_text_replaced_with_the_same_size_and_mtime_is_read_anew(
+    write_facts: WriteFacts, replace: Callable[[Path, str], None]
+) -> None:
+    path = settled(write_facts)
+    zhashui_cli.open(path).search()
+    replaced(path.parent / "sample.txt", replace, "7168", "7186")
+    with pytest.raises(zhashui_cli.FactFileError, match="quote: not found verbatim"):
+        zhashui_cli.open(path).search()
+
+
+@pytest.mark.parametrize("replace", REPLACEMENTS.values(), ids=REPLACEMENTS.keys())
+def test_a_replaced_file_is_read_anew_even_when_every_change_looks_long_past(
+    write_facts: WriteFacts, monkeypatch: pytest.MonkeyPatch, replace: Callable[[Path, str], None]
+) -> None:
+    """As on a file server whose clock runs far behind this machine's: no timestamp is close
+    enough to the indexing to need hashing, so only device, inode and ctime can tell."""
+    monkeypatch.setattr(cache, "_RACY_NS", -FAR_FUTURE_NS)
+    path = settled(write_facts)
+    assert zhashui_cli.open(path).search("latrine").ids == []
+    replaced(path, replace, '"toilets"', '"latrine"')
+    assert zhashui_cli.open(path).search("latrine").ids == ["2023-toilets"]
+
+
+def test_a_file_proven_unchanged_by_its_content_is_not_hashed_again(
+    write_facts: WriteFacts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chmod changes the ctime, not the content: one run hashes the file, and what it proved
+    is noted, so that later runs do not hash it again (here with no racy window: as if every
+    change were seconds old)."""
+    monkeypatch.setattr(cache, "_RACY_NS", 0)
+    path = settled(write_facts)
+    zhashui_cli.open(path).search()
+    path.chmod(0o640)
+    hashed = count_hashes(monkeypatch)
+    assert zhashui_cli.open(path).search("toilets").ids == ["2023-toilets"]
+    assert len(hashed) == 1
+    assert zhashui_cli.open(path).search("toilets").ids == ["2023-toilets"]
+    assert len(hashed) == 1
+
+
+# -- rule 3: the trust window is not the file's to declare -------------------------------------
+def test_an_index_cannot_declare_when_its_files_were_read(write_facts: WriteFacts) -> None:
+    """A far-future read_ns would make every mtime look old enough to prove a file unchanged;
+    the index's own mtime caps it. Here the index is dated as its fact file last changed, too
+    close to tell, so the file is hashed, and the forged fingerprint does not match it."""
+    path = indexed(write_facts)
+    real, _ = cache.read_header(index_of(path).read_bytes())
+    wrong = [[*stamp[:-1], "0" * 64] for stamp in real["fingerprint"]]
+    location = forge(path, poisoned(), fingerprint=wrong, read_ns=FAR_FUTURE_NS)
+    changed_ns = path.stat().st_ctime_ns
+    os.utime(location, ns=(changed_ns, changed_ns))
+    assert not believed(path)
+
+
+def test_a_verified_note_cannot_declare_when_it_was_made(
+    write_facts: WriteFacts, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_facts()
+    note = checked_after_a_chmod(path, isolated)
+    changed_ns = path.stat().st_ctime_ns
+    claim(note, FAR_FUTURE_NS, changed_ns)  # written as the fact file last changed: too close to tell
+    hashed = count_hashes(monkeypatch)
+    zhashui_cli.open(path).search()
+    assert hashed
 
 
 # -- rule 4: a source's text is read where the fact file may point, whatever the index says -----

@@ -9,6 +9,7 @@ index instead (cache.py), so the imports here are made where a file is actually 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -22,8 +23,33 @@ if TYPE_CHECKING:
 
 # A progress report: what is being done, how much of it, out of how much.
 Progress = Callable[[str, int, int], None]
-# What the cache remembers of a file it was built from: path, size, mtime and content hash.
-Stamp = tuple[str, int, int, str]
+
+
+class FileKey(NamedTuple):
+    """Which file a path names and when it last changed, as stat() tells without reading it.
+
+    Size and mtime alone prove little: cp -p, rsync -t, tar x and touch -r give another
+    content the same ones. A file put in another's place has another device or inode, and any
+    change of a file moves its ctime, which no one can set back."""
+
+    device: int
+    inode: int
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+
+    @classmethod
+    def of(cls, status: os.stat_result) -> FileKey:
+        return cls(status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+class Stamp(NamedTuple):
+    """What the cache remembers of a file it was built from: its resolved path, its key when it
+    was read and the SHA-256 of what was read (which decides when the key cannot)."""
+
+    path: str
+    key: FileKey
+    sha256: str
 
 
 class Loaded(NamedTuple):
@@ -49,17 +75,19 @@ def packaged_schema() -> Path:
     return _packaged("schema/facts.schema.json")
 
 
-def stamp(path: Path, raw: bytes, mtime_ns: int) -> Stamp:
+def stamp(path: Path, raw: bytes, status: os.stat_result) -> Stamp:
+    """The stamp of a file's bytes, given its status taken before they were read: a change while
+    reading then shows as a key that differs, never as an old key vouching for new bytes."""
     import hashlib
 
-    return (str(path.resolve()), len(raw), mtime_ns, hashlib.sha256(raw).hexdigest())
+    return Stamp(str(path.resolve()), FileKey.of(status), hashlib.sha256(raw).hexdigest())
 
 
 def _read_bytes(path: Path) -> tuple[bytes, Stamp]:
     """A file's bytes and its stamp, taken from exactly those bytes (stat first, then read)."""
-    mtime_ns = path.stat().st_mtime_ns
+    status = path.stat()
     raw = path.read_bytes()
-    return raw, stamp(path, raw, mtime_ns)
+    return raw, stamp(path, raw, status)
 
 
 def _unreadable(path: Path, message: str, place: tuple[int, int] | None = None) -> FactFileError:

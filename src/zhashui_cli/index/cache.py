@@ -7,6 +7,13 @@ give wrong answers at worst, never run code, and checksums (corpus.py) stop a da
 from doing even that. It is written atomically (temporary file, then rename) and ignored,
 never fatal, when missing, stale, damaged or unwritable.
 
+An index is current while every file it was built from holds what was read: a file whose key
+(device, inode, size, mtime and ctime: factfile/store.FileKey) is the one read, and which last
+changed long enough before it was read that no later edit could share its timestamps, is
+taken as unchanged; any other is hashed, and its content decides. When the files were read is
+what the index says, capped by the index's own mtime, so that a file cannot declare a window
+of trust for itself.
+
 The file: a magic line, then the header as one JSON line after its own CRC-32, then the body.
 """
 
@@ -19,10 +26,11 @@ import time
 import zlib
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from zhashui_cli._version import __version__
 from zhashui_cli.errors import CorruptIndexError
+from zhashui_cli.factfile.store import FileKey
 
 from .corpus import FORMAT, Corpus, byteorder
 
@@ -52,6 +60,14 @@ def cache_file(fact_file: Path) -> Path | None:
     return folder / f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}.index"
 
 
+class _Proof(NamedTuple):
+    """The latest proof that the files of an index held what was indexed: their keys then, and
+    when that was (a change since would have moved their ctime past it)."""
+
+    keys: list[FileKey]
+    read_ns: int
+
+
 def load(fact_file: Path) -> Corpus | None:
     """The cached index of a fact file when it is current and whole; None on any doubt."""
     location = cache_file(fact_file)
@@ -62,24 +78,36 @@ def load(fact_file: Path) -> Corpus | None:
             body = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
             status = os.fstat(file.fileno())
         header, header_end = read_header(body)
-        if not (
-            header["format"] == FORMAT
-            and header["zhashui"] == __version__
-            and header["byteorder"] == byteorder()
-            and header["fingerprint"][0][0] == str(fact_file.resolve())
-            and len(body) == header_end + header["size"]
-        ):
+        if not _fits(header, fact_file, len(body) - header_end):
             return None
-        identity = [status.st_ino, status.st_size, status.st_mtime_ns]
+        index = FileKey.of(status)
+        # The index's own mtime caps the time it says its files were read: a far-future
+        # read_ns would make every mtime look old enough to prove its file unchanged.
+        indexed = _Proof(
+            [FileKey(*key) for _, key, _ in header["fingerprint"]], min(int(header["read_ns"]), status.st_mtime_ns)
+        )
         checked_ns = time.time_ns()
-        unchanged, hashed = _unchanged(header["fingerprint"], max(header["read_ns"], _verified_ns(location, identity)))
-        if not unchanged:
+        checked = _unchanged(header["fingerprint"], _verified(location, index) or indexed)
+        if checked is None:
             return None
-        if hashed:  # remember that the files were checked now, so that later runs need not hash
-            _write_atomically(_verified_file(location), json.dumps({"index": identity, "read_ns": checked_ns}).encode())
+        keys, hashed = checked
+        if hashed:  # note what was proven now, so that later runs need not hash
+            note = {"index": index, "read_ns": checked_ns, "keys": keys}
+            _write_atomically(_verified_file(location), json.dumps(note).encode())
         return Corpus(header, body, header_end)
     except (OSError, ValueError, KeyError, TypeError, IndexError, CorruptIndexError):
         return None
+
+
+def _fits(header: dict[str, Any], fact_file: Path, body_size: int) -> bool:
+    """Whether an index is of this version and machine, of this fact file, and whole."""
+    return bool(
+        header["format"] == FORMAT
+        and header["zhashui"] == __version__
+        and header["byteorder"] == byteorder()
+        and header["fingerprint"][0][0] == str(fact_file.resolve())
+        and body_size == header["size"]
+    )
 
 
 def read_header(body: Any) -> tuple[dict[str, Any], int]:
@@ -97,41 +125,56 @@ def read_header(body: Any) -> tuple[dict[str, Any], int]:
     return header, header_end
 
 
-def _unchanged(fingerprint: Any, read_ns: int) -> tuple[bool, bool]:
-    """Whether every file the index was built from still holds what was read then, and
-    whether that took hashing a file (its size and mtime alone could not prove it)."""
-    hashed = False
-    for name, size, mtime_ns, digest in fingerprint:
-        path = Path(name)
-        status = path.stat()
-        if status.st_size != size:
-            return False, hashed
-        if status.st_mtime_ns == mtime_ns and mtime_ns < read_ns - _RACY_NS:
-            continue
-        import hashlib
+def _unchanged(fingerprint: list[Any], proof: _Proof) -> tuple[list[FileKey], bool] | None:
+    """The keys the files an index was built from have now, if each still holds what was read
+    then (None if one does not), and whether proving it took hashing.
 
-        hashed = True
-        if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            return False, hashed
-    return True, hashed
+    A file's key proves it unchanged only if it is the key proven and the file last changed
+    long enough before the proof that a later edit could not share its timestamps; otherwise
+    its content hash decides (a file replaced by another of the same size and mtime, or edited
+    within the same timestamp tick as its indexing)."""
+    keys, hashed = [], False
+    for (name, _, digest), proven in zip(fingerprint, proof.keys, strict=True):
+        path = Path(name)
+        key = FileKey.of(path.stat())
+        if key.size != proven.size:
+            return None
+        if key != proven or max(key.mtime_ns, key.ctime_ns) >= proof.read_ns - _RACY_NS:
+            hashed = True
+            if _sha256(path) != digest:
+                return None
+        keys.append(key)
+    return keys, hashed
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _verified_file(location: Path) -> Path:
     return location.with_suffix(".verified")
 
 
-def _verified_ns(location: Path, identity: list[int]) -> int:
-    """When the files of this index were last proven unchanged by hashing; 0 if never.
+def _verified(location: Path, index: FileKey) -> _Proof | None:
+    """The latest proof by hashing that the files of this index are unchanged; None if none.
 
     A file written just before it was indexed has an mtime too close to the indexing to prove
-    anything, so the first runs hash it. Once a run has hashed it and found it unchanged, it
-    notes the time beside the index, and from then on size and mtime are proof enough.
+    anything, and a file changed since without a change of content (chmod, touch, cp -p of the
+    same bytes) has another key, so a run hashes it. Finding it unchanged, the run notes beside
+    the index what it proved and when, and later runs judge by that. The note's own mtime caps
+    the time it gives, as the index's caps its own.
     """
     try:
-        verified = json.loads(_verified_file(location).read_bytes())
-        return int(verified["read_ns"]) if verified["index"] == identity else 0
+        with _verified_file(location).open("rb") as file:
+            note = json.loads(file.read())
+            written_ns = os.fstat(file.fileno()).st_mtime_ns
+        if FileKey(*note["index"]) != index:
+            return None
+        return _Proof([FileKey(*key) for key in note["keys"]], min(int(note["read_ns"]), written_ns))
     except (OSError, ValueError, KeyError, TypeError):
-        return 0
+        return None
 
 
 def save(fact_file: Path, header: dict[str, Any], body: bytes) -> None:

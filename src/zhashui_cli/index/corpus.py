@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 from zhashui_cli.errors import CorruptIndexError
 from zhashui_cli.records import CategoryRecord, FactRecord, SourceRecord
 
-FORMAT = 3
+FORMAT = 4
 # The fields of a fact's text lines, in order; a match in the first PRIMARY_FIELDS of them
 # (the claims, tags and labels: what the fact says) ranks before one only in the others.
 TEXT_FIELDS = ("id", "claim", "claim_en", "tags", "figures", "quote", "note", "category")
