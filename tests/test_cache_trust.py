@@ -12,6 +12,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,7 +29,7 @@ from zhashui_cli.index import cache
 from zhashui_cli.index.build import build
 from zhashui_cli.records import FactRecord
 
-from .conftest import SAMPLE_SOURCE, sample
+from .conftest import FACTS, SAMPLE_SOURCE, sample
 
 WriteFacts = Callable[..., Path]
 NOBODY = 65534
@@ -126,6 +129,93 @@ def claim(note: Path, read_ns: int, mtime_ns: int) -> None:
     data["read_ns"] = read_ns
     note.write_text(json.dumps(data), encoding="utf-8")
     os.utime(note, ns=(mtime_ns, mtime_ns))
+
+
+# -- rule 1: only what this account could have written --------------------------------------
+def test_the_cache_folder_is_created_for_its_owner_alone(isolated: Path) -> None:
+    umask = os.umask(0)  # the mode must not depend on the umask
+    try:
+        zhashui_cli.open(FACTS).search("木耳")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(isolated.stat().st_mode) == 0o700
+    (index,) = isolated.glob("*.index")
+    assert stat.S_IMODE(index.stat().st_mode) == 0o600
+
+
+def test_trusted_means_owned_by_the_user_and_writable_by_no_one_else(tmp_path: Path) -> None:
+    file = tmp_path / "file"
+    file.write_bytes(b"")
+    own = os.geteuid()
+    for mode, expected in [(0o600, True), (0o644, True), (0o400, True), (0o620, False), (0o602, False)]:
+        file.chmod(mode)
+        assert cache.trusted(file.stat(), own) is expected, oct(mode)
+    file.chmod(0o600)
+    assert not cache.trusted(file.stat(), own + 1)
+    assert cache.trusted(tmp_path.stat(), own)
+    tmp_path.chmod(0o777)
+    assert not cache.trusted(tmp_path.stat(), own)
+
+
+def test_a_forged_index_is_believed_when_this_account_wrote_it(write_facts: WriteFacts) -> None:
+    """What the tests below refuse would be believed if it were ours: the cache has no way to
+    tell a forgery by its content, only by who could have written it."""
+    path = indexed(write_facts)
+    forge(path, poisoned())
+    assert believed(path)
+
+
+@pytest.mark.parametrize("mode", [0o666, 0o620, 0o602], ids=oct)
+def test_an_index_others_can_write_is_not_believed(write_facts: WriteFacts, mode: int) -> None:
+    path = indexed(write_facts)
+    forge(path, poisoned()).chmod(mode)
+    assert not believed(path)
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o770, 0o703], ids=oct)
+def test_a_cache_folder_others_can_write_is_neither_read_nor_written(
+    write_facts: WriteFacts, isolated: Path, mode: int
+) -> None:
+    path = indexed(write_facts)
+    forge(path, poisoned())
+    left = isolated / ".tmp-1-abandoned"  # not for us to clean in a folder that is not ours
+    left.write_bytes(b"")
+    os.utime(left, ns=(SETTLED_NS, SETTLED_NS))
+    isolated.chmod(mode)
+    before = contents(isolated)
+    assert not believed(path)
+    assert not believed(path)
+    assert contents(isolated) == before
+    assert stat.S_IMODE(isolated.stat().st_mode) == mode
+
+
+@pytest.mark.parametrize("owned", ["index", "folder"])
+def test_an_index_or_folder_of_another_user_is_not_believed(
+    write_facts: WriteFacts, isolated: Path, monkeypatch: pytest.MonkeyPatch, owned: str
+) -> None:
+    path = indexed(write_facts)
+    location = forge(path, poisoned())
+    if os.geteuid() == 0:
+        os.chown(location if owned == "index" else isolated, NOBODY, NOBODY)
+    else:  # only root can give a file away: here the user becomes another instead
+        other = os.geteuid() + 1
+        monkeypatch.setattr(os, "geteuid", lambda: other)
+    untouched = contents(isolated)
+    assert not believed(path)
+    if owned == "folder":
+        assert contents(isolated) == untouched
+
+
+def test_a_verified_note_others_can_write_is_not_believed(
+    write_facts: WriteFacts, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_facts()
+    note = checked_after_a_chmod(path, isolated)
+    claim(note, FAR_FUTURE_NS, FAR_FUTURE_NS)
+    note.chmod(0o666)
+    hashed = count_hashes(monkeypatch)
+    zhashui_cli.open(path).search()
+    assert hashed  # the fact file changed since the index was read: only the note could excuse it
 
 
 # -- rule 2: the key, device, inode, size, mtime and ctime ---------------------------------------
@@ -289,3 +379,40 @@ def test_show_prints_no_line_of_a_file_a_forged_index_points_at(write_facts: Wri
     assert result.exit_code == 0, result.output
     assert "root:" in result.stdout  # the forged record was shown
     assert "SECRETHASH" not in result.stdout
+
+
+# -- rule 5: the temporaries of killed writers ---------------------------------------------------
+KILLED_WRITER = """
+import os, signal, sys
+from pathlib import Path
+from zhashui_cli.index import cache
+os.replace = lambda *_, **__: os.kill(os.getpid(), signal.SIGKILL)  # killed before its rename
+cache.save(Path(sys.argv[1]), {}, b"")
+"""
+
+
+def test_the_temporary_of_a_killed_writer_is_removed_by_the_next_write(write_facts: WriteFacts, isolated: Path) -> None:
+    path = write_facts()
+    writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(path)])
+    assert writer.wait() == -9
+    (left,) = isolated.glob(".tmp-*")
+    assert left.name.startswith(f".tmp-{writer.pid}-")
+    zhashui_cli.open(path).search()  # writes the index
+    assert list(isolated.glob(".tmp-*")) == []
+    assert len(list(isolated.glob("*.index"))) == 1
+
+
+def test_a_temporary_is_removed_while_its_writer_lives_only_when_an_hour_old(
+    write_facts: WriteFacts, isolated: Path
+) -> None:
+    path = indexed(write_facts)
+    being_written = isolated / f".tmp-{os.getpid()}-0123abcd"
+    stale = isolated / f".tmp-{os.getpid()}-4567cdef"  # a pid may have been reused
+    legacy = isolated / ".tmp-k2j4h5g6"  # an older version named them without a pid
+    for left in (being_written, stale, legacy):
+        left.write_bytes(b"")
+    os.utime(legacy, ns=(SETTLED_NS, SETTLED_NS))
+    os.utime(stale, ns=(SETTLED_NS, SETTLED_NS))
+    cache.discard(path)
+    zhashui_cli.open(path).search()  # writes the index
+    assert sorted(isolated.glob(".tmp-*")) == [being_written]
