@@ -416,3 +416,25 @@ def test_a_temporary_is_removed_while_its_writer_lives_only_when_an_hour_old(
     cache.discard(path)
     zhashui_cli.open(path).search()  # writes the index
     assert sorted(isolated.glob(".tmp-*")) == [being_written]
+
+
+# -- rule 6: a cache file cut short under a reader -------------------------------------------
+CUT_SHORT = """
+import os, sys
+from pathlib import Path
+import zhashui_cli
+from zhashui_cli.index import cache
+path = Path(sys.argv[1])
+base = zhashui_cli.open(path)
+base.ids()  # the cached index is open
+os.truncate(cache.cache_file(path), 100)
+print(base.search("木耳").total, base.get("2023-fungus-brand-value")["year"])
+"""
+
+
+def test_a_cache_file_cut_short_under_a_reader_does_not_kill_it() -> None:
+    zhashui_cli.open(FACTS).search()  # the cache, warm
+    expected = f"{zhashui_cli.open(FACTS, cache=False).search('木耳').total} 2023\n"
+    result = subprocess.run([sys.executable, "-c", CUT_SHORT, str(FACTS)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr  # not -7, SIGBUS
+    assert result.stdout == expected

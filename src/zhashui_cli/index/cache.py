@@ -32,6 +32,7 @@ import mmap
 import os
 import stat
 import time
+import weakref
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -53,6 +54,8 @@ _RACY_NS = 3_000_000_000
 # its pid says: pids are reused, and older versions named temporaries without one.
 _TEMPORARY = ".tmp-"
 _ABANDONED_NS = 3600 * 1_000_000_000
+# The header is read in one go of this much; a longer one (thousands of sources) in two.
+_HEADER_READ = 1 << 16
 
 
 class _Proof(NamedTuple):
@@ -121,6 +124,47 @@ def _open(folder: int, name: str) -> tuple[int, os.stat_result] | None:
     return None
 
 
+class _OnDemand:
+    """An index file read as it is used (corpus.OnDisk): a section into private memory at its
+    first use, a record when it is passed through.
+
+    Not mapped: a mapped file cut short, by anyone who may write it (its owner, or root), kills
+    the process with SIGBUS at the next read of a page past its new end, and no check of the
+    size made before a read can close that window. Nor read whole: a search reads a fraction
+    of a big index (of the 173 MB of a 100,000-fact one, a Chinese word reads the 42 MB of its
+    folded text and the records found), and reading it all made that search half as slow again.
+    The body is an anonymous map, whose pages cost nothing until read into; records are read
+    straight into the bytes passed on. A file cut short is a short read: CorruptIndexError,
+    and the library rebuilds the index.
+    """
+
+    def __init__(self, descriptor: int, size: int) -> None:
+        self._descriptor = descriptor
+        weakref.finalize(self, os.close, descriptor)
+        self.body = mmap.mmap(-1, size)
+        self._view = memoryview(self.body)
+
+    def load(self, start: int, end: int) -> None:
+        while start < end:  # a read stops short of what was asked only at the end of the file
+            read = os.preadv(self._descriptor, [self._view[start:end]], start)
+            if not read:
+                raise CorruptIndexError("the index file is shorter than it was")
+            start += read
+
+    def read(self, start: int, end: int) -> bytes:
+        data = os.pread(self._descriptor, end - start, start)
+        if len(data) < end - start:
+            raise CorruptIndexError("the index file is shorter than it was")
+        return data
+
+    def header(self) -> tuple[dict[str, Any], int]:
+        """The header, and where the body starts: read in one go, or two if very long."""
+        self.load(0, min(len(self.body), _HEADER_READ))
+        if self.body.find(b"\n", len(MAGIC), _HEADER_READ) < 0:
+            self.load(_HEADER_READ, len(self.body))
+        return read_header(self.body)
+
+
 def load(fact_file: Path) -> Corpus | None:
     """The cached index of a fact file when it is ours, current and whole; None on any doubt."""
     location = cache_file(fact_file)
@@ -138,25 +182,28 @@ def _load(fact_file: Path, folder: int, name: str) -> Corpus | None:
     if opened is None:
         return None
     descriptor, status = opened
-    with os.fdopen(descriptor, "rb") as file:
-        body = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-    header, header_end = read_header(body)
-    if not _fits(header, fact_file, len(body) - header_end):
+    indexed_file = _OnDemand(descriptor, status.st_size)
+    header, header_end = indexed_file.header()
+    if not _fits(header, fact_file, status.st_size - header_end):
         return None
     index = FileKey.of(status)
-    # The index's own mtime caps the time it says its files were read: a far-future read_ns
-    # would make every mtime look old enough to prove its file unchanged.
-    keys = [FileKey(*key) for _, key, _ in header["fingerprint"]]
-    indexed = _Proof(keys, min(int(header["read_ns"]), status.st_mtime_ns))
     checked_ns = time.time_ns()
-    checked = _unchanged(header["fingerprint"], _verified(folder, name, index) or indexed)
+    checked = _unchanged(header["fingerprint"], _verified(folder, name, index) or _indexed(header, status))
     if checked is None:
         return None
     keys, hashed = checked
     if hashed:  # note what was proven now, so that later runs need not hash
         note = {"index": index, "read_ns": checked_ns, "keys": keys}
         _write(folder, _note_name(name), json.dumps(note).encode())
-    return Corpus(header, body, header_end)
+    return Corpus(header, indexed_file.body, header_end, indexed_file)
+
+
+def _indexed(header: dict[str, Any], status: os.stat_result) -> _Proof:
+    """What an index proves of its files: their keys, and when they were read, which is what
+    the header says capped by the index's own mtime: a far-future read_ns would make every
+    mtime look old enough to prove its file unchanged."""
+    keys = [FileKey(*key) for _, key, _ in header["fingerprint"]]
+    return _Proof(keys, min(int(header["read_ns"]), status.st_mtime_ns))
 
 
 def _fits(header: dict[str, Any], fact_file: Path, body_size: int) -> bool:
