@@ -98,11 +98,11 @@ def contents(folder: Path) -> dict[str, tuple[int, bytes]]:
     return {entry.name: (entry.stat().st_mode, entry.read_bytes()) for entry in folder.iterdir()}
 
 
-def count_hashes(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """The files hashed from now on (each call of hashlib.sha256)."""
+def count_hashes(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """What is hashed from now on: the bytes given to each call of hashlib.sha256."""
     import hashlib
 
-    calls: list[object] = []
+    calls: list[bytes] = []
     real = hashlib.sha256
 
     def counting(data: bytes = b"") -> Any:

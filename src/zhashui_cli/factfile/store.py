@@ -43,13 +43,9 @@ class FileKey(NamedTuple):
         return cls(status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
 
 
-class Stamp(NamedTuple):
-    """What the cache remembers of a file it was built from: its resolved path, its key when it
-    was read and the SHA-256 of what was read (which decides when the key cannot)."""
-
-    path: str
-    key: FileKey
-    sha256: str
+# What the cache remembers of a file it was built from: its resolved path, its key when it was
+# read, and the SHA-256 of what was read (which decides when the key cannot).
+Stamp = tuple[str, FileKey, str]
 
 
 class Loaded(NamedTuple):
@@ -80,7 +76,7 @@ def stamp(path: Path, raw: bytes, status: os.stat_result) -> Stamp:
     reading then shows as a key that differs, never as an old key vouching for new bytes."""
     import hashlib
 
-    return Stamp(str(path.resolve()), FileKey.of(status), hashlib.sha256(raw).hexdigest())
+    return (str(path.resolve()), FileKey.of(status), hashlib.sha256(raw).hexdigest())
 
 
 def _read_bytes(path: Path) -> tuple[bytes, Stamp]:
