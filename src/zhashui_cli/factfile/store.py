@@ -28,8 +28,8 @@ Progress = Callable[[str, int, int], None]
 class FileKey(NamedTuple):
     """Which file a path names and when it last changed, as stat() tells without reading it.
 
-    Size and mtime alone prove little: cp -p, rsync -t, tar x and touch -r give another
-    content the same ones. A file put in another's place has another device or inode, and any
+    Size and mtime alone prove little: cp -p, rsync -t, tar x and touch -r give them to a file
+    of other content. A file put in another's place has another device or inode, and any
     change of a file moves its ctime, which no one can set back."""
 
     device: int

@@ -3,8 +3,8 @@
 A search over a big fact base must not parse every fact. The index (built by index/build.py)
 keeps each fact's output record as one JSON line, its texts folded for matching, and
 columns that filters read only when they are used. It is one byte string, so the same code
-reads a freshly built index in memory and a cached one that cache.py reads from disk, each
-part when it is first used (OnDisk).
+reads a freshly built index in memory and a cached one that cache.py reads from disk as it is
+used (OnDisk: each section at its first use, each record when it is passed through).
 
 Sections (their byte range and CRC-32 are in the header):
 
