@@ -138,7 +138,7 @@ def measure(fact_file: Path, label: str, folder: Path) -> None:
         assert sorted(found) == sorted(theirs), (word, len(found), len(theirs))
 
     def warm_zhashui(word: str) -> list[bytes]:
-        opened = cache.load(fact_file)  # as a run does: map the cached index, then search
+        opened = cache.load(fact_file)  # as a run does: open the cached index, then search
         assert opened is not None
         return zhashui_search(opened, word)
 

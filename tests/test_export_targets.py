@@ -160,3 +160,17 @@ def test_a_target_that_cannot_be_written_is_one_line_and_exit_74(work: Path) -> 
     code, stderr = export("--yaml", "precious.txt/copy")
     assert code == 74 and stderr.count("\n") == 1
     assert (work / "precious.txt").read_text() == "the user's"
+
+
+def test_an_export_from_a_removed_working_folder_is_refused_or_written_where_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert export("--sqlite", "z.db") == (
+        2,
+        "zhashui: the working folder has been removed, so z.db leads nowhere; cd to a folder, or give a full path\n",
+    )
+    assert export("--sqlite", str(tmp_path / "z.db"))[0] == 0 and (tmp_path / "z.db").is_file()

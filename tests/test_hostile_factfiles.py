@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +28,7 @@ from zhashui_cli.index.build import build
 from zhashui_cli.index.corpus import Corpus
 from zhashui_cli.search.counts import tag_rows
 
-from .conftest import SAMPLE_SOURCE, sample
+from .conftest import FACTS, SAMPLE_SOURCE, sample
 
 WriteFacts = Callable[..., Path]
 TAG_REFUSED = "is not allowed; a fact file uses no YAML tags: remove it (and quote text)"
@@ -137,7 +138,8 @@ def test_a_fact_file_over_the_size_limit_is_refused(write_facts: WriteFacts) -> 
     size = path.stat().st_size
     assert len(store.load(path, max_bytes=size).file.facts) == 2  # the limit itself is allowed
     assert problem_of(path, max_bytes=size - 1) == (
-        f"{path}: is larger than the limit of {size - 1:,} bytes; check that it is a fact file, or raise the limit"
+        f"{path}: is larger than the limit of {size - 1:,} bytes; check that it is a fact file, or "
+        + store.RAISE_THE_LIMIT
     )
 
 
@@ -146,7 +148,8 @@ def test_the_default_size_limit_is_64_mib(write_facts: WriteFacts) -> None:
     with path.open("r+b") as file:
         file.truncate(store.MAX_BYTES + 1)  # sparse: no disk used
     assert problem_of(path).endswith(
-        f"is larger than the limit of {store.MAX_BYTES:,} bytes; check that it is a fact file, or raise the limit"
+        f"is larger than the limit of {store.MAX_BYTES:,} bytes; check that it is a fact file, or "
+        + store.RAISE_THE_LIMIT
     )
     assert store.MAX_BYTES == 64 * 2**20
 
@@ -412,3 +415,21 @@ def test_any_mutation_of_a_fact_file_loads_or_is_a_fact_file_error(
     if not loaded.problems:  # a file every rule accepts is indexed like any other
         header, body = build(loaded.file, {s.id: str(facts.parent / s.text) for s in loaded.file.sources})
         assert Corpus(header, body).count == len(loaded.file.facts)
+
+
+def test_the_command_line_raises_the_size_limit_with_max_size(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from zhashui_cli.cli.app import app
+
+    folder = tmp_path / "base"
+    shutil.copytree(FACTS.parent / "sources", folder / "sources")
+    shutil.copy(FACTS, folder / "facts.yaml")
+    facts = str(folder / "facts.yaml")
+    refused = CliRunner().invoke(app, ["--max-size", "10K", "search", "--facts", facts])
+    assert refused.exit_code == 2 and "is larger than the limit of 10,240 bytes" in refused.stderr
+    assert refused.stderr.rstrip().endswith("or " + store.RAISE_THE_LIMIT)
+    assert CliRunner().invoke(app, ["--max-size", "1M", "search", "--facts", facts, "木耳"]).exit_code == 0
+    wrong = CliRunner().invoke(app, ["--max-size", "lots", "search"])
+    said = "zhashui: --max-size 'lots' is not a size; write it like 200M, 1G or 100000000\n"
+    assert (wrong.exit_code, wrong.stderr) == (2, said)

@@ -8,6 +8,7 @@ import copy
 import csv
 import io
 import json
+import os
 import re
 import sys
 import unicodedata
@@ -141,16 +142,23 @@ def test_a_fact_files_problems_are_shown_safely_one_line_each(hostile: Path) -> 
 
 def test_the_unsafe_characters_are_unicodes_controls_format_characters_and_separators() -> None:
     """Held to this Python's unicodedata, so that a new Unicode version cannot slip one past."""
-    wanted = {
-        chr(code) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) in ("Cc", "Cf", "Zl", "Zp")
-    }
-    covered = {chr(code) for code in range(sys.maxunicode + 1) if UNSAFE.fullmatch(chr(code))}
-    assert sorted(wanted - covered) == [] and all(
-        unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cn") for c in covered
-    )
+    kinds = ("Cc", "Cf", "Zl", "Zp", "Cs")
+    everything = [chr(code) for code in range(sys.maxunicode + 1)]
+    wanted = {char for char in everything if unicodedata.category(char) in kinds}
+    covered = {char for char in everything if UNSAFE.fullmatch(char)}
+    assert sorted(wanted - covered) == []
+    assert all(unicodedata.category(char) in (*kinds, "Cn") for char in covered)  # Cn: assigned in later Unicode
 
 
 def test_printable_and_json_show_each_kind_of_character() -> None:
     assert printable("a\x1bb\x9bc\u202ed\U000e0041e") == "a\\x1bb\\x9bc\\u202ed\\U000e0041e"
     assert printable(printable(PAYLOAD)) == printable(PAYLOAD)  # the escapes are themselves safe
     assert json_text({"t": "\x7f\u2028\U000e0041"}) == '{"t":"\\u007f\\u2028\\udb40\\udc41"}'
+
+
+def test_a_path_that_is_not_utf8_is_shown_by_its_bytes() -> None:
+    """Python keeps such bytes as lone surrogates (\\udcff), which no terminal can show."""
+    result = CliRunner().invoke(app, ["search", "--facts", os.fsdecode(b"/tmp/no-such-\xff\xfe.yaml")])
+    assert result.exit_code == 2
+    said = "zhashui: /tmp/no-such-\\xff\\xfe.yaml: no such file; check the path (or --facts / ZHASHUI_FACTS)\n"
+    assert result.stderr == said

@@ -8,12 +8,14 @@ import os
 import random
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import zhashui_cli
 from zhashui_cli.errors import CorruptIndexError
 from zhashui_cli.factfile import store
+from zhashui_cli.factfile.store import FileKey
 from zhashui_cli.index import cache
 from zhashui_cli.index.build import build
 from zhashui_cli.index.corpus import SECTIONS, Corpus
@@ -94,9 +96,9 @@ def test_a_freshly_written_file_is_hashed_once_then_trusted(
     seen: list[int] = []
     check = cache._unchanged
 
-    def spy(stamps: object, read_ns: int) -> tuple[bool, bool]:
-        seen.append(read_ns)
-        return check(stamps, read_ns)
+    def spy(fingerprint: list[Any], proof: cache._Proof) -> tuple[list[FileKey], bool] | None:
+        seen.append(proof.read_ns)
+        return check(fingerprint, proof)
 
     monkeypatch.setattr(cache, "_unchanged", spy)
     zhashui_cli.open(path).search()

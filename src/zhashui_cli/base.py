@@ -72,13 +72,17 @@ class SearchFilters(TypedDict, total=False):
 
 
 def open(
-    path: str | os.PathLike[str] | None = None, *, cache: bool = True, progress: Progress | None = None
+    path: str | os.PathLike[str] | None = None,
+    *,
+    cache: bool = True,
+    progress: Progress | None = None,
+    max_bytes: int = store.MAX_BYTES,
 ) -> FactBase:
     """A fact base: the packaged one, or the fact file at path. Raises FactFileError at once
     when there is no such file; nothing else is read until the base is used."""
     location = Path(path) if path is not None else store.packaged_fact_file()
     store.require_file(location)
-    return FactBase(location, cache=cache, progress=progress)
+    return FactBase(location, cache=cache, progress=progress, max_bytes=max_bytes)
 
 
 class Hits(Sequence[SearchRecord]):
@@ -142,7 +146,12 @@ class Hits(Sequence[SearchRecord]):
 class FactBase:
     """One fact file, searchable through its index."""
 
-    def __init__(self, path: Path, *, cache: bool = True, progress: Progress | None = None) -> None:
+    def __init__(
+        self, path: Path, *, cache: bool = True, progress: Progress | None = None, max_bytes: int = store.MAX_BYTES
+    ) -> None:
+        """max_bytes: the largest fact file or source text read (a bound on what a wrong path
+        can make zhashui read); 64 MiB unless said otherwise."""
+        self._max_bytes = max_bytes
         self.path = path
         self._use_cache = cache
         self._progress = progress
@@ -165,7 +174,7 @@ class FactBase:
         from .index.build import build
 
         read_ns = time.time_ns()
-        loaded = store.require(store.load(self.path, progress=self._progress))
+        loaded = store.require(store.load(self.path, progress=self._progress, max_bytes=self._max_bytes))
         if self._progress is not None:
             self._progress("Indexing facts", 0, 1)
         paths = {source.id: str(store.source_path(self.path, source.text)) for source in loaded.file.sources}
@@ -275,11 +284,7 @@ class FactBase:
     def paragraph(self, fact: FactRecord) -> str:
         """The paragraph (line) of the source that holds the fact's quote; the quote alone
         if the source is gone."""
-        try:
-            text = Path(self._source(fact["source"])["path"]).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return fact["quote"]
-        return next((line for line in text.splitlines() if fact["quote"] in line), fact["quote"])
+        return store.quoted_line(self.path, self._source(fact["source"])["text"], fact["quote"])
 
     def category(self, category_id: str) -> CategoryRecord:
         """The category with this id; NotFoundError if none."""
@@ -343,7 +348,7 @@ class FactBase:
 
     def fact_file(self) -> FactFile:
         """The fact file itself, loaded and checked (not from the index): for exports."""
-        return store.require(store.load(self.path)).file
+        return store.require(store.load(self.path, max_bytes=self._max_bytes)).file
 
     # -- checks ---------------------------------------------------------------------------
     def verify(self) -> VerifyReport:
@@ -351,7 +356,7 @@ class FactBase:
         from .errors import FactFileError
 
         try:
-            loaded = store.load(self.path, coverage=True)
+            loaded = store.load(self.path, coverage=True, max_bytes=self._max_bytes)
         except FactFileError as error:
             return {"ok": False, "facts": 0, "figures": 0, "sources": 0, "problems": error.problems}
         file = loaded.file
@@ -367,7 +372,7 @@ class FactBase:
         """The numbers in the sources that no fact covers: the curator's to-do list."""
         from .factfile.rules import uncovered
 
-        return uncovered(store.load(self.path).file)
+        return uncovered(store.load(self.path, max_bytes=self._max_bytes).file)
 
 
 def _version() -> str:

@@ -110,6 +110,7 @@ def _root(
         bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
     facts: options.Facts = None,
+    max_size: options.MaxSize = None,
 ) -> None:
     """Search the claims of the Zhashui County (柞水县) bulletin of 2024-02-07: a curated,
     verifiable fact base of its 2023 results and 2024 plans.

@@ -22,6 +22,8 @@ from zhashui_cli.output.render import OutputFormat
 from zhashui_cli.search.engine import SortKey
 from zhashui_cli.terminal.tables import Lang
 
+from .exits import UsageProblem
+
 if TYPE_CHECKING:
     from zhashui_cli.base import FactBase, SearchFilters
 
@@ -38,6 +40,24 @@ def facts_in_use(ctx: typer.Context) -> str | None:
             return str(ctx.params["facts"])
         ctx = ctx.parent  # type: ignore[assignment]
     return os.environ.get("ZHASHUI_FACTS") or None
+
+
+_SIZE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}
+
+
+def max_bytes_in_use(ctx: typer.Context) -> int:
+    """The largest fact file or source text to read: --max-size (before the command), else 64 MiB."""
+    from zhashui_cli.factfile.store import MAX_BYTES
+
+    root = ctx.find_root()
+    given = root.params.get("max_size")
+    if not given:
+        return MAX_BYTES
+    text = str(given).strip().upper().removesuffix("B").removesuffix("I")
+    number, unit = (text[:-1], text[-1]) if text[-1:] in _SIZE_UNITS else (text, "")
+    if not number.isdigit() or int(number) == 0 or len(number) > 12:
+        raise UsageProblem(f"--max-size {given!r} is not a size; write it like 200M, 1G or 100000000")
+    return int(number) * _SIZE_UNITS[unit]
 
 
 # -- completion -------------------------------------------------------------------------------
@@ -86,6 +106,15 @@ def complete_fields(fields: Sequence[str]) -> Callable[..., list[str]]:
 
 
 # -- options ----------------------------------------------------------------------------------
+MaxSize = Annotated[
+    str | None,
+    typer.Option(
+        "--max-size",
+        metavar="SIZE",
+        show_default=False,
+        help="Read fact files and source texts up to this size (200M, 1G) [default: 64M].",
+    ),
+]
 Facts = Annotated[
     str | None,
     typer.Option(

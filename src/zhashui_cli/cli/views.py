@@ -48,7 +48,7 @@ def out(env: screen.Environment, bom: bool = False) -> render.Output:
 def fact_base(ctx: typer.Context) -> Iterator[FactBase]:
     """The fact base of the command line, with progress on stderr should its first load be slow."""
     with screen.Progress(sys.stderr) as progress:
-        yield open_base(options.facts_in_use(ctx), progress=progress)
+        yield open_base(options.facts_in_use(ctx), progress=progress, max_bytes=options.max_bytes_in_use(ctx))
 
 
 class View(NamedTuple):

@@ -31,8 +31,8 @@ MANIFEST = ".zhashui-export"
 def check(destination: Path, *, folder: bool, replace: bool) -> None:
     """Refuse a destination an export must not write to (see the module's rules), once what
     killed exports to it left behind is cleaned up."""
+    working = _working_folder(destination)
     resolved = destination.resolve()
-    working = Path.cwd().resolve()
     if destination.name in ("", ".", "..") or resolved == working or resolved in working.parents:
         raise UnsafeOutputError(f"{destination} is the working folder or one of its parents; name a new folder")
     if destination.parent.is_dir():
@@ -56,6 +56,20 @@ def check(destination: Path, *, folder: bool, replace: bool) -> None:
         raise UnsafeOutputError(
             f"{destination} holds {stranger}, which no zhashui export wrote; --replace replaces only an export folder"
         )
+
+
+def _working_folder(destination: Path) -> Path:
+    """The working folder, resolved; when it has been removed, a relative destination means
+    nothing and is refused, and an absolute one cannot be inside it (so the root stands in)."""
+    try:
+        return Path.cwd().resolve()
+    except FileNotFoundError:
+        if not destination.is_absolute():
+            raise UnsafeOutputError(
+                f"the working folder has been removed, so {destination} leads nowhere; "
+                "cd to a folder, or give a full path"
+            ) from None
+        return Path(destination.anchor)
 
 
 def temporary_beside(destination: Path) -> Path:

@@ -24,13 +24,35 @@ if TYPE_CHECKING:
 
 # A progress report: what is being done, how much of it, out of how much.
 Progress = Callable[[str, int, int], None]
-# What the cache remembers of a file it was built from: path, size, mtime and content hash.
-Stamp = tuple[str, int, int, str]
+
+
+class FileKey(NamedTuple):
+    """Which file a path names and when it last changed, as stat() tells without reading it.
+
+    Size and mtime alone prove little: cp -p, rsync -t, tar x and touch -r give them to a file
+    of other content. A file put in another's place has another device or inode, and any
+    change of a file moves its ctime, which no one can set back."""
+
+    device: int
+    inode: int
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+
+    @classmethod
+    def of(cls, status: os.stat_result) -> FileKey:
+        return cls(status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+# What the cache remembers of a file it was built from: its resolved path, its key when it was
+# read, and the SHA-256 of what was read (which decides when the key cannot).
+Stamp = tuple[str, FileKey, str]
 
 # The largest fact file or source text read, unless load(max_bytes=...) says otherwise: five
 # hundred times the packaged fact base (benchmarks/startup.py's 100,000 facts are 57 MiB),
 # and a bound on what a wrong path (a log, a disk image) can make zhashui read.
 MAX_BYTES = 64 * 2**20
+RAISE_THE_LIMIT = "raise the limit (zhashui --max-size, or max_bytes= in the library)"
 # What a path is when it is no regular file, in a curator's words.
 _KINDS = (
     (mode.S_ISDIR, "a folder"),
@@ -84,10 +106,12 @@ def packaged_schema() -> Path:
     return _packaged("schema/facts.schema.json")
 
 
-def stamp(path: Path, raw: bytes, mtime_ns: int) -> Stamp:
+def stamp(path: Path, raw: bytes, status: os.stat_result) -> Stamp:
+    """The stamp of a file's bytes, given its status taken before they were read: a change while
+    reading then shows as a key that differs, never as an old key vouching for new bytes."""
     import hashlib
 
-    return (str(path.resolve()), len(raw), mtime_ns, hashlib.sha256(raw).hexdigest())
+    return (str(path.resolve()), FileKey.of(status), hashlib.sha256(raw).hexdigest())
 
 
 def read_file(path: Path, max_bytes: int = MAX_BYTES) -> tuple[bytes, os.stat_result]:
@@ -115,8 +139,8 @@ def _require_regular(st_mode: int) -> None:
 
 def _read_bytes(path: Path, max_bytes: int) -> tuple[bytes, Stamp]:
     """A file's bytes and its stamp, taken from exactly those bytes (stat first, then read)."""
-    raw, status = read_file(path, max_bytes)
-    return raw, stamp(path, raw, status.st_mtime_ns)
+    raw, status = read_file(path, max_bytes)  # status from fstat, before the bytes were read
+    return raw, stamp(path, raw, status)
 
 
 def _unreadable(path: Path, message: str, place: tuple[int, int] | None = None) -> FactFileError:
@@ -131,7 +155,7 @@ def _read_text(path: Path, max_bytes: int) -> tuple[str, Stamp]:
     except NotRegularFileError as error:
         raise _unreadable(path, f"is {error.kind}, {_not_a_fact_file(error.kind)}") from None
     except FileTooLargeError as error:
-        raise _unreadable(path, f"is {error}; check that it is a fact file, or raise the limit") from None
+        raise _unreadable(path, f"is {error}; check that it is a fact file, or {RAISE_THE_LIMIT}") from None
     except OSError as error:
         raise _unreadable(path, f"cannot be read: {error.strerror or error}") from None
     try:
@@ -220,6 +244,19 @@ def source_path(fact_file: Path, text: str) -> Path:
     return location
 
 
+def quoted_line(fact_file: Path, text: str, quote: str) -> str:
+    """The line of a source text that holds a quote; the quote alone if the text cannot be read.
+
+    The text is looked for where source_path() allows, as when the fact file was loaded: the
+    text may come from a cached index, and an index can say anything (a forged one pointed at
+    /etc/shadow), so nothing it says is read outside the fact file's folder."""
+    try:
+        lines = read_file(source_path(fact_file, text))[0].decode("utf-8").splitlines()
+    except (OSError, ValueError):  # missing, no regular file, too large, not UTF-8, or outside the folder
+        return quote
+    return next((line for line in lines if quote in line), quote)
+
+
 def _read_sources(
     path: Path, sources: tuple[Source, ...], located: Located, paths: dict[str, tuple[Any, ...]], max_bytes: int
 ) -> tuple[dict[str, str], list[Stamp], list[Problem]]:
@@ -250,6 +287,6 @@ def _source_problem(error: OSError | UnicodeDecodeError) -> tuple[str, str]:
     if isinstance(error, NotRegularFileError):
         return str(error), "point text at the source's text, saved as a file"
     if isinstance(error, FileTooLargeError):
-        return str(error), "point text at the source's text, or raise the limit"
+        return str(error), f"point text at the source's text, or {RAISE_THE_LIMIT}"
     reason = "not UTF-8" if isinstance(error, UnicodeDecodeError) else (error.strerror or str(error)).lower()
     return reason, "paths are relative to the fact file"

@@ -5,7 +5,22 @@ A validated fact file is indexed (index/build.py) and the index cached in the us
 YAML nor folds text. The cache is plain JSON and bytes, never pickle, so a tampered file can
 give wrong answers at worst, never run code, and checksums (corpus.py) stop a damaged one
 from doing even that. It is written atomically (temporary file, then rename) and ignored,
-never fatal, when missing, stale, damaged or unwritable.
+never fatal, when missing, stale, damaged, unwritable or not the user's own.
+
+Checksums cannot stop a forged index: whoever writes one writes its checksums too. So, as ssh's
+StrictModes and git's safe.directory do, the cache believes only what this account could have
+written: its folder is created 0700, and the folder, an index and its note are used only if
+they are owned by the user (the effective uid) and writable by no one else. Anything else is
+treated as missing, and a folder that is not ours is never written into. The folder is opened
+once and checked, and every file is opened through that descriptor (dir_fd), so the folder
+checked is the folder used, whatever happens to its path meanwhile.
+
+An index is current while every file it was built from holds what was read: a file whose key
+(device, inode, size, mtime and ctime: factfile/store.FileKey) is the one read, and which last
+changed long enough before it was read that no later edit could share its timestamps, is
+taken as unchanged; any other is hashed, and its content decides. When the files were read is
+what the index says, capped by the index's own mtime, so that a file cannot declare a window
+of trust for itself.
 
 The file: a magic line, then the header as one JSON line after its own CRC-32, then the body.
 """
@@ -15,14 +30,18 @@ from __future__ import annotations
 import json
 import mmap
 import os
+import stat
 import time
+import weakref
 import zlib
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from zhashui_cli._version import __version__
 from zhashui_cli.errors import CorruptIndexError
+from zhashui_cli.factfile.store import FileKey, read_file
 
 from .corpus import FORMAT, Corpus, byteorder
 
@@ -30,6 +49,21 @@ MAGIC = b"zhashui-index\n"
 # A file modified this close to when it was read for indexing may have changed again within the
 # same timestamp tick, so its size and mtime prove nothing and its content is hashed instead.
 _RACY_NS = 3_000_000_000
+# A temporary is named after its writer, .tmp-PID-RANDOM, so that a later writer can tell one
+# left by a killed run (its pid gone) from one being written. One this old is debris whatever
+# its pid says: pids are reused, and older versions named temporaries without one.
+_TEMPORARY = ".tmp-"
+_ABANDONED_NS = 3600 * 1_000_000_000
+# The header is read in one go of this much; a longer one (thousands of sources) in two.
+_HEADER_READ = 1 << 16
+
+
+class _Proof(NamedTuple):
+    """The latest proof that the files of an index held what was indexed: their keys then, and
+    when that was (a change since would have moved their ctime past it)."""
+
+    keys: list[FileKey]
+    read_ns: int
 
 
 def cache_dir() -> Path | None:
@@ -52,34 +86,135 @@ def cache_file(fact_file: Path) -> Path | None:
     return folder / f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}.index"
 
 
+def trusted(status: os.stat_result, uid: int) -> bool:
+    """Whether a cache file or folder may be believed: owned by uid, writable by no one else.
+
+    What another account could have written may say anything, checksums included."""
+    return status.st_uid == uid and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+@contextmanager
+def _folder(location: Path, *, create: bool = False) -> Iterator[int | None]:
+    """The cache folder of a cache file, open, if it is ours alone; None if it is not.
+
+    Created (mode 0700, as the XDG spec asks of the cache home too) if create is set and it is
+    missing; raises OSError if it is missing otherwise, or cannot be opened."""
+    folder = location.parent
+    if create:
+        folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        yield descriptor if trusted(os.fstat(descriptor), os.geteuid()) else None
+    finally:
+        os.close(descriptor)
+
+
+def _open(folder: int, name: str) -> tuple[int, os.stat_result] | None:
+    """A cache file opened for reading, with its status, if it is a regular file that only we
+    can have written; None if it is not. Raises OSError if it is missing.
+
+    Symbolic links are not followed, and the open does not wait (on a FIFO, say)."""
+    descriptor = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
+    status = os.fstat(descriptor)
+    if stat.S_ISREG(status.st_mode) and trusted(status, os.geteuid()):
+        return descriptor, status
+    os.close(descriptor)
+    return None
+
+
+class _OnDemand:
+    """An index file read as it is used (corpus.OnDisk): a section into private memory at its
+    first use, a record when it is passed through.
+
+    Not mapped: a mapped file cut short, by anyone who may write it (its owner, or root), kills
+    the process with SIGBUS at the next read of a page past its new end, and no check of the
+    size made before a read can close that window. Nor read whole: a search reads a fraction
+    of a big index (of the 173 MB of a 100,000-fact one, a Chinese word reads the 42 MB of its
+    folded text and the records found), and reading it all made that search half as slow again.
+    The body is an anonymous map, whose pages cost nothing until read into; records are read
+    straight into the bytes passed on. A file cut short is a short read: CorruptIndexError,
+    and the library rebuilds the index.
+    """
+
+    def __init__(self, descriptor: int, size: int) -> None:
+        self._descriptor = descriptor
+        weakref.finalize(self, os.close, descriptor)
+        self.body = mmap.mmap(-1, size)
+        self._view = memoryview(self.body)
+
+    def load(self, start: int, end: int) -> None:
+        while start < end:  # a read stops short of what was asked only at the end of the file
+            read = os.preadv(self._descriptor, [self._view[start:end]], start)
+            if not read:
+                raise CorruptIndexError("the index file is shorter than it was")
+            start += read
+
+    def read(self, start: int, end: int) -> bytes:
+        data = os.pread(self._descriptor, end - start, start)
+        if len(data) < end - start:
+            raise CorruptIndexError("the index file is shorter than it was")
+        return data
+
+    def header(self) -> tuple[dict[str, Any], int]:
+        """The header, and where the body starts: read in one go, or two if very long."""
+        self.load(0, min(len(self.body), _HEADER_READ))
+        if self.body.find(b"\n", len(MAGIC), _HEADER_READ) < 0:
+            self.load(_HEADER_READ, len(self.body))
+        return read_header(self.body)
+
+
 def load(fact_file: Path) -> Corpus | None:
-    """The cached index of a fact file when it is current and whole; None on any doubt."""
+    """The cached index of a fact file when it is ours, current and whole; None on any doubt."""
     location = cache_file(fact_file)
     if location is None:
         return None
     try:
-        with location.open("rb") as file:
-            body = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-            status = os.fstat(file.fileno())
-        header, header_end = read_header(body)
-        if not (
-            header["format"] == FORMAT
-            and header["zhashui"] == __version__
-            and header["byteorder"] == byteorder()
-            and header["fingerprint"][0][0] == str(fact_file.resolve())
-            and len(body) == header_end + header["size"]
-        ):
-            return None
-        identity = [status.st_ino, status.st_size, status.st_mtime_ns]
-        checked_ns = time.time_ns()
-        unchanged, hashed = _unchanged(header["fingerprint"], max(header["read_ns"], _verified_ns(location, identity)))
-        if not unchanged:
-            return None
-        if hashed:  # remember that the files were checked now, so that later runs need not hash
-            _write_atomically(_verified_file(location), json.dumps({"index": identity, "read_ns": checked_ns}).encode())
-        return Corpus(header, body, header_end)
+        with _folder(location) as folder:
+            return None if folder is None else _load(fact_file, folder, location.name)
     except (OSError, ValueError, KeyError, TypeError, IndexError, CorruptIndexError):
         return None
+
+
+def _load(fact_file: Path, folder: int, name: str) -> Corpus | None:
+    opened = _open(folder, name)
+    if opened is None:
+        return None
+    descriptor, status = opened
+    indexed_file = _OnDemand(descriptor, status.st_size)
+    header, header_end = indexed_file.header()
+    if not _fits(header, fact_file, status.st_size - header_end):
+        return None
+    index = FileKey.of(status)
+    checked_ns = time.time_ns()
+    checked = _unchanged(header["fingerprint"], _verified(folder, name, index) or _indexed(header, status))
+    if checked is None:
+        return None
+    keys, hashed = checked
+    if hashed:  # note what was proven now, so that later runs need not hash
+        note = {"index": index, "read_ns": checked_ns, "keys": keys}
+        _write(folder, _note_name(name), json.dumps(note).encode())
+    return Corpus(header, indexed_file.body, header_end, indexed_file)
+
+
+def _indexed(header: dict[str, Any], status: os.stat_result) -> _Proof:
+    """What an index proves of its files: their keys, and when they were read, which is what
+    the header says capped by the index's own mtime: a far-future read_ns would make every
+    mtime look old enough to prove its file unchanged."""
+    keys = [FileKey(*key) for _, key, _ in header["fingerprint"]]
+    return _Proof(keys, min(int(header["read_ns"]), status.st_mtime_ns))
+
+
+def _fits(header: dict[str, Any], fact_file: Path, body_size: int) -> bool:
+    """Whether an index is of this version and machine, of this fact file, and whole."""
+    return bool(
+        header["format"] == FORMAT
+        and header["zhashui"] == __version__
+        and header["byteorder"] == byteorder()
+        and header["fingerprint"][0][0] == str(fact_file.resolve())
+        and body_size == header["size"]
+    )
 
 
 def read_header(body: Any) -> tuple[dict[str, Any], int]:
@@ -97,73 +232,126 @@ def read_header(body: Any) -> tuple[dict[str, Any], int]:
     return header, header_end
 
 
-def _unchanged(fingerprint: Any, read_ns: int) -> tuple[bool, bool]:
-    """Whether every file the index was built from still holds what was read then, and
-    whether that took hashing a file (its size and mtime alone could not prove it)."""
-    hashed = False
-    for name, size, mtime_ns, digest in fingerprint:
+def _unchanged(fingerprint: list[Any], proof: _Proof) -> tuple[list[FileKey], bool] | None:
+    """The keys the files an index was built from have now, if each still holds what was read
+    then (None if one does not), and whether proving it took hashing.
+
+    A file's key proves it unchanged only if it is the key proven and the file last changed
+    long enough before the proof that a later edit could not share its timestamps; otherwise
+    its content hash decides (a file replaced by another of the same size and mtime, or edited
+    within the same timestamp tick as its indexing)."""
+    keys, hashed = [], False
+    for (name, _, digest), proven in zip(fingerprint, proof.keys, strict=True):
         path = Path(name)
-        status = path.stat()
-        if status.st_size != size:
-            return False, hashed
-        if status.st_mtime_ns == mtime_ns and mtime_ns < read_ns - _RACY_NS:
-            continue
-        import hashlib
-
-        hashed = True
-        if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            return False, hashed
-    return True, hashed
+        key = FileKey.of(path.stat())
+        if key.size != proven.size:
+            return None
+        if key != proven or max(key.mtime_ns, key.ctime_ns) >= proof.read_ns - _RACY_NS:
+            hashed = True
+            if _sha256(path, key.size) != digest:
+                return None
+        keys.append(key)
+    return keys, hashed
 
 
-def _verified_file(location: Path) -> Path:
-    return location.with_suffix(".verified")
+def _sha256(path: Path, size: int) -> str:
+    """The hash of a regular file of the size proven (store.read_file: never a pipe or a
+    device, so a FIFO put in a fact file's place cannot hang the check)."""
+    import hashlib
+
+    return hashlib.sha256(read_file(path, max_bytes=size)[0]).hexdigest()
 
 
-def _verified_ns(location: Path, identity: list[int]) -> int:
-    """When the files of this index were last proven unchanged by hashing; 0 if never.
+def _note_name(name: str) -> str:
+    return str(Path(name).with_suffix(".verified"))
+
+
+def _verified(folder: int, name: str, index: FileKey) -> _Proof | None:
+    """The latest proof by hashing that the files of this index are unchanged; None if none.
 
     A file written just before it was indexed has an mtime too close to the indexing to prove
-    anything, so the first runs hash it. Once a run has hashed it and found it unchanged, it
-    notes the time beside the index, and from then on size and mtime are proof enough.
+    anything, and a file changed since without a change of content (chmod, touch, cp -p of the
+    same bytes) has another key, so a run hashes it. Finding it unchanged, the run notes beside
+    the index what it proved and when, and later runs judge by that. The note is believed on
+    the index's terms (ours alone), and its own mtime caps the time it gives.
     """
     try:
-        verified = json.loads(_verified_file(location).read_bytes())
-        return int(verified["read_ns"]) if verified["index"] == identity else 0
+        opened = _open(folder, _note_name(name))
+        if opened is None:
+            return None
+        descriptor, status = opened
+        with os.fdopen(descriptor, "rb") as file:
+            note = json.loads(file.read())
+        if FileKey(*note["index"]) != index:
+            return None
+        return _Proof([FileKey(*key) for key in note["keys"]], min(int(note["read_ns"]), status.st_mtime_ns))
     except (OSError, ValueError, KeyError, TypeError):
-        return 0
+        return None
 
 
 def save(fact_file: Path, header: dict[str, Any], body: bytes) -> None:
+    """Cache an index, in a folder of our own (created so if missing); never fail."""
     location = cache_file(fact_file)
-    if location is not None:
-        text = json.dumps(header, ensure_ascii=False).encode()
-        _write_atomically(location, MAGIC + b"%08x " % zlib.crc32(text) + text + b"\n" + body)
+    if location is None:
+        return
+    text = json.dumps(header, ensure_ascii=False).encode()
+    with suppress(OSError), _folder(location, create=True) as folder:
+        if folder is not None:
+            _write(folder, location.name, MAGIC + b"%08x " % zlib.crc32(text) + text + b"\n" + body)
 
 
-def _write_atomically(location: Path, data: bytes) -> None:
-    """Write a cache file whole or not at all (temporary file, then rename); never fail."""
-    import tempfile
-
-    temporary = None
-    try:
-        location.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=location.parent, prefix=".tmp-", delete=False) as file:
-            temporary = Path(file.name)
-            file.write(data)
-        temporary.replace(location)
-        temporary = None
-    except OSError:
-        pass  # a cache that cannot be written is only a slower next run
-    finally:
-        if temporary is not None:
+def _write(folder: int, name: str, data: bytes) -> None:
+    """Write a cache file whole or not at all (a temporary, then a rename); never fail: a cache
+    that cannot be written is only a slower next run."""
+    _remove_abandoned(folder)
+    temporary = f"{_TEMPORARY}{os.getpid()}-{os.urandom(6).hex()}"
+    with suppress(OSError):
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=folder)
+        try:
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(data)
+            os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+        except BaseException:
             with suppress(OSError):
-                temporary.unlink()
+                os.unlink(temporary, dir_fd=folder)
+            raise
+
+
+def _remove_abandoned(folder: int) -> None:
+    """Remove the temporaries of writers killed before their rename (SIGKILL, a crash, power)."""
+    now_ns = time.time_ns()
+    with suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            with suppress(OSError):
+                if entry.name.startswith(_TEMPORARY) and _abandoned(entry, now_ns):
+                    os.unlink(entry.name, dir_fd=folder)
+
+
+def _abandoned(entry: os.DirEntry[str], now_ns: int) -> bool:
+    """Whether a temporary's writer is gone: its pid is not running, or it is an hour old."""
+    pid, dash, _ = entry.name.removeprefix(_TEMPORARY).partition("-")
+    if now_ns - entry.stat(follow_symlinks=False).st_mtime_ns > _ABANDONED_NS:
+        return True
+    return bool(dash) and pid.isdigit() and not _running(int(pid))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: sent to no one, only checked
+    except PermissionError:  # another user's process, running all the same
+        return True
+    except (ProcessLookupError, OverflowError):
+        return False
+    return True
 
 
 def discard(fact_file: Path) -> None:
     location = cache_file(fact_file)
-    if location is not None:
-        for path in (location, _verified_file(location)):
+    if location is None:
+        return
+    with suppress(OSError), _folder(location) as folder:
+        if folder is None:
+            return  # not ours to change
+        for name in (location.name, _note_name(location.name)):
             with suppress(OSError):
-                path.unlink()
+                os.unlink(name, dir_fd=folder)

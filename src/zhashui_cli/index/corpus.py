@@ -3,7 +3,8 @@
 A search over a big fact base must not parse every fact. The index (built by index/build.py)
 keeps each fact's output record as one JSON line, its texts folded for matching, and
 columns that filters read only when they are used. It is one byte string, so the same code
-reads a freshly built index in memory and a cached one that cache.py maps from disk.
+reads a freshly built index in memory and a cached one that cache.py reads from disk as it is
+used (OnDisk: each section at its first use, each record when it is passed through).
 
 Sections (their byte range and CRC-32 are in the header):
 
@@ -28,12 +29,12 @@ import zlib
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Collection, Mapping
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from zhashui_cli.errors import CorruptIndexError
 from zhashui_cli.records import CategoryRecord, FactRecord, SourceRecord
 
-FORMAT = 4  # 4: records with every unsafe character escaped (records.json_text)
+FORMAT = 5  # 4: stamps keyed by device, inode, size, mtime, ctime; 5: records with unsafe characters escaped
 # The fields of a fact's text lines, in order; a match in the first PRIMARY_FIELDS of them
 # (the claims, tags and labels: what the fact says) ranks before one only in the others.
 TEXT_FIELDS = ("id", "claim", "claim_en", "tags", "figures", "quote", "note", "category")
@@ -63,10 +64,21 @@ class IndexedSource(SourceRecord):
     path: str  # where its text was read from, absolute
 
 
-class Corpus:
-    """Read access to an index held in any buffer with find() and slicing (bytes or mmap)."""
+class OnDisk(Protocol):
+    """The file of a body that is read from disk as it is used (cache.py)."""
 
-    def __init__(self, header: Mapping[str, Any], body: Any, start: int = 0) -> None:
+    def load(self, start: int, end: int) -> None:
+        """Read bytes start to end of the file into the body: a section, before its first use."""
+
+    def read(self, start: int, end: int) -> bytes:
+        """Bytes start to end of the file, not kept: a record, which is passed through."""
+
+
+class Corpus:
+    """Read access to an index held in any buffer with find() and slicing: in memory, or read
+    from its file as it is used (disk)."""
+
+    def __init__(self, header: Mapping[str, Any], body: Any, start: int = 0, disk: OnDisk | None = None) -> None:
         try:
             self.count: int = int(header["count"])
             self.categories: list[CategoryRecord] = list(header["categories"])
@@ -82,6 +94,7 @@ class Corpus:
             raise CorruptIndexError("a section lies outside the index")
         self._body = body
         self._view = memoryview(body)
+        self._disk = disk
         self._checked: set[str] = set()
         self._cache: dict[str, Any] = {}
 
@@ -92,6 +105,8 @@ class Corpus:
             raise KeyError(f"an index has no section {name!r}")  # a bug, not damage
         at, size, crc = self._sections[name]
         if name not in self._checked:
+            if self._disk is not None:
+                self._disk.load(at, at + size)
             if zlib.crc32(self._view[at : at + size]) != crc:
                 raise CorruptIndexError(f"section {name} does not match its checksum")
             self._checked.add(name)
@@ -125,7 +140,8 @@ class Corpus:
         """A fact's record exactly as JSON output writes it (UTF-8, no newline), checked."""
         offsets, crcs = self.numbers("records.offsets"), self.numbers("records.crcs")
         start, _ = self._section_unchecked("records")
-        line = bytes(self._view[start + offsets[index] : start + offsets[index + 1] - 1])
+        begin, end = start + offsets[index], start + offsets[index + 1] - 1
+        line = bytes(self._view[begin:end]) if self._disk is None else self._disk.read(begin, end)
         if zlib.crc32(line) != crcs[index]:
             raise CorruptIndexError(f"record {index} does not match its checksum")
         return line

@@ -38,7 +38,7 @@ def verify_command(
     """
     fmt = output_format(fmt, as_json)
     chosen = render.parse_fields(fields, PROBLEM_FIELDS)
-    report = open_base(options.facts_in_use(ctx)).verify()
+    report = open_base(options.facts_in_use(ctx), max_bytes=options.max_bytes_in_use(ctx)).verify()
     problems = report["problems"]
     fatal = any(problem["rule"] in FATAL_RULES for problem in problems)
     text = tables.problems(problems) + _summary(report, fatal) + "\n"
@@ -77,7 +77,7 @@ def coverage_command(
     """
     fmt = output_format(fmt, as_json)
     chosen = render.parse_fields(fields, UNCOVERED_FIELDS)
-    rows = open_base(options.facts_in_use(ctx)).uncovered()
+    rows = open_base(options.facts_in_use(ctx), max_bytes=options.max_bytes_in_use(ctx)).uncovered()
     lines = "".join(
         render.printable(f"{r['file']}:{r['line']}:{r['column']}: {r['number']}: {r['context']}") + "\n" for r in rows
     )
