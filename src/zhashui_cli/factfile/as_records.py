@@ -77,5 +77,5 @@ def source_record(source: Source) -> SourceRecord:
         "language": source.language,
         "text": source.text,
         "sections": [section_record(section) for section in source.sections],
-        "names": [{"pattern": name.pattern, "reason": name.reason} for name in source.names],
+        "names": [{"pattern": name.pattern, "reason": name.reason, "en": name.en} for name in source.names],
     }

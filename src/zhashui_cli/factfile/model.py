@@ -57,8 +57,9 @@ class Section(NamedTuple):
 class Name(NamedTuple):
     """Numbers in a source that are names, not quantities (二十大, 5A级): no fact covers them."""
 
-    pattern: str  # a regular expression over the source text
+    pattern: str  # a regular expression over the source text (and the Chinese claims)
     reason: str
+    en: str | None = None  # a regular expression over the English claims: the name as they write it
 
 
 class Source(NamedTuple):

@@ -55,6 +55,7 @@ SOURCE_OPTIONAL = frozenset({"publisher", "names"})
 SECTION_FIELDS = fields_of(SectionRecord)
 SECTION_OPTIONAL = frozenset({"year"})
 NAME_FIELDS = fields_of(NameRecord)
+NAME_OPTIONAL = frozenset({"en"})
 CATEGORY_FIELDS = fields_of(CategoryRecord)
 CATEGORY_OPTIONAL = frozenset({"description"})
 FACT_OPTIONAL = frozenset({"note"})
@@ -132,13 +133,17 @@ class _Parser(Reader):
 
     def name(self, path: tuple[Any, ...], entry: object) -> Name | None:
         before = self.found
-        data = self.mapping(entry, path, NAME_FIELDS)
+        data = self.mapping(entry, path, NAME_FIELDS, NAME_OPTIONAL)
         if data is None:
             return None
         pattern, reason = self.text(data, path, "pattern"), self.text(data, path, "reason")
-        if pattern is not None and (wrong := _not_a_pattern(pattern)):
-            self.problem((*path, "pattern"), f"not a regular expression: {wrong}")
-        return Name(pattern, reason) if pattern is not None and reason is not None and self.found == before else None
+        en = self.optional_text(data, path, "en")
+        for key, value in (("pattern", pattern), ("en", en)):
+            if value is not None and (wrong := _not_a_pattern(value)):
+                self.problem((*path, key), f"not a regular expression: {wrong}")
+        if pattern is None or reason is None or self.found != before:
+            return None
+        return Name(pattern, reason, en)
 
     def category(self, n: int, entry: object, seen: dict[str, tuple[Any, ...]]) -> Category | None:
         path, before = ("categories", n), self.found

@@ -71,6 +71,7 @@ class Corpus:
             self.count: int = int(header["count"])
             self.categories: list[CategoryRecord] = list(header["categories"])
             self.sources: list[IndexedSource] = list(header["sources"])
+            self.warnings: int = int(header["warnings"])  # the fact file's editorial problems
             self._sections = {
                 name: (start + int(at), int(size), int(crc)) for name, (at, size, crc) in header["sections"].items()
             }
