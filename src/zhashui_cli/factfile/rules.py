@@ -103,7 +103,8 @@ def check(context: Context, *, coverage: bool = False, sound: bool = True) -> li
         rules = {entry["rule"] for entry in checked}
         if "year" not in rules:  # a wrong year: one problem, not four
             checked += _wording_problems(context, fact)
-        if not rules & {"year", "figure-in-quote", "qualifier"}:  # nor a wrong figure one more per claim
+        figures_hold = fact.source in spans and not rules & {"year", "figure-in-quote", "qualifier"}
+        if figures_hold:  # a claim is held to figures that hold: a wrong one is one problem, not three
             checked += _claim_problems(context, fact) + _claim_en_problems(context, fact)
         found += checked
     if coverage and sound and not found:
