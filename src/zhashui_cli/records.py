@@ -159,6 +159,8 @@ class SourceRecord(TypedDict):
     title_en: str
     published: str
     publisher: str | None
+    url: str | None
+    accessed: str | None
     language: str
     text: str  # the restored text, relative to the fact file
     sections: list[SectionRecord]

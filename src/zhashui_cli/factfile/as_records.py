@@ -74,6 +74,8 @@ def source_record(source: Source) -> SourceRecord:
         "title_en": source.title_en,
         "published": source.published,
         "publisher": source.publisher,
+        "url": source.url,
+        "accessed": source.accessed,
         "language": source.language,
         "text": source.text,
         "sections": [section_record(section) for section in source.sections],

@@ -70,6 +70,8 @@ class Source(NamedTuple):
     language: str  # a BCP 47 tag such as zh-Hans: it decides which characters belong in a quote
     text: str  # path of the restored text, relative to the fact file
     publisher: str | None = None
+    url: str | None = None  # where it was read online, for a citation
+    accessed: str | None = None  # the date it was read there, 2024-02-08
     sections: tuple[Section, ...] = ()
     names: tuple[Name, ...] = ()
 

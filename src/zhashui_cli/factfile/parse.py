@@ -51,7 +51,9 @@ _CHINESE_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万
 
 TOP_LEVEL_FIELDS = ("sources", "categories", "facts")
 SOURCE_FIELDS = fields_of(SourceRecord)
-SOURCE_OPTIONAL = frozenset({"publisher", "names"})
+SOURCE_OPTIONAL = frozenset({"publisher", "url", "accessed", "names"})
+URL_PATTERN = re.compile(r"https?://[^\s/]+\S*")
+ACCESSED_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 SECTION_FIELDS = fields_of(SectionRecord)
 SECTION_OPTIONAL = frozenset({"year"})
 NAME_FIELDS = fields_of(NameRecord)
@@ -102,6 +104,10 @@ class _Parser(Reader):
             return None
         values: dict[str, Any] = {key: self.text(data, path, key) for key in ("title", "title_en", "text")}
         values.update(id=self.identifier(data, path), publisher=self.optional_text(data, path, "publisher"))
+        for key, pattern, example in (("url", URL_PATTERN, "https://…"), ("accessed", ACCESSED_PATTERN, "2024-02-08")):
+            value = values[key] = self.optional_text(data, path, key)
+            if value is not None and not pattern.fullmatch(value):
+                self.problem((*path, key), f"{value!r} is not like {example}")
         published = values["published"] = self.text(data, path, "published")
         language = values["language"] = self.text(data, path, "language")
         if published is not None and not PUBLISHED_PATTERN.fullmatch(published):

@@ -31,7 +31,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any, TypeVar
 
 from zhashui_cli.errors import CorruptIndexError
-from zhashui_cli.records import CategoryRecord, FactRecord, SourceRecord
+from zhashui_cli.records import SOURCE_FIELDS, CategoryRecord, FactRecord, SourceRecord
 
 FORMAT = 4  # 4: records with every unsafe character escaped (records.json_text)
 # The fields of a fact's text lines, in order; a match in the first PRIMARY_FIELDS of them
@@ -77,6 +77,9 @@ class Corpus:
             }
         except (KeyError, TypeError, ValueError) as error:
             raise CorruptIndexError(f"bad header: {error!r}") from error
+        if any(not set(SOURCE_FIELDS) <= set(source) for source in self.sources):
+            # built by a build of this version from before a source field was added
+            raise CorruptIndexError("the index's sources lack fields this version records")
         if set(self._sections) != SECTIONS:
             raise CorruptIndexError("the index has other sections than this version builds")
         if any(at + size > len(body) for at, size, _ in self._sections.values()):
