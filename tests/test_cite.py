@@ -174,3 +174,20 @@ def test_the_sqlite_export_keeps_what_a_citation_needs(tmp_path: Path) -> None:
         row = db.execute("SELECT publisher, url, accessed, published FROM sources").fetchone()
     assert columns == ["id", "title", "title_en", "published", "publisher", "url", "accessed", "language", "text"]
     assert row == (None, None, None, "2024-02-07 09:41:58")  # what the bulletin does not say stays unsaid
+
+
+def test_an_index_built_before_sources_had_a_url_is_not_trusted() -> None:
+    """A cache written by this version before a source field was added is rebuilt, not read
+    with the field missing (cite would fail on it)."""
+    from zhashui_cli.errors import CorruptIndexError
+    from zhashui_cli.factfile.store import load, packaged_fact_file, source_path
+    from zhashui_cli.index.build import build
+    from zhashui_cli.index.corpus import Corpus
+
+    loaded = load(packaged_fact_file())
+    paths = {s.id: str(source_path(packaged_fact_file(), s.text)) for s in loaded.file.sources}
+    header, body = build(loaded.file, paths)
+    assert Corpus(header, body).sources[0]["url"] is None
+    header["sources"] = [{key: value for key, value in s.items() if key != "url"} for s in header["sources"]]
+    with pytest.raises(CorruptIndexError, match="lack fields"):
+        Corpus(header, body)

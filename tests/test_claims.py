@@ -97,3 +97,10 @@ def test_every_claim_number_of_the_fact_base_is_checked() -> None:
     chinese = sum(len(list(zh_numbers(fact.claim, fact.year, names))) for fact in loaded.file.facts)
     english = [number for fact in loaded.file.facts for number in en_numbers(fact.claim_en, {fact.year}, names)]
     assert (chinese, len(english), sum(number.ordinal for number in english)) == (50, 67, 19)
+
+
+def test_a_control_sequence_states_no_number() -> None:
+    """A terminal shows no number in an escape sequence, so a claim states none there."""
+    claim = "In 2023 it grew\x1b]52;c;Y3Vyb\x07\x1b[2J\x9b31m by 14%."
+    assert [number.written for number in en_numbers(claim, {2023}, ())] == ["14"]
+    assert [m.group() for m in zh_numbers("2023年\x1b[2J增长14%。", 2023, ())] == ["14"]

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 ZH_NUMBER = re.compile(r"\d+(?:\.\d+)?|[零一二两三四五六七八九十]+")  # also what coverage reads in a source
 _ZH_ORDINAL = "第"
+# Terminal control sequences (OSC, CSI in its 7- and 8-bit forms, other escapes): a reader is
+# shown no number in them, so a claim states none there.
+_CONTROL = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|(?:\x1b\[|\x9b)[0-9;?]*[ -/]*[@-~]|\x1b.")
 
 _ONES = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -64,7 +67,7 @@ class Number(NamedTuple):
 def zh_numbers(claim: str, year: int, names: Sequence[Name]) -> Iterator[re.Match[str]]:
     """The numbers of a Chinese claim that are to be figures: not the year, a name or an ordinal."""
     covered = _covered(claim, [name.pattern for name in names] + [rf"{year}年"])
-    for match in ZH_NUMBER.finditer(claim):
+    for match in ZH_NUMBER.finditer(_visible(claim)):
         if match.start() not in covered and not claim[: match.start()].endswith(_ZH_ORDINAL):
             yield match
 
@@ -75,11 +78,16 @@ def en_numbers(claim: str, years: Collection[int], names: Sequence[Name]) -> Ite
     from decimal import Decimal
 
     covered = _covered(claim, [name.en for name in names if name.en])
-    for match in _EN_NUMBER.finditer(claim):
+    for match in _EN_NUMBER.finditer(_visible(claim)):
         membership = match.group().lower() == "one" and claim[match.end() :].startswith(" of ")
         if match.start() in covered or membership or match.group("digits") in {str(year) for year in years}:
             continue
         yield Number(match.start(), match.group(), _en_value(match, Decimal), _is_ordinal(match))
+
+
+def _visible(claim: str) -> str:
+    """The claim with its control sequences blanked, every other character where it was."""
+    return _CONTROL.sub(lambda m: " " * len(m.group()), claim)
 
 
 def _is_ordinal(match: re.Match[str]) -> bool:

@@ -71,7 +71,8 @@ class Corpus:
             self.count: int = int(header["count"])
             self.categories: list[CategoryRecord] = list(header["categories"])
             self.sources: list[IndexedSource] = list(header["sources"])
-            self.warnings: int = int(header["warnings"])  # the fact file's editorial problems
+            # the fact file's editorial problems, counted by base.py when it builds (build() alone counts none)
+            self.warnings: int = int(header.get("warnings", 0))
             self._sections = {
                 name: (start + int(at), int(size), int(crc)) for name, (at, size, crc) in header["sections"].items()
             }
