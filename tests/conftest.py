@@ -122,3 +122,15 @@ def write_facts(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+def base_problems(tmp_path: Path, old: str, new: str) -> list[str]:
+    """The messages of tests/broken/base.yaml's problems once one text of it is replaced."""
+    from zhashui_cli.factfile.store import load
+
+    base = REPO / "tests" / "broken" / "base.yaml"
+    text = base.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    (tmp_path / "sample.txt").write_bytes((base.parent / "sample.txt").read_bytes())
+    (tmp_path / "facts.yaml").write_text(text.replace(old, new), encoding="utf-8")
+    return [problem["message"] for problem in load(tmp_path / "facts.yaml").problems]

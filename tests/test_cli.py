@@ -227,9 +227,9 @@ def test_help_documents_the_exit_codes() -> None:
         ),
         (["search", "--min", "lots"], "zhashui: minimum 'lots' is not a number; write it like 100000000, 1e8 or 1亿"),
         (
-            ["search", "--unit", "吨"],
-            "zhashui: unknown unit '吨'; use a base unit (元, 平方米, 公里, 亩, 人, 人次, 户, 个, 家, 座, 所, 件, 项, "
-            "期, 次, 年, %), or one after 万 or 亿 (万元, 亿元)",
+            ["search", "--unit", "斤"],
+            "zhashui: unknown unit '斤'; use a base unit (元, 平方米, 公里, 亩, 人, 人次, 户, 户次, 个, 家, 座, 所, "
+            "件, 项, 期, 次, 年, 袋, 吨, 头, 只, 株, %), or one after 万 or 亿 (万元, 亿元)",
         ),
         (["search", "--json", "-f", "csv"], "zhashui: --json and --format csv contradict each other; use one of them"),
         (["search", "--fields", "id,nope"], f"zhashui: unknown field(s) nope; valid fields: {','.join(SEARCH_FIELDS)}"),
@@ -303,7 +303,7 @@ def edited(edit: Callable[[dict[str, Any]], object]) -> dict[str, Any]:
         ),
         (edited(lambda d: d["facts"][0].update(source="elsewhere")), "fact '2023-loans': source: unknown source"),
         (edited(lambda d: d["facts"][0]["figures"][0].update(value="many")), "figures[0].value: expected a number"),
-        (edited(lambda d: d["facts"][0]["figures"][0].update(unit="吨")), "figures[0].unit: unknown unit '吨'"),
+        (edited(lambda d: d["facts"][0]["figures"][0].update(unit="斤")), "figures[0].unit: unknown unit '斤'"),
         (edited(lambda d: d["sources"][0].update(text="gone.txt")), "sources[0].text: cannot read"),
         (edited(lambda d: d["facts"][0].update(quote="协调金融贷款9.42亿元")), "fact '2023-loans': quote: not found"),
     ],
@@ -416,11 +416,12 @@ def test_full_width_and_control_characters_fold_like_plain_text() -> None:
 
 # -- hostile fact text ------------------------------------------------------------------------------
 def hostile_file(write_facts: WriteFacts, text: str, field: str = "claims") -> Path:
-    """The sample with text in both claims (inside the sentence the rules ask for), or in a field."""
+    """The sample with text in both claims (inside the sentence the rules ask for, beside the
+    figure they state), or in a field."""
     data = sample()
     if field == "claims":
-        data["facts"][0]["claim"] = f"2023年{text}。"
-        data["facts"][0]["claim_en"] = f"In 2023 {text}."
+        data["facts"][0]["claim"] = f"2023年{text}协调金融贷款9.24亿元。"
+        data["facts"][0]["claim_en"] = f"In 2023 {text} arranged 924 million yuan of loans."
     else:
         data["facts"][0][field] = text
     return write_facts(data)

@@ -275,7 +275,7 @@ def test_highlighter_matches_any_of_its_words_ignoring_case() -> None:
 def test_a_fact_shows_its_quote_in_its_paragraph() -> None:
     loans = record("2023-loans-coordinated")
     category = {"id": "economy", "name": "经济发展", "name_en": "Economy and investment"}
-    source = {"title": "柞水县", "published": "2024-02-07 09:41:58"}
+    source = {"title": "柞水县", "published": "2024-02-07 09:41:58", "sections": []}
     paragraph = "落实减税降费3000余万元，协调金融贷款9.24亿元，向上争取"
     shown = drawn(tables.fact({**loans, "paragraph": paragraph}, category, source, 100), 100)  # type: ignore[typeddict-item]
     assert "924,000,000 元" in shown

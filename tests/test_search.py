@@ -266,7 +266,7 @@ def test_limit_keeps_the_total() -> None:
     [
         ({"category": "econ"}, "unknown category 'econ' (did you mean economy?); known: economy, reform"),
         ({"source": "nope"}, "unknown source 'nope'; known: zhashui-2024-02-07"),
-        ({"unit": "吨"}, "unknown unit '吨'; use a base unit (元"),
+        ({"unit": "斤"}, "unknown unit '斤'; use a base unit (元"),
         ({"year": "twenty"}, "'twenty' is not a year; give one in digits: 2023, 2024"),
         ({"tag": "loan"}, "unknown tag 'loan' (did you mean loans"),
         ({"kind": "rumour"}, "unknown kind 'rumour'; use one of outcome, honour"),

@@ -188,11 +188,11 @@ def test_a_file_with_problems_still_loads_what_parses(write_facts: WriteFacts) -
 def test_several_problems_are_listed_under_one_headline(write_facts: WriteFacts) -> None:
     data = sample()
     data["facts"][0]["kind"] = "rumour"
-    data["facts"][1]["figures"][0]["unit"] = "吨"
+    data["facts"][1]["figures"][0]["unit"] = "斤"
     lines = str(error_of(write_facts(data))).splitlines()
     assert lines[0].endswith("facts.yaml: 2 problems:")
     assert "facts.yaml:" in lines[1] and "fact '2023-loans': kind: unknown kind 'rumour'" in lines[1]
-    assert "fact '2023-toilets': figures[0].unit: unknown unit '吨'" in lines[2]
+    assert "fact '2023-toilets': figures[0].unit: unknown unit '斤'" in lines[2]
     assert all(line.startswith("  ") for line in lines[1:])
 
 

@@ -35,6 +35,16 @@ from zhashui_cli.factfile.units import (
         ("16.4", "%", 16.4, "%"),
         ("85.1", "公里", 85.1, "公里"),
         ("151", "个", 151, "个"),
+        # units county reports count in
+        ("2000", "万袋", 20_000_000, "袋"),
+        ("1", "万亩", 10_000, "亩"),
+        ("1.2", "万吨", 12_000, "吨"),
+        ("350", "吨", 350, "吨"),
+        ("500", "头", 500, "头"),
+        ("3.6", "万只", 36_000, "只"),
+        ("120", "户次", 120, "户次"),
+        ("1.5", "万户次", 15_000, "户次"),
+        ("10", "万株", 100_000, "株"),
     ],
 )
 def test_base_values_are_exact(value: str, unit: str, expected: float, base: str) -> None:
@@ -59,7 +69,7 @@ def test_numbers_round_trip_to_the_written_value() -> None:
     assert number(Decimal("101.5")) == 101.5
 
 
-@pytest.mark.parametrize("unit", ["吨", "万%", "亿年", "", "元元", "万"])
+@pytest.mark.parametrize("unit", ["斤", "万%", "亿年", "", "元元", "万"])
 def test_unknown_units_are_refused(unit: str) -> None:
     with pytest.raises(UnknownUnitError):
         parse_unit(unit)
@@ -132,6 +142,10 @@ def test_qualifier_symbols() -> None:
         ("m2", "平方米"),
         ("sqm", "平方米"),
         ("mu", "亩"),
+        ("tonnes", "吨"),
+        ("bags", "袋"),
+        ("head", "头"),
+        ("万袋", "袋"),
         ("%", "%"),
     ],
 )

@@ -116,9 +116,9 @@ def test_figure_value_must_be_a_number() -> None:
 
 
 def test_unknown_unit_lists_the_known_ones() -> None:
-    problem = only(problems_of(lambda d: d["facts"][0]["figures"][0].update(unit="亿吨")))
+    problem = only(problems_of(lambda d: d["facts"][0]["figures"][0].update(unit="亿斤")))
     assert problem["field"] == "figures[0].unit"
-    assert problem["message"].startswith("unknown unit '亿吨'; use a base unit (元, 平方米, 公里")
+    assert problem["message"].startswith("unknown unit '亿斤'; use a base unit (元, 平方米, 公里")
     assert problem["message"].endswith("or one after 万 or 亿 (万元, 亿元)")
 
 
@@ -149,7 +149,7 @@ def test_year_must_be_a_plausible_integer() -> None:
 def test_every_problem_is_collected_not_just_the_first() -> None:
     def break_everything(d: dict[str, Any]) -> None:
         d["facts"][0].update(year="x", kind="rumour")
-        d["facts"][1]["figures"][0].update(unit="吨")
+        d["facts"][1]["figures"][0].update(unit="斤")
         d["categories"][1]["name"] = ""
 
     problems = problems_of(break_everything)
@@ -205,7 +205,7 @@ def test_a_missing_field_is_reported_once_and_the_rest_still_checked() -> None:
     def edit(d: dict[str, Any]) -> None:
         del d["facts"][0]["claim_en"]
         del d["facts"][0]["figures"][0]["label"]
-        d["facts"][0]["figures"][0]["unit"] = "吨"
+        d["facts"][0]["figures"][0]["unit"] = "斤"
         d["facts"][0]["bogus"] = 1
 
     problems = problems_of(edit)
@@ -213,5 +213,5 @@ def test_a_missing_field_is_reported_once_and_the_rest_still_checked() -> None:
         ("bogus", "unknown field"),
         ("claim_en", "missing"),
         ("figures[0].label", "missing"),
-        ("figures[0].unit", "unknown unit '吨'"),
+        ("figures[0].unit", "unknown unit '斤'"),
     ]

@@ -86,6 +86,8 @@ def test_broken_files_cover_every_rule() -> None:
         "sentence",
         "figure-in-quote",
         "qualifier",
+        "claim-figures",
+        "tags-languages",
         "script",
         "coverage",
     }
@@ -110,6 +112,7 @@ def test_json_reports_schema_problems_too() -> None:
         "fact": "2023-toilets",
         "field": "year",
         "rule": "schema",
+        "severity": "error",
         "message": "expected a year like 2023, got text",
     }
 
@@ -153,3 +156,26 @@ def test_each_broken_file_differs_from_the_base() -> None:
         return [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
 
     assert all(content(BROKEN / name) != content(BROKEN / "base.yaml") for name in CASES)
+
+
+def test_a_draft_with_only_warnings_is_searched_and_says_how_many() -> None:
+    """Editorial rules are warnings: verify reports them and exits 1, but a draft being
+    written can be searched, with one line on stderr for what verify would show."""
+    result = CliRunner().invoke(app, ["search", "--facts", "sentence--one.yaml", "--fields", "id", "厕所"])
+    assert (result.exit_code, result.stdout) == (0, "2023-toilets\n")
+    assert result.stderr == "zhashui: the fact file has 2 warning(s); `zhashui verify` shows them\n"
+    assert verify("--facts", "sentence--one.yaml")[0] == 1
+
+
+def test_a_file_with_an_integrity_error_is_refused() -> None:
+    result = CliRunner().invoke(app, ["search", "--facts", "claim-figures.yaml", "厕所"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == "zhashui: claim-figures.yaml: 2 problems:"
+
+
+def test_a_warning_is_marked_as_one_and_counted() -> None:
+    exit_code, output = verify("--facts", "tags-languages.yaml", "--json")
+    report = json.loads(output)
+    assert (exit_code, report["ok"], report["warnings"]) == (1, False, 1)
+    assert [problem["severity"] for problem in report["problems"]] == ["warning"]
+    assert verify("--facts", "tags-languages.yaml")[1].endswith(": 1 problem(s), 1 of them warning(s)\n")

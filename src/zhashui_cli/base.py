@@ -37,6 +37,7 @@ from .records import (
     TermMatch,
     Uncovered,
     VerifyReport,
+    integrity_errors,
     json_line,
 )
 from .search import engine
@@ -183,8 +184,16 @@ class FactBase:
             self._progress("Indexing facts", 1, 1)
         if self._use_cache:
             header.update(zhashui=_version(), fingerprint=loaded.stamps, read_ns=read_ns)
+        header.update(warnings=len(loaded.problems))  # require() let through warnings only
+        if self._use_cache:
             cache.save(self.path, header, body)
         return Corpus(header, body)
+
+    @property
+    def warnings(self) -> int | None:
+        """How many warnings (editorial problems) the fact file has, once its index is open, and
+        None before: a draft is searched, and the command line says that verify has more to say."""
+        return None if self._corpus is None else self._corpus.warnings
 
     def _read(self, work: Callable[[Corpus], T]) -> T:
         """Run work on the index; a damaged cache is dropped and the index rebuilt, once."""
@@ -358,13 +367,14 @@ class FactBase:
         try:
             loaded = store.load(self.path, coverage=True, max_bytes=self._max_bytes)
         except FactFileError as error:
-            return {"ok": False, "facts": 0, "figures": 0, "sources": 0, "problems": error.problems}
+            return {"ok": False, "facts": 0, "figures": 0, "sources": 0, "warnings": 0, "problems": error.problems}
         file = loaded.file
         return {
             "ok": not loaded.problems,
             "facts": len(file.facts),
             "figures": sum(len(fact.figures) for fact in file.facts),
             "sources": len(file.sources),
+            "warnings": len(loaded.problems) - len(integrity_errors(loaded.problems)),
             "problems": loaded.problems,
         }
 

@@ -148,8 +148,9 @@ class SectionRecord(TypedDict):
 
 
 class NameRecord(TypedDict):
-    pattern: str  # a regular expression over the source text
+    pattern: str  # a regular expression over the source text (and the Chinese claims)
     reason: str
+    en: str | None  # a regular expression over the English claims
 
 
 class SourceRecord(TypedDict):
@@ -158,6 +159,8 @@ class SourceRecord(TypedDict):
     title_en: str
     published: str
     publisher: str | None
+    url: str | None
+    accessed: str | None
     language: str
     text: str  # the restored text, relative to the fact file
     sections: list[SectionRecord]
@@ -173,6 +176,7 @@ class Problem(TypedDict):
     fact: str | None  # the fact's id, when the problem is in a fact that has one
     field: str  # "quote", "figures[0].unit", "sources[0].text"; "" for the file itself
     rule: str  # which rule of the format it breaks (docs: README, "Checking a fact file")
+    severity: Literal["error", "warning"]  # a warning is editorial: the file can still be searched
     message: str
 
 
@@ -181,6 +185,7 @@ class VerifyReport(TypedDict):
     facts: int
     figures: int
     sources: int
+    warnings: int  # how many of the problems are warnings
     problems: list[Problem]
 
 
@@ -226,6 +231,13 @@ def figure_row(fact: FactRecord, n: int) -> FigureRow:
     }
 
 
+# The editorial rules: how a claim reads (its year opening, one sentence, tags a reader of
+# either language can find it by). A draft that breaks only these can still be searched; every
+# other rule is about integrity (the quote in its source, figures in quote and claims, ids,
+# references, the schema) and a file that breaks one is refused.
+EDITORIAL_RULES = frozenset({"year-stated", "sentence", "tags-languages"})
+
+
 def problem(
     file: str,
     message: str,
@@ -243,15 +255,22 @@ def problem(
         "fact": fact,
         "field": field,
         "rule": rule,
+        "severity": "warning" if rule in EDITORIAL_RULES else "error",
         "message": message,
     }
+
+
+def integrity_errors(problems: list[Problem]) -> list[Problem]:
+    """The problems that keep a fact file from being searched."""
+    return [entry for entry in problems if entry["severity"] == "error"]
 
 
 def describe(problem: Problem) -> str:
     """A problem on one line, the way compilers print them: file:line:col: fact: field: message."""
     place = problem["file"] if problem["line"] is None else f"{problem['file']}:{problem['line']}:{problem['column']}"
     subject = f"fact '{problem['fact']}'" if problem["fact"] else ""
-    return ": ".join(part for part in (place, subject, problem["field"], problem["message"]) if part)
+    severity = "warning" if problem["severity"] == "warning" else ""
+    return ": ".join(part for part in (place, severity, subject, problem["field"], problem["message"]) if part)
 
 
 # -- JSON ----------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from zhashui_cli.suggest import close_to
 
 from . import exits, options
 from ._typer import build_command, group_without_commands, typer_internals
-from .commands import curate, find, overview
+from .commands import cite, curate, find, overview
 from .completion import completion_command
 from .exits import ExitCode, emit
 from .fields import FIELDS
@@ -29,6 +29,7 @@ from .fields import FIELDS
 COMMANDS: dict[str, Callable[..., None]] = {
     "search": find.search_command,
     "show": find.show_command,
+    "cite": cite.cite_command,
     "tags": find.tags_command,
     "figures": find.figures_command,
     "categories": overview.categories_command,

@@ -48,7 +48,10 @@ def out(env: screen.Environment, bom: bool = False) -> render.Output:
 def fact_base(ctx: typer.Context) -> Iterator[FactBase]:
     """The fact base of the command line, with progress on stderr should its first load be slow."""
     with screen.Progress(sys.stderr) as progress:
-        yield open_base(options.facts_in_use(ctx), progress=progress, max_bytes=options.max_bytes_in_use(ctx))
+        base = open_base(options.facts_in_use(ctx), progress=progress, max_bytes=options.max_bytes_in_use(ctx))
+        yield base
+    if base.warnings:
+        exits.note(f"the fact file has {base.warnings} warning(s); `zhashui verify` shows them")
 
 
 class View(NamedTuple):

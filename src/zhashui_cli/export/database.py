@@ -19,7 +19,7 @@ CREATE TABLE categories (
 );
 CREATE TABLE sources (
     id TEXT PRIMARY KEY, title TEXT NOT NULL, title_en TEXT NOT NULL, published TEXT NOT NULL,
-    publisher TEXT, language TEXT NOT NULL, text TEXT NOT NULL
+    publisher TEXT, url TEXT, accessed TEXT, language TEXT NOT NULL, text TEXT NOT NULL
 );
 CREATE TABLE sections (
     source TEXT NOT NULL REFERENCES sources(id), id TEXT NOT NULL, n INTEGER NOT NULL,
@@ -74,8 +74,21 @@ def sqlite(
             )
             for source in sources:
                 db.execute(
-                    "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [source[key] for key in ("id", "title", "title_en", "published", "publisher", "language", "text")],
+                    "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        source[key]
+                        for key in (
+                            "id",
+                            "title",
+                            "title_en",
+                            "published",
+                            "publisher",
+                            "url",
+                            "accessed",
+                            "language",
+                            "text",
+                        )
+                    ],
                 )
                 db.executemany(
                     "INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -63,10 +63,12 @@ def _fact_file_data(file: FactFile) -> dict[str, Any]:
                     "title_en": s.title_en,
                     "published": s.published,
                     "publisher": s.publisher,
+                    "url": s.url,
+                    "accessed": s.accessed,
                     "language": s.language,
                     "text": s.text,
                     "sections": [without_none(section._asdict()) for section in s.sections],
-                    "names": [name._asdict() for name in s.names] or None,
+                    "names": [without_none(name._asdict()) for name in s.names] or None,
                 }
             )
             for s in file.sources

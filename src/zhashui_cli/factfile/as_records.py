@@ -74,8 +74,10 @@ def source_record(source: Source) -> SourceRecord:
         "title_en": source.title_en,
         "published": source.published,
         "publisher": source.publisher,
+        "url": source.url,
+        "accessed": source.accessed,
         "language": source.language,
         "text": source.text,
         "sections": [section_record(section) for section in source.sections],
-        "names": [{"pattern": name.pattern, "reason": name.reason} for name in source.names],
+        "names": [{"pattern": name.pattern, "reason": name.reason, "en": name.en} for name in source.names],
     }

@@ -57,8 +57,9 @@ class Section(NamedTuple):
 class Name(NamedTuple):
     """Numbers in a source that are names, not quantities (二十大, 5A级): no fact covers them."""
 
-    pattern: str  # a regular expression over the source text
+    pattern: str  # a regular expression over the source text (and the Chinese claims)
     reason: str
+    en: str | None = None  # a regular expression over the English claims: the name as they write it
 
 
 class Source(NamedTuple):
@@ -69,6 +70,8 @@ class Source(NamedTuple):
     language: str  # a BCP 47 tag such as zh-Hans: it decides which characters belong in a quote
     text: str  # path of the restored text, relative to the fact file
     publisher: str | None = None
+    url: str | None = None  # where it was read online, for a citation
+    accessed: str | None = None  # the date it was read there, 2024-02-08
     sections: tuple[Section, ...] = ()
     names: tuple[Name, ...] = ()
 

@@ -51,10 +51,13 @@ _CHINESE_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万
 
 TOP_LEVEL_FIELDS = ("sources", "categories", "facts")
 SOURCE_FIELDS = fields_of(SourceRecord)
-SOURCE_OPTIONAL = frozenset({"publisher", "names"})
+SOURCE_OPTIONAL = frozenset({"publisher", "url", "accessed", "names"})
+URL_PATTERN = re.compile(r"https?://[^\s/]+\S*")
+ACCESSED_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 SECTION_FIELDS = fields_of(SectionRecord)
 SECTION_OPTIONAL = frozenset({"year"})
 NAME_FIELDS = fields_of(NameRecord)
+NAME_OPTIONAL = frozenset({"en"})
 CATEGORY_FIELDS = fields_of(CategoryRecord)
 CATEGORY_OPTIONAL = frozenset({"description"})
 FACT_OPTIONAL = frozenset({"note"})
@@ -101,6 +104,10 @@ class _Parser(Reader):
             return None
         values: dict[str, Any] = {key: self.text(data, path, key) for key in ("title", "title_en", "text")}
         values.update(id=self.identifier(data, path), publisher=self.optional_text(data, path, "publisher"))
+        for key, pattern, example in (("url", URL_PATTERN, "https://…"), ("accessed", ACCESSED_PATTERN, "2024-02-08")):
+            value = values[key] = self.optional_text(data, path, key)
+            if value is not None and not pattern.fullmatch(value):
+                self.problem((*path, key), f"{value!r} is not like {example}")
         published = values["published"] = self.text(data, path, "published")
         language = values["language"] = self.text(data, path, "language")
         if published is not None and not PUBLISHED_PATTERN.fullmatch(published):
@@ -132,13 +139,17 @@ class _Parser(Reader):
 
     def name(self, path: tuple[Any, ...], entry: object) -> Name | None:
         before = self.found
-        data = self.mapping(entry, path, NAME_FIELDS)
+        data = self.mapping(entry, path, NAME_FIELDS, NAME_OPTIONAL)
         if data is None:
             return None
         pattern, reason = self.text(data, path, "pattern"), self.text(data, path, "reason")
-        if pattern is not None and (wrong := _not_a_pattern(pattern)):
-            self.problem((*path, "pattern"), f"not a regular expression: {wrong}")
-        return Name(pattern, reason) if pattern is not None and reason is not None and self.found == before else None
+        en = self.optional_text(data, path, "en")
+        for key, value in (("pattern", pattern), ("en", en)):
+            if value is not None and (wrong := _not_a_pattern(value)):
+                self.problem((*path, key), f"not a regular expression: {wrong}")
+        if pattern is None or reason is None or self.found != before:
+            return None
+        return Name(pattern, reason, en)
 
     def category(self, n: int, entry: object, seen: dict[str, tuple[Any, ...]]) -> Category | None:
         path, before = ("categories", n), self.found

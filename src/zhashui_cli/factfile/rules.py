@@ -8,8 +8,12 @@ bulletin gets the same checks as the packaged one:
 - sections: each section's start stands once in its source, in order;
 - quote-in-source, quote-once, quote-in-section: a quote stands once, verbatim, in its section;
 - year: a fact is about the year of its section, where the section is about one year;
-- year-stated, sentence: a fact's id and both its claims open with its year, and each claim is
-  a sentence, as the README's "Adding a fact" says (claims are quoted on their own);
+- year-stated, sentence, tags-languages: a fact's id and both its claims open with its year,
+  each claim is one sentence (claims are quoted on their own), and its tags are in both
+  languages, as the README's "Adding a fact" says. These three are editorial: their problems
+  are warnings (records.EDITORIAL_RULES), and a draft that has only warnings can be searched;
+- claim-figures: every number a claim states is a figure of its fact, and every figure is
+  stated in both claims, each in its own notation (claims.py);
 - figure-in-quote, qualifier: a figure stands in its quote as written, with the qualifier its
   wording implies (突破30亿元 is more_than, 1680人以上 at_least);
 - script: claims and quotes carry no scrape residue, pinyin annotations or characters of
@@ -28,7 +32,9 @@ from typing import Any, NamedTuple
 
 from zhashui_cli.records import Problem, Uncovered, problem
 
-from .model import Fact, FactFile, Figure, Qualifier, Source
+from .claims import ZH_NUMBER, en_numbers, en_qualifier, figure_match, shown, zh_numbers
+from .model import Fact, FactFile, Figure, Name, Qualifier, Source
+from .sentence import sentence_problem
 from .units import figure_pattern, written_number
 from .yamlfile import Position
 
@@ -37,7 +43,7 @@ Locate = Callable[[tuple[Any, ...]], "Position | None"]
 # Words around a number that say how it bounds the real value: before it, or after its unit.
 # (余 and 多 between the number and its unit are part of figure_pattern's match.)
 QUALIFIER_WORDS: dict[Qualifier, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    Qualifier.MORE_THAN: (("突破", "超过", "逾", "高于", "多于"), ()),
+    Qualifier.MORE_THAN: (("突破", "超过", "超", "逾", "高于", "多于"), ()),
     Qualifier.AT_LEAST: (("至少", "不少于", "不低于"), ("以上",)),
     Qualifier.APPROXIMATELY: (("约", "近", "接近", "将近", "大约"), ("左右",)),
 }
@@ -48,11 +54,17 @@ _RESIDUE = re.compile(r"</?[a-z][^>]*>|/p>|&[a-z]+;|&#\d+;|\ufffd")
 _PINYIN = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _HALF_WIDTH_BESIDE_HAN = re.compile(rf"(?<={_HAN.pattern})[,:;()!]|[,:;()!](?={_HAN.pattern})")
+_LATIN = re.compile(r"[A-Za-z]")
 _LOST = "?"  # Chinese writes ？; an ASCII ? in Chinese text stands for a character the scrape lost
 # A quantity in Chinese text: digits, or a run of Chinese numerals.
-_NUMBERS = {"zh": re.compile(r"\d+(?:\.\d+)?|[零一二两三四五六七八九十]+")}
+_NUMBERS = {"zh": ZH_NUMBER}
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _SENTENCE_END = "。；！？\n"
+# How an English claim may open with its year: a period of it, or by its end for a total.
+_YEAR_OPENINGS = (
+    r"(?:In|During|Over|Throughout|By the end of"
+    r"|In the (?:first|second) half of|In the (?:first|second|third|fourth) quarter of)"
+)
 
 
 class Context(NamedTuple):
@@ -88,8 +100,12 @@ def check(context: Context, *, coverage: bool = False, sound: bool = True) -> li
         checked = (
             _fact_problems(context, fact, text, spans[fact.source]) if text is not None and fact.source in spans else []
         )
-        if not any(entry["rule"] == "year" for entry in checked):  # a wrong year: one problem, not four
+        rules = {entry["rule"] for entry in checked}
+        if "year" not in rules:  # a wrong year: one problem, not four
             checked += _wording_problems(context, fact)
+        figures_hold = fact.source in spans and not rules & {"year", "figure-in-quote", "qualifier"}
+        if figures_hold:  # a claim is held to figures that hold: a wrong one is one problem, not three
+            checked += _claim_problems(context, fact) + _claim_en_problems(context, fact)
         found += checked
     if coverage and sound and not found:
         found += [_uncovered_problem(entry) for entry in uncovered(context.file)]
@@ -159,7 +175,7 @@ def _section_problems(context: Context, fact: Fact, section_id: str | None) -> l
     if section_id != fact.section:
         where = f"stands in {section_id}" if section_id else "stands before the first section"
         return [_at(context, fact, "section", f"the quote {where}, not {fact.section}", "quote-in-section")]
-    source = next(s for s in context.file.sources if s.id == fact.source)
+    source = _source(context, fact)
     year = next(section.year for section in source.sections if section.id == section_id)
     if year is not None and year != fact.year:
         message = f"{fact.year}, but section {section_id} is about {year}"
@@ -176,16 +192,24 @@ def _wording_problems(context: Context, fact: Fact) -> list[Problem]:
     if not fact.claim.startswith(f"{year}年"):
         message = f"opens with «{fact.claim[:6]}», not its year; open it with {year}年"
         found.append(_at(context, fact, "claim", message, "year-stated"))
-    if not re.match(rf"(In|By the end of) {year}\b", fact.claim_en):
+    if not re.match(rf"{_YEAR_OPENINGS} {year}\b", fact.claim_en):
         opening = " ".join(fact.claim_en.split()[:3])
         message = f"opens with '{opening}', not its year; open it with 'In {year}' (a total: 'By the end of {year}')"
         found.append(_at(context, fact, "claim_en", message, "year-stated"))
-    for field, claim, stop in (("claim", fact.claim, "。"), ("claim_en", fact.claim_en, ".")):
-        if not claim.endswith(stop):
-            ending = claim.split()[-1] if field == "claim_en" else claim[-3:]
-            message = f"ends with «{ending}»; end the sentence with {stop}"
-            found.append(_at(context, fact, field, message, "sentence"))
+    for field, claim, language in (("claim", fact.claim, "zh"), ("claim_en", fact.claim_en, "en")):
+        if wrong := sentence_problem(claim, language):
+            found.append(_at(context, fact, field, wrong, "sentence"))
+    if missing := _tag_languages_missing(fact.tags):
+        message = f"no tag in {' or '.join(missing)}; add one a reader of that claim would search for"
+        found.append(_at(context, fact, "tags", message, "tags-languages"))
     return found
+
+
+def _tag_languages_missing(tags: Sequence[str]) -> list[str]:
+    """The languages no tag is in: a fact is found by tags in Chinese and in English."""
+    chinese = any(_HAN.search(tag) for tag in tags)
+    english = any(_LATIN.search(tag) and not _HAN.search(tag) for tag in tags)
+    return [language for language, has in (("Chinese", chinese), ("English", english)) if not has]
 
 
 def _quote_problem(fact: Fact, text: str) -> str:
@@ -213,6 +237,95 @@ def _figure_problems(context: Context, fact: Fact, n: int, figure: Figure) -> li
     )
     message = f"{figure.qualifier.value}, but {reason}, which means {implied.value}"
     return [_at(context, fact, f"figures[{n}].qualifier", message, "qualifier")]
+
+
+# -- claims agree with figures ------------------------------------------------------------------
+def _source(context: Context, fact: Fact) -> Source:
+    return next(source for source in context.file.sources if source.id == fact.source)
+
+
+def _names(context: Context, fact: Fact) -> tuple[Name, ...]:
+    return _source(context, fact).names
+
+
+def _years(context: Context, fact: Fact) -> set[int]:
+    return {fact.year} | {section.year for section in _source(context, fact).sections if section.year is not None}
+
+
+def _claim_problems(context: Context, fact: Fact) -> list[Problem]:
+    """Each figure stated in the Chinese claim as its quote writes it, with its qualifier's
+    wording, and no other number there."""
+    found, missing, stated = [], [], set[int]()
+    for n, figure in enumerate(fact.figures):
+        match = figure_match(fact, figure)
+        if match is None:
+            missing.append((n, f"write it as the quote does, «{_quoted(fact, figure)}»"))
+            continue
+        stated.update(range(match.start(), match.end()))
+        implied, wording = implied_qualifier(fact.claim, match)
+        if implied is not figure.qualifier:
+            said = f"«{wording or match.group()}» reads {implied.value}, but figures[{n}] is {figure.qualifier.value}"
+            message = f"{said}; word it as the quote does"
+            found.append(_at(context, fact, "claim", message, "claim-figures"))
+    extras = [
+        f"«{m.group()}»" for m in zh_numbers(fact.claim, fact.year, _names(context, fact)) if m.start() not in stated
+    ]
+    return found + _unmatched(context, fact, "claim", missing, extras)
+
+
+def _claim_en_problems(context: Context, fact: Fact) -> list[Problem]:
+    """Each figure stated in the English claim by its value in its base unit (924 million for
+    9.24亿元), with its qualifier in words, and no other number there but ordinals."""
+    found, missing = [], []
+    numbers = list(en_numbers(fact.claim_en, _years(context, fact), _names(context, fact)))
+    for n, figure in enumerate(fact.figures):
+        number = next((number for number in numbers if number.value == figure.base_value), None)
+        if number is None:
+            missing.append((n, f"write its value, as in '{figure.base_value:,}'"))
+            continue
+        numbers.remove(number)
+        implied = en_qualifier(fact.claim_en, number.start)
+        if implied is not figure.qualifier:
+            said = f"'{number.written}' reads {implied.value}, but figures[{n}] is {figure.qualifier.value}"
+            message = f"{said}; {_EN_HINTS[figure.qualifier]}"
+            found.append(_at(context, fact, "claim_en", message, "claim-figures"))
+    extras = [f"'{number.written}'" for number in numbers if not number.ordinal]
+    return found + _unmatched(context, fact, "claim_en", missing, extras)
+
+
+_EN_HINTS = {
+    Qualifier.EXACT: "state the number without a qualifying word",
+    Qualifier.MORE_THAN: "write 'more than' (or 'over', 'exceeded') before it",
+    Qualifier.AT_LEAST: "write 'at least' before it",
+    Qualifier.APPROXIMATELY: "write 'about' (or 'around', 'nearly') before it",
+}
+
+
+_NOT_A_FIGURE_HINT = "correct it, add its figure, or declare a name"
+
+
+def _quoted(fact: Fact, figure: Figure) -> str:
+    match = figure_pattern(figure.value, figure.unit).search(fact.quote)
+    return match.group() if match else f"{written_number(figure.value)}{figure.unit}"
+
+
+def _unmatched(
+    context: Context, fact: Fact, field: str, missing: list[tuple[int, str]], extras: list[str]
+) -> list[Problem]:
+    """A claim's numbers that are no figure and its figures it does not state, one problem
+    each, or one for the pair when a number stands where a figure should (a typo)."""
+    found = []
+    for (n, _), written in zip(missing, extras, strict=False):
+        message = f"states {written}, but figures[{n}] is {shown(fact.figures[n])}; correct the number"
+        found.append(_at(context, fact, field, message, "claim-figures"))
+    for n, hint in missing[len(extras) :]:
+        message = f"does not state figures[{n}] ({shown(fact.figures[n])}); {hint}"
+        found.append(_at(context, fact, field, message, "claim-figures"))
+    for written in extras[len(missing) :]:
+        figures = ", ".join(shown(figure) for figure in fact.figures) or "none"
+        message = f"{written} is not a figure of the fact (its figures: {figures}); {_NOT_A_FIGURE_HINT}"
+        found.append(_at(context, fact, field, message, "claim-figures"))
+    return found
 
 
 def implied_qualifier(quote: str, match: re.Match[str]) -> tuple[Qualifier, str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from zhashui_cli.errors import FactFileError
-from zhashui_cli.records import Problem, problem
+from zhashui_cli.records import Problem, integrity_errors, problem
 
 if TYPE_CHECKING:
     from .fields import Located
@@ -214,8 +214,9 @@ def require_file(path: Path) -> None:
 
 
 def require(loaded: Loaded) -> Loaded:
-    if loaded.problems:
-        raise FactFileError(loaded.file.path, loaded.problems)
+    """The loaded file, unless an integrity rule fails: warnings alone leave a draft usable."""
+    if integrity_errors(loaded.problems):
+        raise FactFileError(loaded.file.path, integrity_errors(loaded.problems))
     return loaded
 
 

@@ -26,6 +26,7 @@ BASE_UNITS = (
     "人",
     "人次",
     "户",
+    "户次",
     "个",
     "家",
     "座",
@@ -35,6 +36,11 @@ BASE_UNITS = (
     "期",
     "次",
     "年",
+    "袋",  # bags, as county reports count edible-fungus substrate (2000万袋)
+    "吨",
+    "头",  # head of livestock
+    "只",  # poultry and other small animals
+    "株",  # plants and trees
     "%",
 )
 MAGNITUDES = {"万": 10**4, "亿": 10**8}
@@ -52,6 +58,10 @@ UNIT_ALIASES = {
     "sqm": "平方米",
     "㎡": "平方米",
     "mu": "亩",
+    "tonne": "吨",
+    "tonnes": "吨",
+    "bags": "袋",
+    "head": "头",
     "percent": "%",
 }
 

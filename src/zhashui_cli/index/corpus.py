@@ -32,7 +32,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any, Protocol, TypeVar
 
 from zhashui_cli.errors import CorruptIndexError
-from zhashui_cli.records import CategoryRecord, FactRecord, SourceRecord
+from zhashui_cli.records import SOURCE_FIELDS, CategoryRecord, FactRecord, SourceRecord
 
 FORMAT = 5  # 4: stamps keyed by device, inode, size, mtime, ctime; 5: records with unsafe characters escaped
 # The fields of a fact's text lines, in order; a match in the first PRIMARY_FIELDS of them
@@ -83,11 +83,16 @@ class Corpus:
             self.count: int = int(header["count"])
             self.categories: list[CategoryRecord] = list(header["categories"])
             self.sources: list[IndexedSource] = list(header["sources"])
+            # the fact file's editorial problems, counted by base.py when it builds (build() alone counts none)
+            self.warnings: int = int(header.get("warnings", 0))
             self._sections = {
                 name: (start + int(at), int(size), int(crc)) for name, (at, size, crc) in header["sections"].items()
             }
         except (KeyError, TypeError, ValueError) as error:
             raise CorruptIndexError(f"bad header: {error!r}") from error
+        if any(not set(SOURCE_FIELDS) <= set(source) for source in self.sources):
+            # built by a build of this version from before a source field was added
+            raise CorruptIndexError("the index's sources lack fields this version records")
         if set(self._sections) != SECTIONS:
             raise CorruptIndexError("the index has other sections than this version builds")
         if any(at + size > len(body) for at, size, _ in self._sections.values()):

@@ -173,6 +173,18 @@ def pad(shown: str, width: int) -> str:
 
 
 # -- show --------------------------------------------------------------------------------------
+def source_line(source: Mapping[str, Any]) -> str:
+    """A source as a reader cites it: its title, who published it (when it says) and when."""
+    by = f" · {source['publisher']}" if source.get("publisher") else ""
+    return f"{source['title']}{by} · {source['published']}"
+
+
+def section_heading(source: Mapping[str, Any], section_id: str) -> str:
+    """A section by the heading a reader finds in the source, not its id."""
+    section = next((s for s in source["sections"] if s["id"] == section_id), None)
+    return section_id if section is None else f"{section['title']} · {section['title_en']}"
+
+
 def fact_lines(record: FactRecord, category: Mapping[str, Any], source: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The labelled lines of a fact, shared by the panel and the plain text for pipes."""
     lines = [
@@ -180,8 +192,8 @@ def fact_lines(record: FactRecord, category: Mapping[str, Any], source: Mapping[
         ("English", record["claim_en"]),
         ("Category", f"{category['id']} · {category['name']} · {category['name_en']}"),
         ("Year · kind", f"{record['year']} · {record['kind']}"),
-        ("Source", f"{source['title']} ({source['published']})"),
-        ("Section", record["section"]),
+        ("Source", source_line(source)),
+        ("Section", section_heading(source, record["section"])),
         ("Tags", ", ".join(record["tags"])),
     ]
     if record["note"]:

@@ -57,7 +57,8 @@ def _summary(report: VerifyReport, fatal: bool) -> str:
         return "the fact file cannot be used as it is, so nothing else was checked"
     count = len(report["problems"])
     head = f"{report['facts']} facts, {report['figures']} figures, {report['sources']} source(s): "
-    return head + ("every rule holds" if not count else f"{count} problem(s)")
+    warnings = f", {report['warnings']} of them warning(s)" if report["warnings"] else ""
+    return head + ("every rule holds" if not count else f"{count} problem(s){warnings}")
 
 
 def coverage_command(
