@@ -161,9 +161,27 @@ def test_questions_count_only_the_words_that_match() -> None:
     assert ids("what is the brand value of zhashui wood ear") == ["2023-fungus-brand-value"]
 
 
+def test_a_rare_word_decides_and_a_word_in_most_facts_only_counts_when_it_matches() -> None:
+    hits = base().search("hotels in Zhashui")
+    assert hits.words == ["hotels"] and hits.common == ["zhashui"]
+    assert how("toilets zhashui", "2023-toilets")["terms"]["toilets"]["how"] == "exact"
+    assert ids("toilets zhashui")[0] == "2023-toilets"
+    assert not base().search("Zhashui restroom")  # the county's name alone answers nothing in particular
+    assert len(ids("Zhashui")) > FACT_COUNT / 2  # alone, a common word is still a search
+
+
+def test_of_facts_with_as_many_words_those_with_rarer_ones_come_first() -> None:
+    hits = base().search("toilets 发展")  # no fact has both; 发展 stands in a quarter of the facts
+    assert hits.partial and hits.ids[0] == "2023-toilets"
+
+
+def test_chinese_ways_of_asking_a_price_are_cut_out() -> None:
+    assert base().search("木耳品牌价值值多少钱").words == ["木耳品牌价值"]
+
+
 def test_a_long_chinese_query_is_split_into_known_words() -> None:
     hits = base().search("柞水县的木耳品牌价值")
-    assert hits.words == ["柞水县", "木耳", "品牌价值"]
+    assert hits.words == ["木耳", "品牌价值"] and hits.common == ["柞水县"]
     assert how("柞水县的木耳品牌价值", "2023-fungus-brand-value")["terms"]["品牌价值"] == {
         "as": "品牌价值",
         "how": "partial",

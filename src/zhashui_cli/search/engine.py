@@ -10,6 +10,7 @@ The library (base.py) turns a caller's words and filters into a Query and the re
 records.
 """
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -81,7 +82,13 @@ STOP_WORDS = frozenset(
     which while who whom whose why will with would you your""".split()
 )
 # Chinese ways of asking (是多少, 有多少 …): dropped from a query, as they are never in a claim.
-QUESTION_PHRASES = "什么时候|是多少|有多少|有没有|为什么|怎么样|怎么|多少|哪些|哪个|哪里|什么|如何|是否|第几|吗|呢|吧"
+QUESTION_PHRASES = (
+    "什么时候|是多少|有多少|有没有|是不是|能不能|为什么|怎么样|怎么办|值多少钱|多少钱|怎么|怎样|多少|多大|多久|"
+    "哪些|哪个|哪里|哪儿|什么|如何|是否|第几|几个|请问|吗|呢|吧"
+)
+# A word found in more than this share of the facts (柞水, Zhashui, 2023, 建设) says little about
+# which fact is meant: beside rarer words it counts only when it matches, as a stop word does.
+COMMON_SHARE = 1 / 3
 
 
 class Match(NamedTuple):
@@ -90,6 +97,7 @@ class Match(NamedTuple):
     terms: dict[str, TermMatch]
     fields: int  # bits of index.TEXT_FIELDS
     words: int  # how many of the query's required words it matched
+    weight: float  # the sum of their rarity (idf()): a rare word counts for more than a common one
     tiers: int  # the sum of their tiers (matching.py): 0 when every word matched as written
     primary: int  # how many of them in the id, claims, tags or labels
     claimed: int  # how many of them in the claims themselves
@@ -105,16 +113,19 @@ class Result(NamedTuple):
     matched: list[str]  # the words that the facts found match, together
     corrections: dict[str, TermMatch]  # words found only as something else: toliets → toilets
     units: list[str]  # a sort by value: the base units it kept together, in order
+    common: list[str]  # words set aside as too common to decide, beside rarer ones (柞水, zhashui)
 
 
 def run(corpus: Corpus, query: Query) -> Result:
     if query.exact:
         terms = query_terms(query.words)
         found = {term: _exact(corpus, term) for term in dict.fromkeys(terms)}
-        required, optional, parts = list(found), list[str](), dict[str, str]()
+        required, optional, parts, common = list(found), list[str](), dict[str, str](), list[str]()
     else:
         found, required, optional, parts = _find(corpus, query.words)
-    matches = _combine(found, required, optional) if found else None
+        required, optional, common = _set_aside_common(corpus, found, required, optional)
+    weights = {word: idf(corpus.count, len(found[word])) for word in required}
+    matches = _combine(found, required, optional, weights) if found else None
     best = max((match.words for match in (matches or {}).values()), default=0)
     if query.exact and best < len(required):
         matches, best = {}, 0  # every word, or nothing
@@ -128,7 +139,8 @@ def run(corpus: Corpus, query: Query) -> Result:
     matched = [word for word in required if any(word in (matches or {})[i].terms for i in ranked)]
     sort = query.sort or (SortKey.RELEVANCE if matches else SortKey.BULLETIN)
     units = value_units(corpus, query.filters, ranked) if sort is SortKey.VALUE else []
-    return Result(shown, len(ranked), matches or {}, required, best, matched, _corrections(found, ranked, parts), units)
+    corrections = _corrections(found, ranked, parts)
+    return Result(shown, len(ranked), matches or {}, required, best, matched, corrections, units, common)
 
 
 def _exact(corpus: Corpus, term: str) -> matching.Hits:
@@ -182,6 +194,23 @@ def _find(
     return found, list(dict.fromkeys(words_now)), optional, parts
 
 
+def _set_aside_common(
+    corpus: Corpus, found: dict[str, matching.Hits], required: list[str], optional: list[str]
+) -> tuple[list[str], list[str], list[str]]:
+    """The required words with those in most facts made optional, as long as a rarer word is
+    left to decide: in `Zhashui restroom` the county's name, which every fact holds, must not
+    answer alone. A query of common words only keeps them all."""
+    common = [word for word in required if len(found[word]) > corpus.count * COMMON_SHARE]
+    rare = [word for word in required if word not in common]
+    return (rare, [*common, *optional], common) if rare else (required, optional, [])
+
+
+def idf(count: int, holding: int) -> float:
+    """How rare a word is among count facts, holding of which hold it: BM25's inverse document
+    frequency (as FTS5 and Lucene weigh terms), never negative."""
+    return math.log(1 + (count - holding + 0.5) / (holding + 0.5))
+
+
 def _token(corpus: Corpus, token: str) -> matching.Hits:
     if not re.search("[a-z]", token):
         return matching.substring(corpus, token)
@@ -213,16 +242,19 @@ def _join_pinyin(corpus: Corpus, words: list[str]) -> list[str]:
     return joined
 
 
-def _combine(found: dict[str, matching.Hits], required: list[str], optional: list[str]) -> dict[int, Match]:
+def _combine(
+    found: dict[str, matching.Hits], required: list[str], optional: list[str], weights: dict[str, float]
+) -> dict[int, Match]:
     matches: dict[int, Match] = {}
     for word in (*required, *optional):
         for i, hit in found[word].items():
-            match = matches.get(i, Match({}, 0, 0, 0, 0, 0, 0))
+            match = matches.get(i, Match({}, 0, 0, 0.0, 0, 0, 0, 0))
             counted = word in required
             matches[i] = Match(
                 {**match.terms, word: TermMatch({"as": hit.found_as, "how": hit.how})},
                 match.fields | hit.fields,
                 match.words + counted,
+                match.weight + weights.get(word, 0.0),
                 match.tiers + (hit.tier if counted else 0),
                 match.primary + (counted and primary(hit.fields)),
                 match.claimed + (counted and in_claims(hit.fields)),
@@ -297,14 +329,15 @@ def _rank(corpus: Corpus, query: Query, candidates: list[int], matches: dict[int
     return sorted(candidates)
 
 
-def _relevance(match: Match | None, index: int) -> tuple[int, ...]:
-    """Meilisearch's rules in order: more words matched, better tiers (exact before forms,
-    forms before prefixes, typos last), more words in the claims, tags and labels and of
-    those more in the claims themselves (its attribute rule), more stop words matched, then
-    bulletin order."""
+def _relevance(match: Match | None, index: int) -> tuple[float, ...]:
+    """Meilisearch's rules in order: more words matched, and of as many, rarer ones (their
+    idf), better tiers (exact before forms, forms before prefixes, typos last), more words in
+    the claims, tags and labels and of those more in the claims themselves (its attribute
+    rule), more stop words and common words matched, then bulletin order."""
     if match is None:
-        return (0, 0, 0, 0, 0, index)
-    return (-match.words, match.tiers, -match.primary, -match.claimed, -match.optional, index)
+        return (0, 0, 0, 0, 0, 0, index)
+    weight = round(match.weight, 9)  # the same words in another order weigh the same
+    return (-match.words, -weight, match.tiers, -match.primary, -match.claimed, -match.optional, index)
 
 
 def _by_value(corpus: Corpus, filters: Filters, candidates: list[int]) -> list[int]:

@@ -76,7 +76,8 @@ def search_command(
     show(ctx, view, fmt, not no_pager, bom)
     if not len(hits):
         hint = f"did you mean {', '.join(suggestions)}?" if suggestions else "try fewer words or filters"
-        note(f"no facts match; {hint}")
+        common = f" ({', '.join(hits.common)}: in most facts, not enough alone)" if hits.common else ""
+        note(f"no facts match{common}; {hint}")
         raise typer.Exit(ExitCode.NOT_FOUND)
     if hits.partial:
         count = f"{hits.best} of {len(hits.words)}"
