@@ -149,6 +149,16 @@ def test_typos_follow_the_length_rule() -> None:
     assert not ids("tioolets")  # 8 letters, two edits: too many
 
 
+@pytest.mark.parametrize("query", ["zhashuimuerr", "zhasuimuer", "zhashiumuer", "zhashuimuar"])
+def test_long_pinyin_with_one_slip_is_found_as_a_typo(query: str) -> None:
+    assert how(query, "2023-fungus-brand-value")["terms"][query] == {"as": "柞水木耳", "how": "typo"}
+
+
+def test_pinyin_slips_follow_the_length_rule_of_typos() -> None:
+    assert how("muerr", "2023-fungus-brand-value")["terms"]["muerr"] == {"as": "木耳", "how": "typo"}
+    assert not base().search("muee")  # under 5 letters: no slip allowed
+
+
 def test_an_exact_word_ranks_before_a_typo() -> None:
     found = base().search("hospital").records
     assert found[0]["match"]["terms"]["hospital"]["how"] == "exact"

@@ -219,7 +219,15 @@ def _token(corpus: Corpus, token: str) -> matching.Hits:
         for phrase in matching.pinyin_phrases(corpus, token):
             hits = matching.better(hits, matching.substring(corpus, phrase, "pinyin", phrase))
     hits = matching.better(hits, matching.prefixed(corpus, token))
-    return hits or matching.typos(corpus, token)
+    return hits or _typos(corpus, token)
+
+
+def _typos(corpus: Corpus, token: str) -> matching.Hits:
+    """A word within the typing distance allowed it, in English or in pinyin (tier 3)."""
+    hits = matching.typos(corpus, token)
+    for phrase in matching.pinyin_typos(corpus, token):
+        hits = matching.better(hits, matching.substring(corpus, phrase, "typo", phrase))
+    return hits
 
 
 def _join_pinyin(corpus: Corpus, words: list[str]) -> list[str]:

@@ -188,6 +188,32 @@ def pinyin_phrases(corpus: Corpus, word: str) -> list[str]:
     return list(dict.fromkeys(phrases))[:_MAX_PHRASES]
 
 
+def pinyin_typos(corpus: Corpus, word: str) -> list[str]:
+    """The Chinese phrases a pinyin word spells with one slip (zhashuimuerr, zhasuimuer,
+    zhashiumuer → 柞水木耳): the typo rule of English, over the pinyin of the fact base's own
+    words, for words of 5 letters or more. Every word one edit away (a letter dropped, added,
+    changed, or two swapped) is spelled as pinyin_phrases spells an exact one."""
+    if not allowed_typos(word) or re.search(_NO_PINYIN, word):
+        return []
+    spelled: dict[str, list[str]] = corpus.json("pinyin")
+    phrases: list[str] = []
+    for variant in sorted(_one_edit(word) - {word}):
+        phrases += _spell(variant, spelled)
+    return list(dict.fromkeys(phrases))[:_MAX_PHRASES]
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every string of letters one edit from word (Norvig's spelling corrector's edits1)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:n], word[n:]) for n in range(len(word) + 1)]
+    return {
+        *(left + right[1:] for left, right in splits if right),
+        *(left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1),
+        *(left + c + right[1:] for left, right in splits if right for c in letters),
+        *(left + c + right for left, right in splits for c in letters),
+    }
+
+
 def _u_variants(word: str) -> list[str]:
     """Pinyin writes ü as u after j, q, x and y, but not after l and n (lu 路, lü 旅)."""
     variants = [word]
