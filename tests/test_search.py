@@ -159,6 +159,15 @@ def test_pinyin_slips_follow_the_length_rule_of_typos() -> None:
     assert not base().search("muee")  # under 5 letters: no slip allowed
 
 
+@pytest.mark.parametrize(("query", "found_as"), [("柞水木尔", "柞水木耳"), ("品牌价直", "品牌价值")])
+def test_a_chinese_word_with_a_wrong_character_of_the_same_sound_is_found_as_a_typo(query: str, found_as: str) -> None:
+    assert how(query, "2023-fungus-brand-value")["terms"][query] == {"as": found_as, "how": "typo"}
+
+
+def test_a_chinese_word_the_text_holds_is_never_read_as_a_sound_alike() -> None:
+    assert {found["how"] for found in (how("木耳", fact)["terms"]["木耳"] for fact in ids("木耳"))} == {"exact"}
+
+
 def test_an_exact_word_ranks_before_a_typo() -> None:
     found = base().search("hospital").records
     assert found[0]["match"]["terms"]["hospital"]["how"] == "exact"

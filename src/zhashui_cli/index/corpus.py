@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 from zhashui_cli.errors import CorruptIndexError
 from zhashui_cli.records import CategoryRecord, FactRecord, SourceRecord
 
-FORMAT = 4  # 4: records with every unsafe character escaped (records.json_text)
+FORMAT = 5  # 5: json.char_pinyin, the readings of characters (4: records with every unsafe character escaped)
 # The fields of a fact's text lines, in order; a match in the first PRIMARY_FIELDS of them
 # (the claims, tags and labels: what the fact says) ranks before one only in the others.
 TEXT_FIELDS = ("id", "claim", "claim_en", "tags", "figures", "quote", "note", "category")
@@ -49,6 +49,7 @@ SECTIONS = frozenset(
         *("array.category", "array.source", "array.year", "array.kind"),
         *("json.id", "json.section", "json.tags", "json.amounts"),
         *("json.words", "json.spelling", "array.postings", "json.zh_words", "json.pinyin", "json.initials"),
+        "json.char_pinyin",
     }
 )
 _NUMBER_BYTES = frozenset(b"0123456789."[i : i + 1] for i in range(11))

@@ -180,6 +180,8 @@ def _find(
     for token in required:
         hits = _token(corpus, token)
         if not hits and has_cjk(token):
+            hits = _sounding_alike(corpus, token)
+        if not hits and has_cjk(token):
             pieces = [p for p in matching.split_into_words(corpus, token) if p != token]
             for piece in pieces:
                 found[piece] = matching.substring(corpus, piece, "partial")
@@ -220,6 +222,14 @@ def _token(corpus: Corpus, token: str) -> matching.Hits:
             hits = matching.better(hits, matching.substring(corpus, phrase, "pinyin", phrase))
     hits = matching.better(hits, matching.prefixed(corpus, token))
     return hits or _typos(corpus, token)
+
+
+def _sounding_alike(corpus: Corpus, token: str) -> matching.Hits:
+    """A Chinese word found nowhere, found as the words it sounds like, ranked as a typo."""
+    hits: matching.Hits = {}
+    for phrase in matching.homophones(corpus, token):
+        hits = matching.better(hits, matching.substring(corpus, phrase, "typo", phrase))
+    return hits
 
 
 def _typos(corpus: Corpus, token: str) -> matching.Hits:

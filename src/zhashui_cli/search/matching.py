@@ -21,6 +21,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from functools import cache
+from itertools import islice, product
 from typing import Any, NamedTuple
 
 from zhashui_cli.index.corpus import Corpus
@@ -36,6 +37,7 @@ TIER = {
     "typo": TYPO,
 }
 _MAX_PHRASES = 16  # pinyin spelling several phrases at once: how many are looked for
+_MAX_READINGS = 64  # a Chinese text read in pinyin: how many combinations of heteronyms are tried
 _NO_PINYIN = r"[^a-z]"  # compiled by re when first used
 
 
@@ -212,6 +214,21 @@ def _one_edit(word: str) -> set[str]:
         *(left + c + right[1:] for left, right in splits if right for c in letters),
         *(left + c + right for left, right in splits for c in letters),
     }
+
+
+def homophones(corpus: Corpus, text: str) -> list[str]:
+    """The Chinese phrases of the fact base that a Chinese text sounds like (柞水木尔 →
+    柞水木耳): the text read in pinyin, character by character, in each of their readings
+    (json.char_pinyin), and spelled as pinyin_phrases spells pinyin. An IME slip types a
+    character of the right sound and the wrong meaning."""
+    readings: dict[str, str] = corpus.json("char_pinyin")
+    if len(text) < 2 or not all(char in readings for char in text):
+        return []
+    spelled: dict[str, list[str]] = corpus.json("pinyin")
+    phrases: list[str] = []
+    for combination in islice(product(*(readings[char].split() for char in text)), _MAX_READINGS):
+        phrases += _spell("".join(combination), spelled)
+    return [phrase for phrase in dict.fromkeys(phrases) if phrase != text][:_MAX_PHRASES]
 
 
 def _u_variants(word: str) -> list[str]:
