@@ -168,6 +168,20 @@ def test_a_chinese_word_the_text_holds_is_never_read_as_a_sound_alike() -> None:
     assert {found["how"] for found in (how("木耳", fact)["terms"]["木耳"] for fact in ids("木耳"))} == {"exact"}
 
 
+@pytest.mark.parametrize(
+    ("query", "fact", "mainland"),
+    [("智慧財產權", "2023-ip-pilot-county", "知识产权"), ("網路銷售", "2023-online-sales", "网络销售")],
+)
+def test_taiwan_and_hong_kong_words_are_read_as_the_mainland_ones_the_text_uses(
+    query: str, fact: str, mainland: str
+) -> None:
+    assert how(query, fact)["terms"] == {mainland: {"as": mainland, "how": "exact"}}
+
+
+def test_a_traditional_word_the_text_holds_keeps_its_plain_conversion() -> None:
+    assert ids("線上") == ids("线上")  # Taiwan's 線上 is the mainland's 在线; the text says 线上
+
+
 def test_an_exact_word_ranks_before_a_typo() -> None:
     found = base().search("hospital").records
     assert found[0]["match"]["terms"]["hospital"]["how"] == "exact"

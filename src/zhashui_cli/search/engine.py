@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple
 
+from zhashui_cli.factfile.folding import needs_t2s, normalise, regional
 from zhashui_cli.factfile.model import Kind
 from zhashui_cli.index.corpus import Corpus, field_names, in_claims, primary
 from zhashui_cli.index.text import has_cjk, query_terms, query_tokens
@@ -173,6 +174,7 @@ def _find(
     """Each word found; the words facts must match and those they may; and the parts a long
     Chinese word was cut into, each with the word it was cut from."""
     # Pinyin is joined before stop words are set aside: he, an, ma are syllables too (he zhang zhi).
+    words = [_regional(corpus, word) for word in words]
     required, optional = _asked(_join_pinyin(corpus, _query_tokens(words)))
     found: dict[str, matching.Hits] = {}
     words_now: list[str] = []
@@ -194,6 +196,20 @@ def _find(
     for token in optional:
         found[token] = _token(corpus, token)
     return found, list(dict.fromkeys(words_now)), optional, parts
+
+
+def _regional(corpus: Corpus, word: str) -> str:
+    """A word in traditional characters whose plain conversion leaves Chinese words the text
+    does not hold (軟體 → 软体), in the Taiwan or Hong Kong reading that finds the most of its
+    words whole (软件); else as typed. OpenCC is loaded only for such words."""
+    if not has_cjk(word) or not needs_t2s(normalise(word)):
+        return word
+    readings = [word, *regional(word)]
+    return max(readings, key=lambda reading: _whole_words(corpus, reading))  # the first of the best
+
+
+def _whole_words(corpus: Corpus, word: str) -> int:
+    return sum(bool(matching.substring(corpus, token)) for token in _query_tokens([word]) if has_cjk(token))
 
 
 def _set_aside_common(
