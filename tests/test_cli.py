@@ -84,7 +84,7 @@ def test_nothing_found_suggests_the_nearest_words() -> None:
     assert one_line(cli("search", "toiletz", "hospitel", "--exact").stderr) == (
         "zhashui: no facts match; try fewer words or filters"  # --exact never guesses
     )
-    result = cli("search", "木头")  # shares a character; sounds like nothing the fact base holds
+    result = cli("search", "muerrr")  # two edits from muer: more than a search allows
     assert result.exit_code == 1
     assert one_line(result.stderr).startswith("zhashui: no facts match; did you mean 木耳")
 

@@ -221,6 +221,12 @@ def test_a_long_chinese_query_is_split_into_known_words() -> None:
     }
 
 
+def test_a_chinese_word_found_nowhere_is_found_by_its_rare_characters_as_a_partial_answer() -> None:
+    hits = base().search("标准厂区")
+    assert hits.ids[0] == "2023-standard-factories" and hits.partial  # 标准化厂房
+    assert how("标准厂区", "2023-standard-factories")["terms"]["厂"] == {"as": "厂", "how": "partial"}
+
+
 def test_one_argument_with_spaces_is_the_same_as_separate_words() -> None:
     assert ids("loan 贷款") == ids(["loan", "贷款"]) == ids(["loan 贷款"])
     assert ids("loans finance") == ids("finance loans")

@@ -84,12 +84,15 @@ STOP_WORDS = frozenset(
 )
 # Chinese ways of asking (是多少, 有多少 …): dropped from a query, as they are never in a claim.
 QUESTION_PHRASES = (
-    "什么时候|是多少|有多少|有没有|是不是|能不能|为什么|怎么样|怎么办|值多少钱|多少钱|怎么|怎样|多少|多大|多久|"
+    "什么时候|是多少|有多少|有没有|有什么|有哪些|是不是|能不能|为什么|怎么样|怎么办|值多少钱|多少钱|怎么|怎样|多少|多大|多久|"
     "哪些|哪个|哪里|哪儿|什么|如何|是否|第几|几个|请问|吗|呢|吧"
 )
 # A word found in more than this share of the facts (柞水, Zhashui, 2023, 建设) says little about
 # which fact is meant: beside rarer words it counts only when it matches, as a stop word does.
 COMMON_SHARE = 1 / 3
+# A character of a Chinese word found nowhere is a part worth finding when at most this share
+# of the facts hold it (厂 of 标准厂区, not 县).
+RARE_CHARACTER_SHARE = 0.1
 
 
 class Match(NamedTuple):
@@ -184,18 +187,30 @@ def _find(
         if not hits and has_cjk(token):
             hits = _sounding_alike(corpus, token)
         if not hits and has_cjk(token):
-            pieces = [p for p in matching.split_into_words(corpus, token) if p != token]
-            for piece in pieces:
+            words, characters = _parts(corpus, token)
+            for piece in (*words, *characters):
                 found[piece] = matching.substring(corpus, piece, "partial")
                 words_now.append(piece)
                 parts[piece] = token
-            if pieces:
+            if characters:  # the word itself stays asked for, and found nowhere: a partial answer
+                found[token] = {}
+                words_now.append(token)
+            if words or characters:
                 continue
         found[token] = hits
         words_now.append(token)
     for token in optional:
         found[token] = _token(corpus, token)
     return found, list(dict.fromkeys(words_now)), optional, parts
+
+
+def _parts(corpus: Corpus, token: str) -> tuple[list[str], list[str]]:
+    """A Chinese word found nowhere, as the known words it holds, and, when they hold less
+    than half of it, its rare characters outside them."""
+    words = [word for word in matching.split_into_words(corpus, token) if word != token]
+    if 2 * sum(map(len, words)) >= len(token):  # known words hold most of it: 木耳子 is 木耳
+        return words, []
+    return words, matching.rare_characters(corpus, token, words, RARE_CHARACTER_SHARE)
 
 
 def _regional(corpus: Corpus, word: str) -> str:

@@ -25,6 +25,7 @@ from itertools import islice, product
 from typing import Any, NamedTuple
 
 from zhashui_cli.index.corpus import Corpus
+from zhashui_cli.index.text import has_cjk
 
 EXACT, FORM, PREFIX, TYPO = 0, 1, 2, 3
 TIER = {
@@ -295,6 +296,21 @@ def split_into_words(corpus: Corpus, text: str) -> list[str]:
             pieces.append(text[at:word_end])
             at = word_end
     return pieces
+
+
+def rare_characters(corpus: Corpus, text: str, words: Sequence[str], share: float) -> list[str]:
+    """The characters of a Chinese text outside the known words it was cut into that stand
+    in few facts (at most share of them): the informative parts of a word the fact base does
+    not hold (标准厂区 → 标准, and 厂 beside it). A common character (县, 的) tells nothing."""
+    rest = text
+    for word in words:
+        rest = rest.replace(word, " ", 1)
+    found = []
+    for char in dict.fromkeys(char for char in rest if has_cjk(char)):
+        holding = len(corpus.find("plain", char))
+        if 0 < holding <= corpus.count * share:
+            found.append(char)
+    return found
 
 
 def sharing_characters(corpus: Corpus, text: str, limit: int = 3) -> list[str]:
