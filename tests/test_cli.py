@@ -84,7 +84,7 @@ def test_nothing_found_suggests_the_nearest_words() -> None:
     assert one_line(cli("search", "toiletz", "hospitel", "--exact").stderr) == (
         "zhashui: no facts match; try fewer words or filters"  # --exact never guesses
     )
-    result = cli("search", "木尔")
+    result = cli("search", "muerrr")  # two edits from muer: more than a search allows
     assert result.exit_code == 1
     assert one_line(result.stderr).startswith("zhashui: no facts match; did you mean 木耳")
 
@@ -772,3 +772,12 @@ def test_the_packaged_fact_base_is_the_repositorys(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=tmp_path, check=True)
     assert result.stdout.decode().rstrip("\n") == FACTS.read_text(encoding="utf-8").rstrip("\n")
     yaml.safe_load(result.stdout)
+
+
+def test_a_common_word_set_aside_gets_no_did_you_mean() -> None:
+    """Zhashui stands in most facts: set aside beside a rarer word, it is no word to correct."""
+    result = cli("search", "Zhashui", "restroom")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "zhashui: no facts match (zhashui: in most facts, not enough alone); try fewer words or filters\n",
+    )

@@ -149,6 +149,39 @@ def test_typos_follow_the_length_rule() -> None:
     assert not ids("tioolets")  # 8 letters, two edits: too many
 
 
+@pytest.mark.parametrize("query", ["zhashuimuerr", "zhasuimuer", "zhashiumuer", "zhashuimuar"])
+def test_long_pinyin_with_one_slip_is_found_as_a_typo(query: str) -> None:
+    assert how(query, "2023-fungus-brand-value")["terms"][query] == {"as": "柞水木耳", "how": "typo"}
+
+
+def test_pinyin_slips_follow_the_length_rule_of_typos() -> None:
+    assert how("muerr", "2023-fungus-brand-value")["terms"]["muerr"] == {"as": "木耳", "how": "typo"}
+    assert not base().search("muee")  # under 5 letters: no slip allowed
+
+
+@pytest.mark.parametrize(("query", "found_as"), [("柞水木尔", "柞水木耳"), ("品牌价直", "品牌价值")])
+def test_a_chinese_word_with_a_wrong_character_of_the_same_sound_is_found_as_a_typo(query: str, found_as: str) -> None:
+    assert how(query, "2023-fungus-brand-value")["terms"][query] == {"as": found_as, "how": "typo"}
+
+
+def test_a_chinese_word_the_text_holds_is_never_read_as_a_sound_alike() -> None:
+    assert {found["how"] for found in (how("木耳", fact)["terms"]["木耳"] for fact in ids("木耳"))} == {"exact"}
+
+
+@pytest.mark.parametrize(
+    ("query", "fact", "mainland"),
+    [("智慧財產權", "2023-ip-pilot-county", "知识产权"), ("網路銷售", "2023-online-sales", "网络销售")],
+)
+def test_taiwan_and_hong_kong_words_are_read_as_the_mainland_ones_the_text_uses(
+    query: str, fact: str, mainland: str
+) -> None:
+    assert how(query, fact)["terms"] == {mainland: {"as": mainland, "how": "exact"}}
+
+
+def test_a_traditional_word_the_text_holds_keeps_its_plain_conversion() -> None:
+    assert ids("線上") == ids("线上")  # Taiwan's 線上 is the mainland's 在线; the text says 线上
+
+
 def test_an_exact_word_ranks_before_a_typo() -> None:
     found = base().search("hospital").records
     assert found[0]["match"]["terms"]["hospital"]["how"] == "exact"
@@ -161,13 +194,37 @@ def test_questions_count_only_the_words_that_match() -> None:
     assert ids("what is the brand value of zhashui wood ear") == ["2023-fungus-brand-value"]
 
 
+def test_a_rare_word_decides_and_a_word_in_most_facts_only_counts_when_it_matches() -> None:
+    hits = base().search("hotels in Zhashui")
+    assert hits.words == ["hotels"] and hits.common == ["zhashui"]
+    assert how("toilets zhashui", "2023-toilets")["terms"]["toilets"]["how"] == "exact"
+    assert ids("toilets zhashui")[0] == "2023-toilets"
+    assert not base().search("Zhashui restroom")  # the county's name alone answers nothing in particular
+    assert len(ids("Zhashui")) > FACT_COUNT / 2  # alone, a common word is still a search
+
+
+def test_of_facts_with_as_many_words_those_with_rarer_ones_come_first() -> None:
+    hits = base().search("toilets 发展")  # no fact has both; 发展 stands in a quarter of the facts
+    assert hits.partial and hits.ids[0] == "2023-toilets"
+
+
+def test_chinese_ways_of_asking_a_price_are_cut_out() -> None:
+    assert base().search("木耳品牌价值值多少钱").words == ["木耳品牌价值"]
+
+
 def test_a_long_chinese_query_is_split_into_known_words() -> None:
     hits = base().search("柞水县的木耳品牌价值")
-    assert hits.words == ["柞水县", "木耳", "品牌价值"]
+    assert hits.words == ["木耳", "品牌价值"] and hits.common == ["柞水县"]
     assert how("柞水县的木耳品牌价值", "2023-fungus-brand-value")["terms"]["品牌价值"] == {
         "as": "品牌价值",
         "how": "partial",
     }
+
+
+def test_a_chinese_word_found_nowhere_is_found_by_its_rare_characters_as_a_partial_answer() -> None:
+    hits = base().search("标准厂区")
+    assert hits.ids[0] == "2023-standard-factories" and hits.partial  # 标准化厂房
+    assert how("标准厂区", "2023-standard-factories")["terms"]["厂"] == {"as": "厂", "how": "partial"}
 
 
 def test_one_argument_with_spaces_is_the_same_as_separate_words() -> None:

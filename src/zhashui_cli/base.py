@@ -101,6 +101,7 @@ class Hits(Sequence[SearchRecord]):
         self.matched = result.matched  # the words the facts found have, together
         self.corrections: dict[str, TermMatch] = result.corrections  # {"toliets": {"as": "toilets", ...}}
         self.units = result.units  # a sort by value: the base units it kept together, in order
+        self.common = result.common  # words in most facts, set aside beside rarer ones: ["zhashui"]
         self._records: list[SearchRecord] | None = None
 
     def __len__(self) -> int:
@@ -245,12 +246,13 @@ class FactBase:
 
         def suggest(corpus: Corpus) -> list[str]:
             found: list[str] = []
-            for token in engine.tokens(words)[0]:
+            tokens = engine.tokens(words)[0]
+            for token in tokens:
                 if has_cjk(token):
                     found += matching.sharing_characters(corpus, token)
                 elif token.isalpha():
                     found += matching.typo_words(corpus, token) + matching.pinyin_words(corpus, token)
-            return [word for word in dict.fromkeys(found) if word not in words][:limit]
+            return [word for word in dict.fromkeys(found) if word not in (*words, *tokens)][:limit]
 
         return self._read(suggest)
 

@@ -55,6 +55,21 @@ def _converter() -> opencc.OpenCC:
 
 
 @cache
+def _regional_converter(config: str) -> opencc.OpenCC:
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def regional(text: str) -> list[str]:
+    """The text folded with the vocabulary of Taiwan and of Hong Kong made the mainland's
+    (軟體 → 软件, 網路 → 网络; OpenCC's tw2sp and hk2sp phrase conversions), each form once:
+    what a reader there means by words the plain conversion keeps (软体)."""
+    normalised = normalise(text)
+    return list(dict.fromkeys(str(_regional_converter(config).convert(normalised)) for config in ("tw2sp", "hk2sp")))
+
+
+@cache
 def t2s_triggers() -> tuple[frozenset[str], tuple[str, ...]]:
     """The t2s keys that change a text: single characters, and phrases."""
     listing = (Path(__file__).parent / "t2s_triggers.txt").read_text(encoding="utf-8")

@@ -189,3 +189,42 @@ def _add_chinese_words(sections: dict[str, bytes], file: FactFile, texts: Sequen
     sections["json.zh_words"] = json_text(sorted(words)).encode()
     sections["json.pinyin"] = json_text(pinyin).encode()
     sections["json.initials"] = json_text(initials).encode()
+    sections["json.char_pinyin"] = json_text(_character_readings(words)).encode()
+
+
+# Tone marks of pinyin as pypinyin's character dictionary writes them, and ü written v.
+_TONELESS = str.maketrans(
+    {
+        **dict.fromkeys("āáǎà", "a"),
+        **dict.fromkeys("ēéěèế", "e"),
+        **dict.fromkeys("īíǐì", "i"),
+        **dict.fromkeys("ōóǒò", "o"),
+        **dict.fromkeys("ūúǔù", "u"),
+        **dict.fromkeys("üǖǘǚǜ", "v"),
+        **dict.fromkeys("ńňǹ", "n"),
+        "ḿ": "m",
+    }
+)
+
+
+def _character_readings(words: Iterable[str]) -> dict[str, str]:
+    """json.char_pinyin: character → its toneless readings, space-separated (行: xing hang),
+    for the 6,763 characters of GB 2312 (what a pinyin IME types) and those of the fact base:
+    how a query with a wrong character of the same sound (柞水木尔) is read as pinyin."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    chars = {char for word in words for char in word} | _GB2312_HANZI
+    readings = ((char, pinyin_dict.get(ord(char))) for char in sorted(chars))
+    return {
+        char: " ".join(dict.fromkeys(toneless.translate(_TONELESS).split(",")))
+        for char, toneless in readings
+        if toneless
+    }
+
+
+# The Chinese characters of GB 2312: rows 16 to 87 of its two-byte code, each of 94 cells.
+_GB2312_HANZI = frozenset(
+    bytes(b for row in range(0xB0, 0xF8) for cell in range(0xA1, 0xFF) for b in (row, cell)).decode(
+        "gb2312", errors="ignore"
+    )
+)

@@ -10,12 +10,14 @@ The library (base.py) turns a caller's words and filters into a Query and the re
 records.
 """
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple
 
+from zhashui_cli.factfile.folding import needs_t2s, normalise, regional
 from zhashui_cli.factfile.model import Kind
 from zhashui_cli.index.corpus import Corpus, field_names, in_claims, primary
 from zhashui_cli.index.text import has_cjk, query_terms, query_tokens
@@ -82,7 +84,16 @@ STOP_WORDS = frozenset(
     which while who whom whose why will with would you your""".split()
 )
 # Chinese ways of asking (是多少, 有多少 …): dropped from a query, as they are never in a claim.
-QUESTION_PHRASES = "什么时候|是多少|有多少|有没有|为什么|怎么样|怎么|多少|哪些|哪个|哪里|什么|如何|是否|第几|吗|呢|吧"
+QUESTION_PHRASES = (
+    "什么时候|是多少|有多少|有没有|有什么|有哪些|是不是|能不能|为什么|怎么样|怎么办|值多少钱|多少钱|怎么|怎样|多少|多大|多久|"
+    "哪些|哪个|哪里|哪儿|什么|如何|是否|第几|几个|请问|吗|呢|吧"
+)
+# A word found in more than this share of the facts (柞水, Zhashui, 2023, 建设) says little about
+# which fact is meant: beside rarer words it counts only when it matches, as a stop word does.
+COMMON_SHARE = 1 / 3
+# A character of a Chinese word found nowhere is a part worth finding when at most this share
+# of the facts hold it (厂 of 标准厂区, not 县).
+RARE_CHARACTER_SHARE = 0.1
 
 
 class Match(NamedTuple):
@@ -91,6 +102,7 @@ class Match(NamedTuple):
     terms: dict[str, TermMatch]
     fields: int  # bits of index.TEXT_FIELDS
     words: int  # how many of the query's required words it matched
+    weight: float  # the sum of their rarity (idf()): a rare word counts for more than a common one
     tiers: int  # the sum of their tiers (matching.py): 0 when every word matched as written
     primary: int  # how many of them in the id, claims, tags or labels
     claimed: int  # how many of them in the claims themselves
@@ -106,16 +118,19 @@ class Result(NamedTuple):
     matched: list[str]  # the words that the facts found match, together
     corrections: dict[str, TermMatch]  # words found only as something else: toliets → toilets
     units: list[str]  # a sort by value: the base units it kept together, in order
+    common: list[str]  # words set aside as too common to decide, beside rarer ones (柞水, zhashui)
 
 
 def run(corpus: Corpus, query: Query) -> Result:
     if query.exact:
         terms = query_terms(query.words)
         found = {term: _exact(corpus, term) for term in dict.fromkeys(terms)}
-        required, optional, parts = list(found), list[str](), dict[str, str]()
+        required, optional, parts, common = list(found), list[str](), dict[str, str](), list[str]()
     else:
         found, required, optional, parts = _find(corpus, query.words)
-    matches = _combine(found, required, optional) if found else None
+        required, optional, common = _set_aside_common(corpus, found, required, optional)
+    weights = {word: idf(corpus.count, len(found[word])) for word in required}
+    matches = _combine(found, required, optional, weights) if found else None
     best = max((match.words for match in (matches or {}).values()), default=0)
     if query.exact and best < len(required):
         matches, best = {}, 0  # every word, or nothing
@@ -129,7 +144,8 @@ def run(corpus: Corpus, query: Query) -> Result:
     matched = [word for word in required if any(word in (matches or {})[i].terms for i in ranked)]
     sort = query.sort or (SortKey.RELEVANCE if matches else SortKey.BULLETIN)
     units = value_units(corpus, query.filters, ranked) if sort is SortKey.VALUE else []
-    return Result(shown, len(ranked), matches or {}, required, best, matched, _corrections(found, ranked, parts), units)
+    corrections = _corrections(found, ranked, parts)
+    return Result(shown, len(ranked), matches or {}, required, best, matched, corrections, units, common)
 
 
 def _exact(corpus: Corpus, term: str) -> matching.Hits:
@@ -162,6 +178,7 @@ def _find(
     """Each word found; the words facts must match and those they may; and the parts a long
     Chinese word was cut into, each with the word it was cut from."""
     # Pinyin is joined before stop words are set aside: he, an, ma are syllables too (he zhang zhi).
+    words = [_regional(corpus, word) for word in words]
     required, optional = _asked(_join_pinyin(corpus, _query_tokens(words)))
     found: dict[str, matching.Hits] = {}
     words_now: list[str] = []
@@ -169,18 +186,63 @@ def _find(
     for token in required:
         hits = _token(corpus, token)
         if not hits and has_cjk(token):
-            pieces = [p for p in matching.split_into_words(corpus, token) if p != token]
-            for piece in pieces:
+            hits = _sounding_alike(corpus, token)
+        if not hits and has_cjk(token):
+            words, characters = _parts(corpus, token)
+            for piece in (*words, *characters):
                 found[piece] = matching.substring(corpus, piece, "partial")
                 words_now.append(piece)
                 parts[piece] = token
-            if pieces:
+            if characters:  # the word itself stays asked for, and found nowhere: a partial answer
+                found[token] = {}
+                words_now.append(token)
+            if words or characters:
                 continue
         found[token] = hits
         words_now.append(token)
     for token in optional:
         found[token] = _token(corpus, token)
     return found, list(dict.fromkeys(words_now)), optional, parts
+
+
+def _parts(corpus: Corpus, token: str) -> tuple[list[str], list[str]]:
+    """A Chinese word found nowhere, as the known words it holds, and, when they hold less
+    than half of it, its rare characters outside them."""
+    words = [word for word in matching.split_into_words(corpus, token) if word != token]
+    if 2 * sum(map(len, words)) >= len(token):  # known words hold most of it: 木耳子 is 木耳
+        return words, []
+    return words, matching.rare_characters(corpus, token, words, RARE_CHARACTER_SHARE)
+
+
+def _regional(corpus: Corpus, word: str) -> str:
+    """A word in traditional characters whose plain conversion leaves Chinese words the text
+    does not hold (軟體 → 软体), in the Taiwan or Hong Kong reading that finds the most of its
+    words whole (软件); else as typed. OpenCC is loaded only for such words."""
+    if not has_cjk(word) or not needs_t2s(normalise(word)):
+        return word
+    readings = [word, *regional(word)]
+    return max(readings, key=lambda reading: _whole_words(corpus, reading))  # the first of the best
+
+
+def _whole_words(corpus: Corpus, word: str) -> int:
+    return sum(bool(matching.substring(corpus, token)) for token in _query_tokens([word]) if has_cjk(token))
+
+
+def _set_aside_common(
+    corpus: Corpus, found: dict[str, matching.Hits], required: list[str], optional: list[str]
+) -> tuple[list[str], list[str], list[str]]:
+    """The required words with those in most facts made optional, as long as a rarer word is
+    left to decide: in `Zhashui restroom` the county's name, which every fact holds, must not
+    answer alone. A query of common words only keeps them all."""
+    common = [word for word in required if len(found[word]) > corpus.count * COMMON_SHARE]
+    rare = [word for word in required if word not in common]
+    return (rare, [*common, *optional], common) if rare else (required, optional, [])
+
+
+def idf(count: int, holding: int) -> float:
+    """How rare a word is among count facts, holding of which hold it: BM25's inverse document
+    frequency (as FTS5 and Lucene weigh terms), never negative."""
+    return math.log(1 + (count - holding + 0.5) / (holding + 0.5))
 
 
 def _token(corpus: Corpus, token: str) -> matching.Hits:
@@ -191,7 +253,23 @@ def _token(corpus: Corpus, token: str) -> matching.Hits:
         for phrase in matching.pinyin_phrases(corpus, token):
             hits = matching.better(hits, matching.substring(corpus, phrase, "pinyin", phrase))
     hits = matching.better(hits, matching.prefixed(corpus, token))
-    return hits or matching.typos(corpus, token)
+    return hits or _typos(corpus, token)
+
+
+def _sounding_alike(corpus: Corpus, token: str) -> matching.Hits:
+    """A Chinese word found nowhere, found as the words it sounds like, ranked as a typo."""
+    hits: matching.Hits = {}
+    for phrase in matching.homophones(corpus, token):
+        hits = matching.better(hits, matching.substring(corpus, phrase, "typo", phrase))
+    return hits
+
+
+def _typos(corpus: Corpus, token: str) -> matching.Hits:
+    """A word within the typing distance allowed it, in English or in pinyin (tier 3)."""
+    hits = matching.typos(corpus, token)
+    for phrase in matching.pinyin_typos(corpus, token):
+        hits = matching.better(hits, matching.substring(corpus, phrase, "typo", phrase))
+    return hits
 
 
 def _join_pinyin(corpus: Corpus, words: list[str]) -> list[str]:
@@ -214,16 +292,19 @@ def _join_pinyin(corpus: Corpus, words: list[str]) -> list[str]:
     return joined
 
 
-def _combine(found: dict[str, matching.Hits], required: list[str], optional: list[str]) -> dict[int, Match]:
+def _combine(
+    found: dict[str, matching.Hits], required: list[str], optional: list[str], weights: dict[str, float]
+) -> dict[int, Match]:
     matches: dict[int, Match] = {}
     for word in (*required, *optional):
         for i, hit in found[word].items():
-            match = matches.get(i, Match({}, 0, 0, 0, 0, 0, 0))
+            match = matches.get(i, Match({}, 0, 0, 0.0, 0, 0, 0, 0))
             counted = word in required
             matches[i] = Match(
                 {**match.terms, word: TermMatch({"as": hit.found_as, "how": hit.how})},
                 match.fields | hit.fields,
                 match.words + counted,
+                match.weight + weights.get(word, 0.0),
                 match.tiers + (hit.tier if counted else 0),
                 match.primary + (counted and primary(hit.fields)),
                 match.claimed + (counted and in_claims(hit.fields)),
@@ -298,14 +379,15 @@ def _rank(corpus: Corpus, query: Query, candidates: list[int], matches: dict[int
     return sorted(candidates)
 
 
-def _relevance(match: Match | None, index: int) -> tuple[int, ...]:
-    """Meilisearch's rules in order: more words matched, better tiers (exact before forms,
-    forms before prefixes, typos last), more words in the claims, tags and labels and of
-    those more in the claims themselves (its attribute rule), more stop words matched, then
-    bulletin order."""
+def _relevance(match: Match | None, index: int) -> tuple[float, ...]:
+    """Meilisearch's rules in order: more words matched, and of as many, rarer ones (their
+    idf), better tiers (exact before forms, forms before prefixes, typos last), more words in
+    the claims, tags and labels and of those more in the claims themselves (its attribute
+    rule), more stop words and common words matched, then bulletin order."""
     if match is None:
-        return (0, 0, 0, 0, 0, index)
-    return (-match.words, match.tiers, -match.primary, -match.claimed, -match.optional, index)
+        return (0, 0, 0, 0, 0, 0, index)
+    weight = round(match.weight, 9)  # the same words in another order weigh the same
+    return (-match.words, -weight, match.tiers, -match.primary, -match.claimed, -match.optional, index)
 
 
 def _by_value(corpus: Corpus, filters: Filters, candidates: list[int]) -> list[int]:

@@ -21,9 +21,11 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from functools import cache
+from itertools import islice, product
 from typing import Any, NamedTuple
 
 from zhashui_cli.index.corpus import Corpus
+from zhashui_cli.index.text import has_cjk
 
 EXACT, FORM, PREFIX, TYPO = 0, 1, 2, 3
 TIER = {
@@ -36,6 +38,7 @@ TIER = {
     "typo": TYPO,
 }
 _MAX_PHRASES = 16  # pinyin spelling several phrases at once: how many are looked for
+_MAX_READINGS = 64  # a Chinese text read in pinyin: how many combinations of heteronyms are tried
 _NO_PINYIN = r"[^a-z]"  # compiled by re when first used
 
 
@@ -188,6 +191,47 @@ def pinyin_phrases(corpus: Corpus, word: str) -> list[str]:
     return list(dict.fromkeys(phrases))[:_MAX_PHRASES]
 
 
+def pinyin_typos(corpus: Corpus, word: str) -> list[str]:
+    """The Chinese phrases a pinyin word spells with one slip (zhashuimuerr, zhasuimuer,
+    zhashiumuer → 柞水木耳): the typo rule of English, over the pinyin of the fact base's own
+    words, for words of 5 letters or more. Every word one edit away (a letter dropped, added,
+    changed, or two swapped) is spelled as pinyin_phrases spells an exact one."""
+    if not allowed_typos(word) or re.search(_NO_PINYIN, word):
+        return []
+    spelled: dict[str, list[str]] = corpus.json("pinyin")
+    phrases: list[str] = []
+    for variant in sorted(_one_edit(word) - {word}):
+        phrases += _spell(variant, spelled)
+    return list(dict.fromkeys(phrases))[:_MAX_PHRASES]
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every string of letters one edit from word (Norvig's spelling corrector's edits1)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:n], word[n:]) for n in range(len(word) + 1)]
+    return {
+        *(left + right[1:] for left, right in splits if right),
+        *(left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1),
+        *(left + c + right[1:] for left, right in splits if right for c in letters),
+        *(left + c + right for left, right in splits for c in letters),
+    }
+
+
+def homophones(corpus: Corpus, text: str) -> list[str]:
+    """The Chinese phrases of the fact base that a Chinese text sounds like (柞水木尔 →
+    柞水木耳): the text read in pinyin, character by character, in each of their readings
+    (json.char_pinyin), and spelled as pinyin_phrases spells pinyin. An IME slip types a
+    character of the right sound and the wrong meaning."""
+    readings: dict[str, str] = corpus.json("char_pinyin")
+    if len(text) < 2 or not all(char in readings for char in text):
+        return []
+    spelled: dict[str, list[str]] = corpus.json("pinyin")
+    phrases: list[str] = []
+    for combination in islice(product(*(readings[char].split() for char in text)), _MAX_READINGS):
+        phrases += _spell("".join(combination), spelled)
+    return [phrase for phrase in dict.fromkeys(phrases) if phrase != text][:_MAX_PHRASES]
+
+
 def _u_variants(word: str) -> list[str]:
     """Pinyin writes ü as u after j, q, x and y, but not after l and n (lu 路, lü 旅)."""
     variants = [word]
@@ -252,6 +296,21 @@ def split_into_words(corpus: Corpus, text: str) -> list[str]:
             pieces.append(text[at:word_end])
             at = word_end
     return pieces
+
+
+def rare_characters(corpus: Corpus, text: str, words: Sequence[str], share: float) -> list[str]:
+    """The characters of a Chinese text outside the known words it was cut into that stand
+    in few facts (at most share of them): the informative parts of a word the fact base does
+    not hold (标准厂区 → 标准, and 厂 beside it). A common character (县, 的) tells nothing."""
+    rest = text
+    for word in words:
+        rest = rest.replace(word, " ", 1)
+    found = []
+    for char in dict.fromkeys(char for char in rest if has_cjk(char)):
+        holding = len(corpus.find("plain", char))
+        if 0 < holding <= corpus.count * share:
+            found.append(char)
+    return found
 
 
 def sharing_characters(corpus: Corpus, text: str, limit: int = 3) -> list[str]:

@@ -73,7 +73,8 @@ def search_command(
     with fact_base(ctx) as base:
         limited = row_limit(limit, fmt)
         hits = base.search(words, sort=sort, reverse=reverse, limit=limited, exact=exact, **filters)
-        suggestions = base.suggest_words(words) if not len(hits) and words and not exact else []
+        rare = [word for word in words if word.casefold() not in hits.common]  # what the common ones hid
+        suggestions = base.suggest_words(rare) if not len(hits) and rare and not exact else []
         present = base.years() if not len(hits) else []
     lang_shown = tables.resolve_lang(lang, words, environment(ctx).width)
     columns = ["id", "year", *tables.claim_fields(lang_shown)]
@@ -89,7 +90,8 @@ def search_command(
     )
     show(ctx, view, fmt, not no_pager, bom)
     if not len(hits):
-        note(f"no facts match; {_what_would(suggestions, filters, present)}")
+        common = f" ({', '.join(hits.common)}: in most facts, not enough alone)" if hits.common else ""
+        note(f"no facts match{common}; {_what_would(suggestions, filters, present)}")
         raise typer.Exit(ExitCode.NOT_FOUND)
     if hits.partial:
         count = f"{hits.best} of {len(hits.words)}"
