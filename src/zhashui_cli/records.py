@@ -284,7 +284,7 @@ _C0 = "\x00-\x1f"
 _UNSAFE_BEYOND_C0 = (
     "\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
     "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
-    "\U00013430-\U0001345f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
     "\ud800-\udfff"  # lone surrogates: a byte of a path or argument that was not UTF-8
 )
 UNSAFE_CHARACTERS = _C0 + _UNSAFE_BEYOND_C0  # the inside of a regex character class
