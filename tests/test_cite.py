@@ -166,10 +166,11 @@ def test_show_prints_the_source_with_its_publisher_and_date_and_the_section_by_i
 
 def test_the_sqlite_export_keeps_what_a_citation_needs(tmp_path: Path) -> None:
     import sqlite3
+    from contextlib import closing
 
     result = CliRunner().invoke(app, ["export", "--sqlite", str(tmp_path / "z.db")])
     assert result.exit_code == 0, result.output
-    with sqlite3.connect(tmp_path / "z.db") as db:
+    with closing(sqlite3.connect(tmp_path / "z.db")) as db:  # a with of the connection only commits
         columns = [row[1] for row in db.execute("PRAGMA table_info(sources)")]
         row = db.execute("SELECT publisher, url, accessed, published FROM sources").fetchone()
     assert columns == ["id", "title", "title_en", "published", "publisher", "url", "accessed", "language", "text"]
