@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
 
+from zhashui_cli._process import running
 from zhashui_cli.errors import OutputExistsError, OutputWriteError, UnsafeOutputError
 
 MANIFEST = ".zhashui-export"
@@ -165,7 +166,7 @@ def _remove_stale(destination: Path) -> None:
     for prefix in (f".{destination.name}.tmp-", f".{destination.name}.old-"):
         for path in destination.parent.glob(f"{_glob_escape(prefix)}*"):
             pid = path.name[len(prefix) :].partition("-")[0]
-            if not pid.isdigit() or _alive(int(pid)):
+            if not pid.isdigit() or running(int(pid)):
                 continue
             if prefix.endswith(".tmp-"):
                 discard(path)
@@ -179,13 +180,3 @@ def _glob_escape(text: str) -> str:
     import glob
 
     return glob.escape(text)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True

@@ -39,6 +39,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from zhashui_cli._process import running
 from zhashui_cli._version import __version__
 from zhashui_cli.errors import CorruptIndexError
 from zhashui_cli.factfile.store import FileKey, read_file
@@ -332,17 +333,7 @@ def _abandoned(entry: os.DirEntry[str], now_ns: int) -> bool:
     pid, dash, _ = entry.name.removeprefix(_TEMPORARY).partition("-")
     if now_ns - entry.stat(follow_symlinks=False).st_mtime_ns > _ABANDONED_NS:
         return True
-    return bool(dash) and pid.isdigit() and not _running(int(pid))
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)  # signal 0: sent to no one, only checked
-    except PermissionError:  # another user's process, running all the same
-        return True
-    except (ProcessLookupError, OverflowError):
-        return False
-    return True
+    return bool(dash) and pid.isdigit() and not running(int(pid))
 
 
 def discard(fact_file: Path) -> None:
