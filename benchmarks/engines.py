@@ -183,8 +183,7 @@ def main() -> None:
         subprocess.run(
             [
                 sys.executable,
-                str(Path(__file__).with_name("startup.py")),
-                "--build",
+                str(Path(__file__).with_name("synthetic.py")),
                 str(folder / "big"),
                 "--facts",
                 str(args.facts),

@@ -231,7 +231,11 @@ class FactBase:
             resolved = search_filters(corpus, **filters)
             result = engine.run(corpus, Query(words, resolved, sort_key, reverse, limit or None, exact))
             encoded: dict[Hashable, bytes] = {}
-            lines = [_with_match(corpus.record_line(i), result.matches.get(i), encoded) for i in result.indices]
+            stored = corpus.record_lines(result.indices)
+            lines = [
+                _with_match(line, result.matches.get(i), encoded)
+                for i, line in zip(result.indices, stored, strict=True)
+            ]
             return Hits(lines, result, resolved)
 
         return self._read(find)

@@ -363,11 +363,19 @@ def script_problems(text: str, language: str) -> Iterator[str]:
         yield f"a pinyin annotation («{pinyin.group()}», a tone-marked letter); remove it"
     if punctuation := _HALF_WIDTH_BESIDE_HAN.search(text):
         yield f"half-width «{punctuation.group()}» beside Chinese characters; use its full-width form"
-    if language.endswith("Hans"):
+    if language.endswith("Hans") and not _encodes(text, "gb2312"):  # the whole text first: it mostly is
         for char in _HAN.findall(text):
             if not char.encode("gb2312", errors="ignore"):
                 yield f"«{char}» (U+{ord(char):04X}) is not a simplified character (not in GB 2312); convert it"
                 break
+
+
+def _encodes(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _script_problems(context: Context, fact: Fact, language: str) -> Iterator[Problem]:

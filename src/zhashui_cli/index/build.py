@@ -15,8 +15,10 @@ imports (ruff's TID253 keeps them off every other module's top level):
 
 from __future__ import annotations
 
+import itertools
 import zlib
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -26,7 +28,7 @@ from zhashui_cli.factfile.model import Fact, FactFile, Kind
 from zhashui_cli.records import json_line, json_text
 
 from .corpus import FIELD_SEPARATOR, FORMAT, LINE_END, TEXT_FIELDS, byteorder, typecode
-from .text import has_cjk, latin_words, without_punctuation
+from .text import has_cjk, is_cjk, latin_words, without_punctuation
 
 
 def build(file: FactFile, source_paths: Mapping[str, str]) -> tuple[dict[str, Any], bytes]:
@@ -57,6 +59,7 @@ def build(file: FactFile, source_paths: Mapping[str, str]) -> tuple[dict[str, An
         "amounts": [[[g.base_unit, str(g.base_value)] for g in f.figures] for f in facts],
     }
     sections.update((f"json.{name}", json_text(values).encode()) for name, values in columns.items())
+    _add_figures(sections, facts)
     layout, position = {}, 0
     for name, data in sections.items():
         layout[name] = [position, len(data), zlib.crc32(data)]
@@ -73,7 +76,23 @@ def build(file: FactFile, source_paths: Mapping[str, str]) -> tuple[dict[str, An
     return header, b"".join(sections.values())
 
 
-def _add_array(sections: dict[str, bytes], name: str, values: Iterable[int]) -> None:
+def _add_figures(sections: dict[str, bytes], facts: Sequence[Fact]) -> None:
+    """The figures as numbers, sorted by base unit and base value (corpus.py: array.figures.*)."""
+    figures = sorted(
+        ((figure.base_unit, figure.base_value, n) for n, fact in enumerate(facts) for figure in fact.figures),
+        key=lambda figure: (figure[0], figure[1], figure[2]),
+    )
+    per_unit = Counter(unit for unit, _, _ in figures)
+    units = sorted(per_unit)
+    blocks = [0, *itertools.accumulate(per_unit[unit] for unit in units)]
+    sections["json.units"] = json_text(units).encode()
+    _add_array(sections, "figures.blocks", blocks)
+    _add_array(sections, "figures.values", (float(value) for _, value, _ in figures))
+    _add_array(sections, "figures.facts", (n for _, _, n in figures))
+    sections["json.figures.exact"] = json_text([str(value) for _, value, _ in figures]).encode()
+
+
+def _add_array(sections: dict[str, bytes], name: str, values: Iterable[float]) -> None:
     sections[f"array.{name}"] = array(typecode(name), values).tobytes()
 
 
@@ -169,7 +188,7 @@ def _add_chinese_words(sections: dict[str, bytes], file: FactFile, texts: Sequen
     """json.zh_words: the Chinese words of the fact base; json.pinyin and json.initials: the
     words each toneless pinyin (muer) and each string of initials (zsme) spells."""
     import rjieba
-    from pypinyin import Style, lazy_pinyin
+    from pypinyin import lazy_pinyin
 
     words: set[str] = set()
     for fields in texts:
@@ -181,11 +200,12 @@ def _add_chinese_words(sections: dict[str, bytes], file: FactFile, texts: Sequen
     pinyin: dict[str, list[str]] = {}
     initials: dict[str, list[str]] = {}
     for word in sorted(words):
-        if not all(has_cjk(char) for char in word):
+        if not all(is_cjk(char) for char in word):
             continue
-        pinyin.setdefault("".join(lazy_pinyin(word)), []).append(word)
-        if len(word) >= 3:
-            initials.setdefault("".join(lazy_pinyin(word, style=Style.FIRST_LETTER)), []).append(word)
+        syllables = lazy_pinyin(word)
+        pinyin.setdefault("".join(syllables), []).append(word)
+        if len(word) >= 3:  # a syllable's first letter is its initial (Style.FIRST_LETTER)
+            initials.setdefault("".join(syllable[0] for syllable in syllables), []).append(word)
     sections["json.zh_words"] = json_text(sorted(words)).encode()
     sections["json.pinyin"] = json_text(pinyin).encode()
     sections["json.initials"] = json_text(initials).encode()

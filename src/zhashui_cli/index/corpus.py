@@ -15,6 +15,11 @@ Sections (their byte range and CRC-32 are in the header):
                         order of TEXT_FIELDS; text.<name>.lines: count+1 byte offsets
     json.<name>         a JSON value: a column (one entry per fact) or a table
     array.<name>        a column of small integers
+    array.figures.*     every figure as numbers, sorted by base unit (json.units) and then by
+                        base value: .blocks, where each unit's figures start (len(units)+1);
+                        .values, their base values as doubles; .facts, the fact of each;
+                        json.figures.exact, their base values as exact decimal text. A filter
+                        on amounts bisects a unit's block and parses nothing (search/amounts.py)
 
 Damage is found before it can change an answer: every section is checked against its CRC
 before its first use, and every record before it is passed through. A damaged index raises
@@ -28,13 +33,14 @@ import sys
 import zlib
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from zhashui_cli.errors import CorruptIndexError
 from zhashui_cli.records import SOURCE_FIELDS, CategoryRecord, FactRecord, SourceRecord
 
-FORMAT = 6  # 4: stamps keyed by dev, inode, size, mtime, ctime; 5: records escaped; 6: json.char_pinyin
+FORMAT = 7  # 4: stamps keyed by dev, inode, size, mtime, ctime; 5: records escaped; 6: json.char_pinyin;
+# 7: figures as numbers (array.figures.*)
 # The fields of a fact's text lines, in order; a match in the first PRIMARY_FIELDS of them
 # (the claims, tags and labels: what the fact says) ranks before one only in the others.
 TEXT_FIELDS = ("id", "claim", "claim_en", "tags", "figures", "quote", "note", "category")
@@ -51,8 +57,12 @@ SECTIONS = frozenset(
         *("json.id", "json.section", "json.tags", "json.amounts"),
         *("json.words", "json.spelling", "array.postings", "json.zh_words", "json.pinyin", "json.initials"),
         "json.char_pinyin",
+        *("json.units", "array.figures.blocks", "array.figures.values", "array.figures.facts", "json.figures.exact"),
     }
 )
+# A search that passes through more than this share of the records reads and checks the whole
+# section once, rather than each record on its own (a common word: most of the records).
+_WHOLE_RECORDS_SHARE = 1 / 16
 _NUMBER_BYTES = frozenset(b"0123456789."[i : i + 1] for i in range(11))
 # Below this share of candidates, later terms are looked for in the candidates' lines only.
 _NARROW_SEARCH_SHARE = 8
@@ -118,7 +128,7 @@ class Corpus:
             self._checked.add(name)
         return at, at + size
 
-    def numbers(self, name: str) -> array[int]:
+    def numbers(self, name: str) -> array[Any]:
         key = f"array.{name}"
         if key not in self._cache:
             start, end = self._section(key)
@@ -151,6 +161,15 @@ class Corpus:
         if zlib.crc32(line) != crcs[index]:
             raise CorruptIndexError(f"record {index} does not match its checksum")
         return line
+
+    def record_lines(self, indices: Sequence[int]) -> list[bytes]:
+        """record_line() of many facts: when they are a large share of the base, the records
+        section is read and checked once, and each line sliced from it."""
+        if len(indices) <= self.count * _WHOLE_RECORDS_SHARE:
+            return [self.record_line(i) for i in indices]
+        offsets, (start, _) = self.numbers("records.offsets"), self._section("records")
+        view = self._view
+        return [bytes(view[start + offsets[i] : start + offsets[i + 1] - 1]) for i in indices]
 
     def _section_unchecked(self, name: str) -> tuple[int, int]:
         """A section whose parts carry their own checksums (the records)."""
@@ -214,8 +233,10 @@ class Corpus:
 
 
 def typecode(array_name: str) -> str:
-    """Byte offsets are 64-bit, other columns 32-bit; in the machine's byte order (the header
-    names it, and an index of another byte order is rebuilt)."""
+    """Byte offsets are 64-bit, amounts doubles, other columns 32-bit; in the machine's byte
+    order (the header names it, and an index of another byte order is rebuilt)."""
+    if array_name.endswith(".values"):
+        return "d"
     return "q" if array_name.endswith((".offsets", ".lines")) else "I"
 
 

@@ -10,12 +10,12 @@ The library (base.py) turns a caller's words and filters into a Query and the re
 records.
 """
 
+import heapq
 import math
 import re
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from zhashui_cli.factfile.folding import needs_t2s, normalise, regional
 from zhashui_cli.factfile.model import Kind
@@ -25,9 +25,13 @@ from zhashui_cli.records import MatchRecord, TermMatch
 from zhashui_cli.suggest import close_to
 
 from . import matching
+from .amounts import facts_within
 
 if TYPE_CHECKING:
     from decimal import Decimal
+
+
+Rank = tuple[Any, ...]  # a fact's place in an order: numbers (a value sort's decimals), compared in turn
 
 
 class SortKey(str, Enum):
@@ -137,15 +141,12 @@ def run(corpus: Corpus, query: Query) -> Result:
     if matches is not None:
         matches = {i: match for i, match in matches.items() if match.words == best}
     candidates = filter_facts(corpus, query.filters, matches.keys() if matches is not None else range(corpus.count))
-    ranked = _rank(corpus, query, candidates, matches or {})
-    if query.reverse:
-        ranked.reverse()
-    shown = ranked if query.limit is None else ranked[: query.limit]
-    matched = [word for word in required if any(word in (matches or {})[i].terms for i in ranked)]
-    sort = query.sort or (SortKey.RELEVANCE if matches else SortKey.BULLETIN)
-    units = value_units(corpus, query.filters, ranked) if sort is SortKey.VALUE else []
-    corrections = _corrections(found, ranked, parts)
-    return Result(shown, len(ranked), matches or {}, required, best, matched, corrections, units, common)
+    order = _order(corpus, query, candidates, matches or {})
+    shown = _first_in_order(candidates, order, query.limit, query.reverse)
+    matched = [word for word in required if any(word in (matches or {})[i].terms for i in candidates)]
+    corrections = _corrections(found, candidates, parts, order.key, query.reverse)
+    units = order.units[::-1] if query.reverse else order.units
+    return Result(shown, len(candidates), matches or {}, required, best, matched, corrections, units, common)
 
 
 def _exact(corpus: Corpus, term: str) -> matching.Hits:
@@ -313,15 +314,29 @@ def _combine(
     return {i: match for i, match in matches.items() if match.words}
 
 
-def _corrections(found: dict[str, matching.Hits], ranked: Sequence[int], parts: dict[str, str]) -> dict[str, TermMatch]:
-    """For each word that no fact shown holds as written, what it was found as most often; a
-    long Chinese word cut into parts, as the parts found (朱家湾获得了 → 朱家湾 获得)."""
+def _corrections(
+    found: dict[str, matching.Hits],
+    candidates: Sequence[int],
+    parts: dict[str, str],
+    key: Callable[[int], Rank],
+    reverse: bool,
+) -> dict[str, TermMatch]:
+    """For each word that no fact found holds as written, what it was found as most often (of
+    as many, the one of the fact shown first); a long Chinese word cut into parts, as the
+    parts found (朱家湾获得了 → 朱家湾 获得)."""
     corrections: dict[str, TermMatch] = {}
     for word, hits in found.items():
-        shown = [hits[i] for i in ranked if i in hits]
-        if shown and all(hit.how != "exact" for hit in shown):
-            best = min(hit.tier for hit in shown)
-            found_as, how = Counter((hit.found_as, hit.how) for hit in shown if hit.tier == best).most_common(1)[0][0]
+        shown = {i: hits[i] for i in candidates if i in hits}
+        if shown and all(hit.how != "exact" for hit in shown.values()):
+            best = min(hit.tier for hit in shown.values())
+            readings: dict[tuple[str, str], list[int]] = {}
+            for i, hit in shown.items():
+                if hit.tier == best:
+                    readings.setdefault((hit.found_as, hit.how), []).append(i)
+            first = max if reverse else min
+            found_as, how = min(
+                readings, key=lambda r: (-len(readings[r]), _position(first(readings[r], key=key), key, reverse))
+            )
             typed = parts.get(word, word)
             if typed in corrections:  # another part of the same word
                 found_as = f"{corrections[typed]['as']} {found_as}"
@@ -353,8 +368,8 @@ def filter_facts(corpus: Corpus, filters: Filters, candidates: Iterable[int]) ->
         tags = corpus.json("tags")
         kept = [i for i in kept if not filters.tags.isdisjoint(tags[i])]
     if filters.on_figures:
-        amounts = corpus.json("amounts")
-        kept = [i for i in kept if amounts_within(amounts[i], filters)]
+        within = facts_within(corpus, filters)
+        kept = [i for i in kept if i in within]
     return kept
 
 
@@ -367,16 +382,38 @@ def amounts_within(amounts: list[list[str]], filters: Filters) -> "list[tuple[st
 
 
 # -- order ------------------------------------------------------------------------------------
-def _rank(corpus: Corpus, query: Query, candidates: list[int], matches: dict[int, Match]) -> list[int]:
+class Order(NamedTuple):
+    """How facts are ordered: each fact's key (unique: the last part is its index), and for a
+    sort by value, the base units it keeps together, in order."""
+
+    key: Callable[[int], Rank]
+    units: list[str]
+
+
+def _order(corpus: Corpus, query: Query, candidates: list[int], matches: dict[int, Match]) -> Order:
     sort = query.sort or (SortKey.RELEVANCE if matches else SortKey.BULLETIN)
     if sort is SortKey.RELEVANCE:
-        return sorted(candidates, key=lambda i: _relevance(matches.get(i), i))
+        return Order(lambda i: _relevance(matches.get(i), i), [])
     if sort is SortKey.YEAR:
         years = corpus.numbers("year")
-        return sorted(candidates, key=lambda i: (years[i], i))
+        return Order(lambda i: (years[i], i), [])
     if sort is SortKey.VALUE:
         return _by_value(corpus, query.filters, candidates)
-    return sorted(candidates)
+    return Order(lambda i: (i,), [])
+
+
+def _first_in_order(candidates: list[int], order: Order, limit: int | None, reverse: bool) -> list[int]:
+    """The facts to show: all in order, or the first limit of them, selected without sorting
+    the rest (a table of 20 among 90,000 hits)."""
+    if limit is None or limit >= len(candidates):
+        return sorted(candidates, key=order.key, reverse=reverse)
+    select = heapq.nlargest if reverse else heapq.nsmallest
+    return select(limit, candidates, key=order.key)
+
+
+def _position(i: int, key: Callable[[int], Rank], reverse: bool) -> Rank:
+    """A fact's place in the order shown: its key, negated when the order is reversed."""
+    return tuple(-part for part in key(i)) if reverse else key(i)
 
 
 def _relevance(match: Match | None, index: int) -> tuple[float, ...]:
@@ -390,7 +427,7 @@ def _relevance(match: Match | None, index: int) -> tuple[float, ...]:
     return (-match.words, -weight, match.tiers, -match.primary, -match.claimed, -match.optional, index)
 
 
-def _by_value(corpus: Corpus, filters: Filters, candidates: list[int]) -> list[int]:
+def _by_value(corpus: Corpus, filters: Filters, candidates: list[int]) -> Order:
     """Largest figure first, within each base unit (in the order of their first appearance);
     facts without a figure that passes the filters last."""
     amounts = corpus.json("amounts")
@@ -400,21 +437,15 @@ def _by_value(corpus: Corpus, filters: Filters, candidates: list[int]) -> list[i
         if values:
             largest[i] = max(values, key=lambda pair: pair[1])
     units = list(dict.fromkeys(unit for unit, _ in (largest[i] for i in sorted(largest))))
-    return sorted(
-        candidates,
-        key=lambda i: (units.index(largest[i][0]), -largest[i][1], i) if i in largest else (len(units), 0, i),
-    )
+    group = {unit: n for n, unit in enumerate(units)}
 
+    def key(i: int) -> Rank:
+        if i not in largest:
+            return (len(units), 0, i)
+        unit, value = largest[i]
+        return (group[unit], -value, i)
 
-def value_units(corpus: Corpus, filters: Filters, indices: Sequence[int]) -> list[str]:
-    """The base units a value sort grouped the shown facts by, in order."""
-    amounts = corpus.json("amounts")
-    units: dict[str, None] = {}
-    for i in indices:
-        values = amounts_within(amounts[i], filters)
-        if values:
-            units.setdefault(max(values, key=lambda pair: pair[1])[0])
-    return list(units)
+    return Order(key, units)
 
 
 # -- ids --------------------------------------------------------------------------------------

@@ -1,0 +1,193 @@
+"""What makes a big fact base fast (issue 20) answers exactly as the plain way would.
+
+Checked on a synthetic base (benchmarks/synthetic.py) big enough that the fast paths run: amount
+filters that bisect sorted doubles against the same filters on the records' decimals; the first k
+facts of an order selected without sorting against a full sort; records read as a whole section
+against records read one by one; the index build's batch folding against folding one text.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import zhashui_cli
+from zhashui_cli.errors import CorruptIndexError
+from zhashui_cli.factfile import folding
+from zhashui_cli.index import text
+from zhashui_cli.index.corpus import Corpus
+
+from .conftest import FACTS, load_script
+
+SYNTHETIC_FACTS = 1200
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return Path(load_script("synthetic", "benchmarks").build(tmp_path_factory.mktemp("synthetic"), SYNTHETIC_FACTS))
+
+
+@pytest.fixture(scope="module", params=["real", "synthetic"])
+def base(request: pytest.FixtureRequest, synthetic: Path) -> zhashui_cli.FactBase:
+    return zhashui_cli.open(FACTS if request.param == "real" else synthetic, cache=False)
+
+
+Figure = tuple[str, str, Decimal]  # fact id, base unit, base value
+
+
+def _figures(base: zhashui_cli.FactBase) -> list[Figure]:
+    return [(fact["id"], f["base_unit"], Decimal(str(f["base_value"]))) for fact in base for f in fact["figures"]]
+
+
+def _reference_within(figures: list[Figure], unit: str | None, low: Decimal | None, high: Decimal | None) -> list[str]:
+    """The facts with a figure passing the filters, by the records' decimals, in bulletin order."""
+    passing = (
+        fact
+        for fact, base_unit, value in figures
+        if (unit is None or base_unit == unit) and (low is None or value >= low) and (high is None or value <= high)
+    )
+    return list(dict.fromkeys(passing))
+
+
+def _bounds(figures: list[Figure]) -> list[Decimal]:
+    """Base values, and values a hair either side of them (their doubles are the value's)."""
+    values = sorted({value for _, _, value in figures})[::3]
+    hair = Decimal("1e-18")
+    return [*values, *(v + hair for v in values[::4]), *(v - hair for v in values[::4])]
+
+
+def test_amount_filters_find_what_the_decimals_say(base: zhashui_cli.FactBase) -> None:
+    figures = _figures(base)
+    bounds = _bounds(figures)
+    units = [None, *sorted({unit for _, unit, _ in figures})]
+    checked = 0
+    for n, bound in enumerate(bounds):
+        unit = units[n % len(units)]
+        for low, high in ((bound, None), (None, bound), (bound, bound), (bound, bound * 10)):
+            found = base.search(unit=unit, minimum=low, maximum=high).ids
+            assert found == _reference_within(figures, unit, low, high), (unit, low, high)
+            checked += bool(found)
+    assert checked > len(bounds)  # most filters find something: the comparison is not of empty lists
+
+
+QUERIES = ["柞水", "木耳", "zhashui", "mu er", "贷款 2023", "", "村"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("sort", [None, "relevance", "bulletin", "year", "value"])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_the_first_k_are_the_first_k_of_the_whole_order(
+    base: zhashui_cli.FactBase, query: str, sort: str | None, reverse: bool
+) -> None:
+    whole = base.search(query, sort=sort, reverse=reverse)
+    for limit in (1, 3, 20):
+        first = base.search(query, sort=sort, reverse=reverse, limit=limit)
+        assert first.ids == whole.ids[:limit]
+        assert (first.total, first.corrections, first.units, first.matched) == (
+            whole.total,
+            whole.corrections,
+            whole.units,
+            whole.matched,
+        )
+
+
+@pytest.mark.parametrize("sort", [None, "year"])
+def test_corrections_of_the_first_k_are_those_of_all(base: zhashui_cli.FactBase, sort: str | None) -> None:
+    for reverse in (False, True):
+        whole = base.search("toliets zhashiu", sort=sort, reverse=reverse)
+        assert set(whole.corrections) == {"toliets", "zhashiu"}
+        assert whole.corrections["toliets"]["as"] == "toilets"
+        first = base.search("toliets zhashiu", sort=sort, reverse=reverse, limit=2)
+        assert (first.ids, first.corrections) == (whole.ids[:2], whole.corrections)
+
+
+@pytest.fixture(scope="module")
+def built(synthetic: Path) -> tuple[dict[str, Any], bytes]:
+    """The synthetic base's index: its header and body."""
+    from zhashui_cli.factfile import store
+    from zhashui_cli.index.build import build
+
+    loaded = store.load(synthetic)
+    return build(loaded.file, {s.id: str(store.source_path(synthetic, s.text)) for s in loaded.file.sources})
+
+
+def test_many_records_are_read_as_one_checked_section(built: tuple[dict[str, Any], bytes]) -> None:
+    corpus = Corpus(*built)
+    everything = list(range(corpus.count))
+    assert corpus.record_lines(everything) == [corpus.record_line(i) for i in everything]
+    few = everything[:: corpus.count // 10]
+    assert corpus.record_lines(few) == [corpus.record_line(i) for i in few]
+
+
+def test_a_damaged_record_is_found_when_the_records_are_read_whole(built: tuple[dict[str, Any], bytes]) -> None:
+    header, body = built
+    at = header["sections"]["records"][0] + 10
+    damaged = body[:at] + bytes([body[at] ^ 1]) + body[at + 1 :]
+    with pytest.raises(CorruptIndexError, match="section records"):
+        Corpus(header, damaged).record_lines(list(range(header["count"])))
+
+
+def test_the_synthetic_base_breaks_no_rule_a_search_needs(synthetic: Path) -> None:
+    base = zhashui_cli.open(synthetic, cache=False)
+    assert len(base) == SYNTHETIC_FACTS
+    problems = base.verify()["problems"]
+    assert [problem for problem in problems if problem["rule"] != "coverage"] == []
+
+
+def test_the_synthetic_vocabulary_grows_with_the_base(synthetic: Path, tmp_path: Path) -> None:
+    """Heaps' law: distinct words grow with the text, about as its square root, not staying
+    at the real base's (which a base of repeated facts would)."""
+    generator = load_script("synthetic", "benchmarks")
+    small = generator.vocabulary(generator.build(tmp_path, SYNTHETIC_FACTS // 4))
+    large = generator.vocabulary(synthetic)
+    assert all(1.5 * before < after for before, after in zip(small, large, strict=True))  # four times the facts
+
+
+_TEXTS = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]) | st.sampled_from("\ue000e\u0301 \n,."),
+    max_size=12,
+)
+
+
+@given(st.lists(_TEXTS | st.sampled_from(["木耳", "Ａ\u3000Ｂ", "ß", "\u200b", ""]), max_size=8))
+def test_folding_many_texts_at_once_folds_each_as_alone(texts: list[str]) -> None:
+    assert folding.fold_many(texts) == [folding.fold(t) for t in texts]
+
+
+_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+@given(st.characters())
+def test_a_chinese_character_is_one_of_the_cjk_blocks(char: str) -> None:
+    assert text.is_cjk(char) == bool(_CJK.fullmatch(char))
+
+
+@pytest.mark.parametrize(
+    "toilet, toilets, reverse, expected",
+    [
+        ([1, 6], [5, 9], False, "toilet"),  # 1 is shown first
+        ([1, 6], [5, 9], True, "toilets"),  # 9 is
+        ([1, 9], [5, 6], True, "toilet"),  # 9 is, though 1 is shown last
+    ],
+)
+def test_a_correction_found_as_often_one_way_as_another_is_the_fact_shown_firsts(
+    toilet: list[int], toilets: list[int], reverse: bool, expected: str
+) -> None:
+    from zhashui_cli.search import engine, matching
+
+    hits = {i: matching.Hit(3, 1, "toilet", "typo") for i in toilet}
+    hits |= {i: matching.Hit(3, 1, "toilets", "typo") for i in toilets}
+    corrections = engine._corrections({"toliet": hits}, sorted(hits), {}, lambda i: (i,), reverse)
+    assert corrections["toliet"]["as"] == expected
+
+
+@pytest.mark.parametrize("low, high", [("\u2e80", "\u9fff"), ("\uf900", "\ufaff"), ("\U00020000", "\U0003134f")])
+def test_the_cjk_blocks_end_where_they_end(low: str, high: str) -> None:
+    inside, outside = [low, high], [chr(ord(low) - 1), chr(ord(high) + 1)]
+    assert [text.is_cjk(char) for char in inside + outside] == [True, True, False, False]
