@@ -36,6 +36,7 @@ from .records import (
     TagRow,
     TermMatch,
     Uncovered,
+    UnitRecord,
     VerifyReport,
     integrity_errors,
     json_line,
@@ -312,6 +313,10 @@ class FactBase:
 
     def sources(self) -> list[SourceRecord]:
         return [self.source(s["id"]) for s in self._read(lambda corpus: corpus.sources)]
+
+    def units(self) -> list[UnitRecord]:
+        """The units the fact file declares beside the built-in ones, in its order."""
+        return list(self._read(lambda corpus: corpus.units))
 
     # -- counts ---------------------------------------------------------------------------
     def categories(self) -> list[CategoryRow]:
