@@ -137,6 +137,7 @@ class Units:
     def __init__(self, declared: Sequence[Unit] = ()) -> None:
         self.declared = tuple(declared)
         self._table = _BUILT_IN | {unit.unit: unit for unit in self.declared}
+        self._english = {unit.en.casefold(): unit for unit in self.declared if unit.en}
 
     @classmethod
     def of_records(cls, records: Iterable[UnitRecord]) -> Units:
@@ -171,11 +172,11 @@ class Units:
         return found
 
     def typed(self, typed: str) -> Unit:
-        """The unit meant by what someone typed: a unit as written (万元), or an alias of a base
-        unit (RMB)."""
+        """The unit meant by what someone typed: a unit as written (万元), an alias of a base
+        unit (RMB), or the English name of a declared unit (ten thousand bags)."""
         cleaned = typed.strip()
         alias = UNIT_ALIASES.get(cleaned.casefold())
-        found = self._table.get(alias if alias is not None else cleaned)
+        found = self._table.get(alias if alias is not None else cleaned) or self._english.get(cleaned.casefold())
         if found is None:
             raise UnknownUnitError(typed, [unit.unit for unit in self.declared], in_file=False)
         return found
