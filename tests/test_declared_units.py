@@ -74,6 +74,7 @@ def test_declared_units_filter_like_built_in_ones() -> None:
     assert ids(unit="万箱", minimum=9) == []
     assert ids(unit="公斤", minimum=1000) == ["2023-wood-ear-harvest"]  # 1000公斤 = 1 吨 ≤ 1.2 吨
     assert ids(unit="公斤", minimum=1500) == []
+    assert ids(unit="公斤", minimum="0.1万") == ["2023-wood-ear-harvest"]  # 0.1万公斤 = 1 吨
     assert ids(minimum="1100公斤", maximum="1.3") == ["2023-wood-ear-harvest"]  # its own unit names 吨
     assert ids(unit="袋", minimum="30万袋") == ["2023-fungus-bags"]  # 350千袋 = 35万袋
     assert ids(unit="千袋", maximum=100) == ["2023-new-fungus-bags"]  # 2万袋 = 20千袋

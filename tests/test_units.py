@@ -219,6 +219,7 @@ def test_a_declared_unit_joins_the_table() -> None:
     assert table.base_value(Decimal("1200"), "公斤") == Decimal("1.2")
     assert table.typed("Thousand Bags") == table.unit("千袋")
     assert table.amount("1000公斤") == (Decimal("1"), "吨")
+    assert table.amount("1万", table.typed("公斤")) == (Decimal("10"), "吨")  # 1万公斤, not 1万吨
     assert table.known()[-2:] == ("千袋", "公斤") and set(BUILT_IN.known()) < set(table.known())
     with pytest.raises(UnknownUnitError, match="declared: 千袋, 公斤, or declare it under units"):
         table.unit("斤")

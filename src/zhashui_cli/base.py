@@ -68,9 +68,9 @@ class SearchFilters(TypedDict, total=False):
     tag: Values
     source: Values
     section: Values
-    unit: str | None  # a unit or its base unit: 元, 万元, yuan, percent …
-    minimum: Decimal | float | str | None  # on base values: 1亿, 5000万元, 1e8
-    maximum: Decimal | float | str | None
+    unit: str | None  # a unit (元, 万元, yuan, percent, a declared one): figures in its base unit
+    minimum: Decimal | float | str | None  # a number in unit (5000 with 万元: 5000万元), or 1亿元, 3万亩
+    maximum: Decimal | float | str | None  # as minimum; without unit, a bare number is a base value
 
 
 def open(

@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from zhashui_cli.records import UnitRecord
 
 # Base units a figure may be counted in. Magnitude words (万, 亿) are prefixes, so 万人次 and
-# 亿元 need no entry of their own; a new base unit is a one-word addition here (the schema's
-# list is generated from known_units()). A fact file declares the units it needs beyond these
-# (its `units:` list), which join the same table.
+# 亿元 need no entry of their own; a new base unit is a one-word addition here and in
+# schema/facts.schema.json (which tests/test_facts.py holds to BUILT_IN.known()). A fact file
+# declares the units it needs beyond these (its `units:` list), which join the same table.
 BASE_UNITS = (
     "元",
     "平方米",
@@ -188,8 +188,8 @@ class Units:
     def amount(self, text: str, unit: Unit | None = None) -> tuple[Decimal, str | None]:
         """An amount as typed, as a base value, with the base unit it names (None if none): a
         number (924000000, 9.24e8, 1_000, 1,000) read in `unit` (--unit 万元: 5000 is 5000万元);
-        with a magnitude word (1亿, 3000万), in unit's base unit; or with a unit of its own
-        (1亿元, 3万亩), as written. An exponent beyond what decimal computes with (1e999999999)
+        with a magnitude word (1亿, 3000万), in `unit` without its own (1亿 in 万元 is 1亿元); or
+        with a unit of its own (1亿元, 3万亩), as written. An exponent beyond what decimal computes with (1e999999999)
         is out of range, not an overflow for the caller to catch."""
         cleaned = text.strip().replace("_", "").replace(",", "")
         named = next((u for u in sorted(self._table, key=len, reverse=True) if cleaned.endswith(u)), None)
@@ -197,8 +197,18 @@ class Units:
             written = self._table[named]
             return _number(text, cleaned[: -len(named)], written.factor), written.base
         if cleaned[-1:] in MAGNITUDES:
-            return _number(text, cleaned[:-1], MAGNITUDES[cleaned[-1]]), unit.base if unit else None
+            plain = self._without_magnitude(unit) if unit else None
+            return _number(
+                text, cleaned[:-1], MAGNITUDES[cleaned[-1]] * (plain.factor if plain else 1)
+            ), plain.base if plain else None
         return _number(text, cleaned, unit.factor if unit else 1), unit.base if unit else None
+
+    def _without_magnitude(self, unit: Unit) -> Unit:
+        """The unit without its magnitude word, where it has one: 万元 → 元, 万箱 → 箱 (if
+        known), 公斤 → 公斤. A number with 万 or 亿 of its own is in this unit (--unit 万元 --min
+        1亿 is 1亿元, not 1亿万元; --unit 公斤 --min 1万 is 1万公斤)."""
+        rest = self._table.get(unit.unit[1:]) if unit.unit[:1] in MAGNITUDES else None
+        return rest if rest is not None else unit
 
 
 BUILT_IN = Units()
