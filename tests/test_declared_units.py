@@ -10,6 +10,7 @@ tests/broken/*--unit*.yaml.
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from contextlib import closing
@@ -136,3 +137,51 @@ def test_a_changed_units_list_changes_the_index(tmp_path: Path) -> None:
     base = zhashui_cli.open(path)
     assert base.figures(unit="吨")[0]["base_value"] == 2.4
     assert base.units()[3]["factor"] == 0.002
+
+
+def hostile_units(tmp_path: Path, payload: str) -> Path:
+    """The declared-units file with a terminal payload in a declared unit (as figures, claims,
+    quote and source write it) and in the English name of another."""
+    path = copied(tmp_path)
+    unit = "万箱" + payload
+    (tmp_path / "sample.txt").write_text(
+        (DECLARED / "sample.txt").read_text(encoding="utf-8").replace("8.5万箱", f"8.5{unit}"), encoding="utf-8"
+    )
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["units"][1]["unit"] = unit
+    data["units"][0]["en"] = "boxes" + payload
+    fact = next(fact for fact in data["facts"] if fact["id"] == "2023-fungus-boxes")
+    fact["figures"][0]["unit"] = unit
+    for field in ("claim", "quote"):
+        fact[field] = fact[field].replace("万箱", unit)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        ["figures"],
+        ["show", "2023-fungus-boxes"],
+        ["search", "菌包"],
+        ["search", "--unit", "斤"],  # the error lists the declared units
+        ["verify"],
+    ],
+    ids=" ".join,
+)
+@pytest.mark.parametrize("terminal", [True, False])
+def test_a_declared_unit_reaches_no_terminal_raw(tmp_path: Path, view: list[str], terminal: bool) -> None:
+    from typer.testing import CliRunner
+
+    from zhashui_cli.cli.app import app
+
+    from .test_hostile_output import PAYLOAD, raw_unsafe
+
+    path = hostile_units(tmp_path, re.sub(r"\d", "", PAYLOAD))  # no digits: the source has no numbers to cover
+    assert zhashui_cli.open(path).verify()["ok"]  # a unit like any other text of the file
+    env = {"ZHASHUI_FORCE_TTY": "120", "NO_COLOR": "1"} if terminal else {}
+    result = CliRunner().invoke(app, [*view, "--facts", str(path)], env=env)
+    assert "Traceback" not in result.output
+    assert raw_unsafe(result.stdout, layout="\n" if terminal else "\n\t") == [] and raw_unsafe(result.stderr) == []
+    quiet = view == ["verify"] or (view == ["figures"] and not terminal)  # a pipe's figure lines name no unit
+    assert "\\x1b]" in result.stdout + result.stderr or quiet  # shown, escaped

@@ -307,6 +307,8 @@ def test_an_amount_with_its_own_unit_is_read_as_written() -> None:
     assert ids(unit="万元", minimum="1亿元", sort="value") == found
     assert ids(minimum="1亿元", sort="value") == found  # its unit is the unit filter
     assert ids(minimum="10000万元", maximum="30亿元", sort="value") == found
+    # 10 万人次 names the unit too: figures in 人次 alone, not every figure up to 100000
+    assert ids(maximum="10万人次") == ids(unit="人次", maximum=100_000) != ids(maximum=100_000)
 
 
 def test_a_bare_amount_without_a_unit_is_a_base_value_in_any_unit() -> None:
