@@ -80,6 +80,13 @@ def test_the_schema_names_the_fields_the_loader_reads_in_the_same_order() -> Non
     [
         {"facts": [{"id": "x"}]},
         {"sources": [], "categories": [], "facts": [], "extra": 1},
+        {"units": [{"unit": "千袋", "base_unit": "袋", "factor": 1000}], "sources": [], "categories": [], "facts": []},
+        {
+            "units": [{"unit": "千袋", "base_unit": "袋", "factor": 0, "en": "x"}],
+            "sources": [],
+            "categories": [],
+            "facts": [],
+        },
         {
             "sources": [
                 {"id": "s", "title": "t", "title_en": "t", "published": "2024-01-01", "language": "zh", "text": "t"}
@@ -92,6 +99,12 @@ def test_the_schema_names_the_fields_the_loader_reads_in_the_same_order() -> Non
 def test_the_schema_rejects_what_the_loader_rejects(broken: dict[str, object]) -> None:
     assert list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(broken))
     assert parse(broken, "facts.yaml").problems
+
+
+def test_the_schema_accepts_declared_units() -> None:
+    declared = yaml.safe_load((REPO / "tests" / "declared-units" / "facts.yaml").read_text(encoding="utf-8"))
+    assert list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(declared)) == []
+    assert parse(declared, "facts.yaml").problems == []
 
 
 def test_the_whole_bulletin_is_covered() -> None:
