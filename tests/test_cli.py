@@ -726,6 +726,15 @@ def test_category_completion() -> None:
     assert set(result.stdout.decode().split()) == {"economy", "ecology"}
 
 
+def test_unit_completion_offers_the_declared_units() -> None:
+    facts = REPO / "tests" / "declared-units" / "facts.yaml"
+    words = f"zhashui figures --facts {facts} --unit 千"
+    env = {"_ZHASHUI_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": "5"}
+    result = run(env=env)
+    assert result.returncode == 0
+    assert set(result.stdout.decode().split()) == {"千袋", "千瓦", "千瓦时"}  # declared, and built in
+
+
 def modules_after(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> set[str]:
     # The console script leaves through os._exit; report the modules on the way out.
     code = (
