@@ -229,7 +229,8 @@ def test_help_documents_the_exit_codes() -> None:
         (
             ["search", "--unit", "斤"],
             "zhashui: unknown unit '斤'; use a base unit (元, 平方米, 公里, 亩, 人, 人次, 户, 户次, 个, 家, 座, 所, "
-            "件, 项, 期, 次, 年, 袋, 吨, 头, 只, 株, %), or one after 万 or 亿 (万元, 亿元)",
+            "件, 项, 期, 次, 年, 袋, 吨, 头, 只, 株, 公顷, 立方米, 千瓦, 千瓦时, 辆, 台, 套, 名, 张, 条, %), "
+            "or one after 万 or 亿 (万元, 亿元)",
         ),
         (["search", "--json", "-f", "csv"], "zhashui: --json and --format csv contradict each other; use one of them"),
         (["search", "--fields", "id,nope"], f"zhashui: unknown field(s) nope; valid fields: {','.join(SEARCH_FIELDS)}"),
@@ -723,6 +724,15 @@ def test_category_completion() -> None:
     result = run(env=env)
     assert result.returncode == 0
     assert set(result.stdout.decode().split()) == {"economy", "ecology"}
+
+
+def test_unit_completion_offers_the_declared_units() -> None:
+    facts = REPO / "tests" / "declared-units" / "facts.yaml"
+    words = f"zhashui figures --facts {facts} --unit 千"
+    env = {"_ZHASHUI_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": "5"}
+    result = run(env=env)
+    assert result.returncode == 0
+    assert set(result.stdout.decode().split()) == {"千袋", "千瓦", "千瓦时"}  # declared, and built in
 
 
 def modules_after(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> set[str]:

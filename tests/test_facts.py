@@ -18,9 +18,17 @@ import yaml
 import zhashui_cli
 from zhashui_cli.factfile import store
 from zhashui_cli.factfile.model import FactFile, Kind, Qualifier
-from zhashui_cli.factfile.parse import parse
-from zhashui_cli.factfile.units import BASE_UNITS, known_units
-from zhashui_cli.records import FACT_FIELDS, FIGURE_FIELDS, NameRecord, SectionRecord, SourceRecord, fields_of
+from zhashui_cli.factfile.parse import TOP_LEVEL_FIELDS, parse
+from zhashui_cli.factfile.units import BASE_UNITS, BUILT_IN
+from zhashui_cli.records import (
+    FACT_FIELDS,
+    FIGURE_FIELDS,
+    UNIT_FIELDS,
+    NameRecord,
+    SectionRecord,
+    SourceRecord,
+    fields_of,
+)
 
 from .conftest import FACT_COUNT, FACTS, FIGURE_COUNT, REPO
 
@@ -59,7 +67,9 @@ def test_the_schema_names_the_fields_the_loader_reads_in_the_same_order() -> Non
     assert tuple(definitions["source"]["properties"]) == fields_of(SourceRecord)
     assert tuple(definitions["section"]["properties"]) == fields_of(SectionRecord)
     assert tuple(definitions["name"]["properties"]) == fields_of(NameRecord)
-    assert definitions["figure"]["properties"]["unit"]["enum"] == list(known_units())
+    assert definitions["figure"]["properties"]["unit"]["anyOf"][0]["enum"] == list(BUILT_IN.known())
+    assert tuple(definitions["unit"]["properties"]) == UNIT_FIELDS
+    assert tuple(SCHEMA["properties"]) == TOP_LEVEL_FIELDS
     assert definitions["figure"]["properties"]["qualifier"]["enum"] == [q.value for q in Qualifier]
     assert definitions["fact"]["properties"]["kind"]["enum"] == [k.value for k in Kind]
     assert set(definitions["fact"]["required"]) == set(FACT_FIELDS) - {"note"}
@@ -70,6 +80,13 @@ def test_the_schema_names_the_fields_the_loader_reads_in_the_same_order() -> Non
     [
         {"facts": [{"id": "x"}]},
         {"sources": [], "categories": [], "facts": [], "extra": 1},
+        {"units": [{"unit": "千袋", "base_unit": "袋", "factor": 1000}], "sources": [], "categories": [], "facts": []},
+        {
+            "units": [{"unit": "千袋", "base_unit": "袋", "factor": 0, "en": "x"}],
+            "sources": [],
+            "categories": [],
+            "facts": [],
+        },
         {
             "sources": [
                 {"id": "s", "title": "t", "title_en": "t", "published": "2024-01-01", "language": "zh", "text": "t"}
@@ -82,6 +99,12 @@ def test_the_schema_names_the_fields_the_loader_reads_in_the_same_order() -> Non
 def test_the_schema_rejects_what_the_loader_rejects(broken: dict[str, object]) -> None:
     assert list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(broken))
     assert parse(broken, "facts.yaml").problems
+
+
+def test_the_schema_accepts_declared_units() -> None:
+    declared = yaml.safe_load((REPO / "tests" / "declared-units" / "facts.yaml").read_text(encoding="utf-8"))
+    assert list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(declared)) == []
+    assert parse(declared, "facts.yaml").problems == []
 
 
 def test_the_whole_bulletin_is_covered() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -289,7 +290,43 @@ def test_amount_filters_on_base_values() -> None:
 
 def test_a_written_unit_means_its_base_unit() -> None:
     # 3000余万元 and 6700万元 are the only amounts of money up to 70 million yuan.
-    assert ids(unit="亿元", maximum=70_000_000) == ["2023-tax-fee-cuts", "2023-subsistence-allowances"]
+    assert ids(unit="亿元", maximum="7000万") == ["2023-tax-fee-cuts", "2023-subsistence-allowances"]
+
+
+def test_a_bare_amount_is_read_in_the_unit_given() -> None:
+    # issue 19: --unit 万元 --min 5000 is 5000万元, so 3000余万元 is left out and 6700万元 kept.
+    found = ids(unit="万元", minimum=5000)
+    assert "2023-tax-fee-cuts" not in found and "2023-subsistence-allowances" in found
+    assert found == ids(unit="元", minimum=50_000_000) == ids(unit="万元", minimum=Decimal(5000))
+    assert ids(unit="亿元", maximum=0.7) == ["2023-tax-fee-cuts", "2023-subsistence-allowances"]
+    assert ids(unit="亿元", maximum="0.7") == ids(unit="亿元", maximum="7000万")
+
+
+def test_an_amount_with_its_own_unit_is_read_as_written() -> None:
+    found = ids(unit="元", minimum="1亿", sort="value")
+    assert ids(unit="万元", minimum="1亿元", sort="value") == found
+    assert ids(minimum="1亿元", sort="value") == found  # its unit is the unit filter
+    assert ids(minimum="10000万元", maximum="30亿元", sort="value") == found
+    # 10 万人次 names the unit too: figures in 人次 alone, not every figure up to 100000
+    assert ids(maximum="10万人次") == ids(unit="人次", maximum=100_000) != ids(maximum=100_000)
+
+
+def test_a_bare_amount_without_a_unit_is_a_base_value_in_any_unit() -> None:
+    assert set(ids(minimum=Decimal("1e8"))) == set(ids(unit="元", minimum=Decimal("1e8")))
+    assert "2023-rural-labour-transfer" in ids(minimum=30_000)  # 3.55万人次: not money, and kept
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        ({"unit": "元", "minimum": "3万亩"}, "minimum '3万亩' is in 亩, but the unit is 元; give it in 元"),
+        ({"minimum": "1亿元", "maximum": "3万亩"}, "maximum '3万亩' is in 亩, but the unit is 元"),
+        ({"unit": "万元", "minimum": "万元"}, "minimum '万元' is not a number"),
+    ],
+)
+def test_an_amount_in_another_unit_is_refused(filters: dict[str, str], message: str) -> None:
+    with pytest.raises(QueryError, match=re.escape(message)):
+        base().search(**filters)  # type: ignore[arg-type]
 
 
 def test_a_value_sort_without_a_unit_keeps_each_unit_together() -> None:

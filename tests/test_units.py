@@ -6,19 +6,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zhashui_cli.factfile.as_records import number
+from zhashui_cli.factfile.as_records import number, unit_record
 from zhashui_cli.factfile.model import Qualifier
 from zhashui_cli.factfile.units import (
     BASE_UNITS,
+    BUILT_IN,
     AmountError,
+    Unit,
+    Units,
     UnknownUnitError,
-    base_value,
     chinese_numeral,
+    declaration_problem,
     figure_pattern,
-    known_units,
-    parse_amount,
-    parse_unit,
-    typed_unit,
     written_number,
 )
 
@@ -45,19 +44,29 @@ from zhashui_cli.factfile.units import (
         ("120", "户次", 120, "户次"),
         ("1.5", "万户次", 15_000, "户次"),
         ("10", "万株", 100_000, "株"),
+        ("1.33", "万公顷", 13_300, "公顷"),
+        ("12.5", "万立方米", 125_000, "立方米"),
+        ("3.2", "万千瓦", 32_000, "千瓦"),
+        ("1.08", "亿千瓦时", 108_000_000, "千瓦时"),
+        ("260", "辆", 260, "辆"),
+        ("45", "台", 45, "台"),
+        ("1200", "套", 1200, "套"),
+        ("3.6", "万名", 36_000, "名"),
+        ("580", "张", 580, "张"),
+        ("12", "条", 12, "条"),
     ],
 )
 def test_base_values_are_exact(value: str, unit: str, expected: float, base: str) -> None:
-    result = base_value(Decimal(value), unit)
+    result = BUILT_IN.base_value(Decimal(value), unit)
     assert result == Decimal(str(expected))
     assert number(result) == expected
     assert type(number(result)) is float  # whole or not: a column's type never depends on the query
-    assert parse_unit(unit).base == base
+    assert BUILT_IN.unit(unit).base == base
 
 
 @given(st.decimals(min_value=0, max_value=10**6, places=4, allow_nan=False, allow_infinity=False))
 def test_yi_is_exactly_ten_to_the_eighth(value: Decimal) -> None:
-    result = base_value(value, "亿元")
+    result = BUILT_IN.base_value(value, "亿元")
     assert result == value * 10**8
     assert result == result.to_integral_value()  # four decimal places of 亿 are whole yuan
     assert number(result) == float(value * 10**8)
@@ -72,13 +81,13 @@ def test_numbers_round_trip_to_the_written_value() -> None:
 @pytest.mark.parametrize("unit", ["斤", "万%", "亿年", "", "元元", "万"])
 def test_unknown_units_are_refused(unit: str) -> None:
     with pytest.raises(UnknownUnitError):
-        parse_unit(unit)
+        BUILT_IN.unit(unit)
 
 
 def test_every_known_unit_parses_to_a_base_unit() -> None:
-    for unit in known_units():
-        assert parse_unit(unit).base in BASE_UNITS
-    assert {"亿元", "万元", "万人次", "万平方米", "万亩", "%"} <= set(known_units())
+    for unit in BUILT_IN.known():
+        assert BUILT_IN.unit(unit).base in BASE_UNITS
+    assert {"亿元", "万元", "万人次", "万平方米", "万亩", "%"} <= set(BUILT_IN.known())
 
 
 @pytest.mark.parametrize(
@@ -146,11 +155,17 @@ def test_qualifier_symbols() -> None:
         ("bags", "袋"),
         ("head", "头"),
         ("万袋", "袋"),
+        ("ha", "公顷"),
+        ("hectares", "公顷"),
+        ("m3", "立方米"),
+        ("kWh", "千瓦时"),
+        ("kw", "千瓦"),
+        ("vehicles", "辆"),
         ("%", "%"),
     ],
 )
 def test_units_people_type(typed: str, base: str) -> None:
-    assert typed_unit(typed) == base
+    assert BUILT_IN.typed(typed).base == base
 
 
 @pytest.mark.parametrize(
@@ -165,16 +180,77 @@ def test_units_people_type(typed: str, base: str) -> None:
     ],
 )
 def test_amounts_people_type(typed: str, value: str) -> None:
-    assert parse_amount(typed) == Decimal(value)
+    assert BUILT_IN.amount(typed) == (Decimal(value), None)
 
 
 @pytest.mark.parametrize("typed", ["abc", "nan", "inf", "", "1e", "亿"])
 def test_amounts_must_be_finite_numbers(typed: str) -> None:
     with pytest.raises(AmountError, match="is not a number; write it like 100000000, 1e8 or 1亿"):
-        parse_amount(typed)
+        BUILT_IN.amount(typed)
 
 
 @pytest.mark.parametrize("typed", ["1e999999999", "-1e999999999", "9e999999亿"])
 def test_amounts_beyond_every_decimal_are_out_of_range(typed: str) -> None:
     with pytest.raises(AmountError, match=f"^'{typed}' is out of range; write it like 100000000, 1e8 or 1亿$"):
-        parse_amount(typed)
+        BUILT_IN.amount(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "unit", "value", "base"),
+    [
+        ("5000", "万元", "50000000", "元"),  # a bare number in the unit given: 5000万元
+        ("0.5", "亿元", "50000000", "元"),
+        ("1亿", "万元", "100000000", "元"),  # a magnitude word: in the unit's base unit
+        ("1亿元", "万元", "100000000", "元"),  # its own unit, as written
+        ("1亿元", None, "100000000", "元"),
+        ("3万亩", "元", "30000", "亩"),  # named, for the caller to refuse
+        ("12.5%", None, "12.5", "%"),
+        ("5000", None, "5000", None),  # no unit: a base value of any base unit
+    ],
+)
+def test_amounts_are_read_in_the_unit_given(typed: str, unit: str | None, value: str, base: str | None) -> None:
+    given = BUILT_IN.typed(unit) if unit is not None else None
+    assert BUILT_IN.amount(typed, given) == (Decimal(value), base)
+
+
+def test_a_declared_unit_joins_the_table() -> None:
+    table = Units([Unit("千袋", "袋", 1000, "thousand bags"), Unit("公斤", "吨", Decimal("0.001"), "kilograms")])
+    assert table.base_value(Decimal("350"), "千袋") == 350_000
+    assert table.base_value(Decimal("1200"), "公斤") == Decimal("1.2")
+    assert table.typed("Thousand Bags") == table.unit("千袋")
+    assert table.amount("1000公斤") == (Decimal("1"), "吨")
+    assert table.amount("1万", table.typed("公斤")) == (Decimal("10"), "吨")  # 1万公斤, not 1万吨
+    assert table.known()[-2:] == ("千袋", "公斤") and set(BUILT_IN.known()) < set(table.known())
+    with pytest.raises(UnknownUnitError, match="declared: 千袋, 公斤, or declare it under units"):
+        table.unit("斤")
+    with pytest.raises(UnknownUnitError) as raised:
+        table.typed("斤")
+    assert "declare it" not in str(raised.value)  # a query cannot declare a unit
+
+
+def test_a_table_is_read_back_from_its_records() -> None:
+    declared = [Unit("千袋", "袋", 1000, "thousand bags"), Unit("公斤", "吨", Decimal("0.001"), "kilograms")]
+    records = [unit_record(unit) for unit in declared]
+    assert Units.of_records(records) == Units(declared)
+    assert Units.of_records(records).base_value(Decimal("1200"), "公斤") == Decimal("1.2")
+
+
+@pytest.mark.parametrize(
+    ("declared", "problem"),
+    [
+        (Unit("千袋", "袋", 1000, "thousand bags"), None),
+        (Unit("箱", "箱", 1, "boxes"), None),  # a new base unit
+        (Unit("万箱", "箱", 10000, "ten thousand boxes"), None),  # counted in it
+        (Unit("万袋", "袋", 10000, "ten thousand bags"), ("unit", "'万袋' is built in (10000 袋); remove this entry")),
+        (Unit("%", "%", 1, "percent"), ("unit", "'%' is built in (1 %); remove this entry")),
+        (Unit("箱", "箱", 2, "boxes"), ("factor", "a unit that is its own base unit has factor 1")),
+        (Unit("千件", "箱子", 1000, "boxes"), ("base_unit", "unknown unit '箱子'")),
+        (Unit("百万元", "万元", 100, "million yuan"), ("base_unit", "'万元' is not a base unit (10000 元)")),
+    ],
+)
+def test_what_a_declaration_may_not_be(declared: Unit, problem: tuple[str, str] | None) -> None:
+    found = declaration_problem(declared, new_bases={"箱"})
+    if problem is None:
+        assert found is None
+    else:
+        assert found is not None and found[0] == problem[0] and found[1].startswith(problem[1])

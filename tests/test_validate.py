@@ -119,7 +119,9 @@ def test_unknown_unit_lists_the_known_ones() -> None:
     problem = only(problems_of(lambda d: d["facts"][0]["figures"][0].update(unit="亿斤")))
     assert problem["field"] == "figures[0].unit"
     assert problem["message"].startswith("unknown unit '亿斤'; use a base unit (元, 平方米, 公里")
-    assert problem["message"].endswith("or one after 万 or 亿 (万元, 亿元)")
+    assert problem["message"].endswith(
+        "or one after 万 or 亿 (万元, 亿元), or declare it under units: {unit: 亿斤, base_unit: …, factor: …, en: …}"
+    )
 
 
 def test_unknown_qualifier() -> None:

@@ -36,6 +36,7 @@ from .records import (
     TagRow,
     TermMatch,
     Uncovered,
+    UnitRecord,
     VerifyReport,
     integrity_errors,
     json_line,
@@ -67,9 +68,9 @@ class SearchFilters(TypedDict, total=False):
     tag: Values
     source: Values
     section: Values
-    unit: str | None  # a unit or its base unit: 元, 万元, yuan, percent …
-    minimum: Decimal | float | str | None  # on base values: 1亿, 5000万元, 1e8
-    maximum: Decimal | float | str | None
+    unit: str | None  # a unit (元, 万元, yuan, percent, a declared one): figures in its base unit
+    minimum: Decimal | float | str | None  # a number in unit (5000 with 万元: 5000万元), or 1亿元, 3万亩
+    maximum: Decimal | float | str | None  # as minimum; without unit, a bare number is a base value
 
 
 def open(
@@ -316,6 +317,10 @@ class FactBase:
 
     def sources(self) -> list[SourceRecord]:
         return [self.source(s["id"]) for s in self._read(lambda corpus: corpus.sources)]
+
+    def units(self) -> list[UnitRecord]:
+        """The units the fact file declares beside the built-in ones, in its order."""
+        return list(self._read(lambda corpus: corpus.units))
 
     # -- counts ---------------------------------------------------------------------------
     def categories(self) -> list[CategoryRow]:

@@ -27,7 +27,7 @@ QualifierName = Literal["exact", "more_than", "at_least", "approximately"]
 
 class FigureRecord(TypedDict):
     value: float  # the number as written, beside its unit as written: 9.24 亿元
-    unit: str
+    unit: str  # a built-in unit (亿元, 人次, %) or one the fact file declares under units
     qualifier: QualifierName
     label: str
     label_en: str
@@ -77,7 +77,7 @@ class FigureRow(TypedDict):
     claim: str
     claim_en: str
     value: float
-    unit: str
+    unit: str  # a built-in unit (亿元, 人次, %) or one the fact file declares under units
     qualifier: QualifierName
     label: str
     label_en: str
@@ -167,6 +167,15 @@ class SourceRecord(TypedDict):
     names: list[NameRecord]
 
 
+class UnitRecord(TypedDict):
+    """A unit a fact file declares (its `units:` list), beside the built-in ones."""
+
+    unit: str  # as figures write it: 万袋
+    base_unit: str  # the base unit it counts in: 袋
+    factor: float  # how many base units one of it is: 10000
+    en: str  # its English name, as English claims write it: ten thousand bags
+
+
 class Problem(TypedDict):
     """One thing wrong with a fact file, as precisely located as the file allows."""
 
@@ -214,6 +223,7 @@ CATEGORY_FIELDS = fields_of(CategoryRow)
 STATS_ROW_FIELDS = fields_of(StatsRow)
 TAG_FIELDS = fields_of(TagRow)
 SOURCE_FIELDS = fields_of(SourceRecord)
+UNIT_FIELDS = fields_of(UnitRecord)
 PROBLEM_FIELDS = fields_of(Problem)
 UNCOVERED_FIELDS = fields_of(Uncovered)
 

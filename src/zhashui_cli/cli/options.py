@@ -98,7 +98,7 @@ complete_years = _completing(lambda base: map(str, base.years()))
 complete_sources = _completing(lambda base: [(s["id"], s["title"]) for s in base.sources()])
 complete_sections = _completing(lambda base: [(x["id"], x["title"]) for s in base.sources() for x in s["sections"]])
 complete_tags = _completing(lambda base: [row["tag"] for row in base.tags()])
-complete_units = _completing(lambda _: [*BASE_UNITS, *UNIT_ALIASES])
+complete_units = _completing(lambda base: [*BASE_UNITS, *UNIT_ALIASES, *((u["unit"], u["en"]) for u in base.units())])
 
 
 def complete_fields(fields: Sequence[str]) -> Callable[..., list[str]]:
@@ -197,15 +197,22 @@ Unit = Annotated[
         "--unit",
         metavar="UNIT",
         autocompletion=complete_units,
-        help="Only facts with a figure in this base unit: 元 (or yuan, RMB), 公里 (km), 平方米 (m2), %, 人次 …",
+        help="Only facts with a figure in this unit's base unit: 元 (yuan), 万元, 公里 (km), %, 人次, or one the fact"
+        " file declares; a bare --min or --max is read in it.",
     ),
 ]
 Minimum = Annotated[
     str | None,
-    typer.Option("--min", metavar="AMOUNT", help="Only figures of at least this base value: 1e8, 1亿, 3000万."),
+    typer.Option(
+        "--min",
+        metavar="AMOUNT",
+        help="Only figures of at least this amount: a number in --unit (--unit 万元 --min 5000 is 5000万元; without"
+        " --unit, a base value: 1e8), or one with its own unit, read as written (1亿元, 3万亩).",
+    ),
 ]
 Maximum = Annotated[
-    str | None, typer.Option("--max", metavar="AMOUNT", help="Only figures of at most this base value.")
+    str | None,
+    typer.Option("--max", metavar="AMOUNT", help="Only figures of at most this amount, read as --min is."),
 ]
 Sort = Annotated[
     SortKey | None,

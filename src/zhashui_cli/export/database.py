@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from zhashui_cli.errors import OutputWriteError
-from zhashui_cli.records import CategoryRecord, SearchRecord, SourceRecord
+from zhashui_cli.records import CategoryRecord, SearchRecord, SourceRecord, UnitRecord
 
 from . import target
 
 SCHEMA = """
+CREATE TABLE units (
+    unit TEXT PRIMARY KEY, base_unit TEXT NOT NULL, factor REAL NOT NULL, en TEXT NOT NULL
+);
 CREATE TABLE categories (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT NOT NULL, description TEXT
 );
@@ -56,10 +59,12 @@ def sqlite(
     categories: Sequence[CategoryRecord],
     sources: Sequence[SourceRecord],
     *,
+    units: Sequence[UnitRecord] = (),
     replace: bool = False,
 ) -> None:
-    """Write the facts, with their figures, tags, categories, sources and sections, as a SQLite
-    database at destination."""
+    """Write the facts, with their figures, tags, categories, sources and sections, and the
+    units the fact file declares (the `units` table; built-in units are not listed), as a
+    SQLite database at destination."""
     import json
     import sqlite3
 
@@ -68,6 +73,7 @@ def sqlite(
     try:
         with closing(sqlite3.connect(temporary)) as db, db:  # closed (before the rename), and committed
             db.executescript(SCHEMA)
+            db.executemany("INSERT INTO units VALUES (?, ?, ?, ?)", [tuple(unit.values()) for unit in units])
             db.executemany(
                 "INSERT INTO categories VALUES (?, ?, ?, ?)",
                 [(c["id"], c["name"], c["name_en"], c["description"]) for c in categories],

@@ -54,7 +54,17 @@ def _fact_file_data(file: FactFile) -> dict[str, Any]:
     def without_none(entry: dict[str, Any]) -> dict[str, Any]:
         return {key: value for key, value in entry.items() if value is not None}
 
+    units = [
+        {
+            "unit": u.unit,
+            "base_unit": u.base,
+            "factor": u.factor if isinstance(u.factor, int) else number(u.factor),
+            "en": u.en,
+        }
+        for u in file.units.declared
+    ]
     return {
+        **({"units": units} if units else {}),
         "sources": [
             without_none(
                 {

@@ -10,12 +10,14 @@ from zhashui_cli.records import (
     FigureRecord,
     SectionRecord,
     SourceRecord,
+    UnitRecord,
 )
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
     from .model import Category, Fact, Figure, Section, Source
+    from .units import Unit
 
 
 def number(value: Decimal) -> float:
@@ -34,6 +36,11 @@ def figure_record(figure: Figure) -> FigureRecord:
         "base_value": number(figure.base_value),
         "base_unit": figure.base_unit,
     }
+
+
+def unit_record(unit: Unit) -> UnitRecord:
+    """A declared unit (which has an English name) as the index and the exports keep it."""
+    return {"unit": unit.unit, "base_unit": unit.base, "factor": float(unit.factor), "en": unit.en or ""}
 
 
 def fact_record(fact: Fact) -> FactRecord:

@@ -72,12 +72,16 @@ def zh_numbers(claim: str, year: int, names: Sequence[Name]) -> Iterator[re.Matc
             yield match
 
 
-def en_numbers(claim: str, years: Collection[int], names: Sequence[Name]) -> Iterator[Number]:
+def en_numbers(
+    claim: str, years: Collection[int], names: Sequence[Name], figures: Sequence[Figure] = ()
+) -> Iterator[Number]:
     """The numbers of an English claim, with their values: not a year of its source (its own,
-    or the one a wrong opening names, which the year rule reports), a name or 'one of'."""
+    or the one a wrong opening names, which the year rule reports), a name, 'one of', or a
+    word of the English name of a figure's unit ("ten thousand bags" names 万袋)."""
     from decimal import Decimal
 
-    covered = _covered(claim, [name.en for name in names if name.en])
+    unit_names = [rf"\b{re.escape(en)}\b" for en in {figure.scale.en for figure in figures} if en]
+    covered = _covered(claim, [name.en for name in names if name.en] + unit_names)
     for match in _EN_NUMBER.finditer(_visible(claim)):
         membership = match.group().lower() == "one" and claim[match.end() :].startswith(" of ")
         if match.start() in covered or membership or match.group("digits") in {str(year) for year in years}:
@@ -118,6 +122,21 @@ def en_qualifier(claim: str, start: int) -> Qualifier:
         if any(re.search(rf"\b{word}$", before) for word in words):
             return qualifier
     return Qualifier.EXACT
+
+
+def en_states(claim: str, number: Number, figure: Figure) -> bool:
+    """Whether a number of an English claim states a figure: by its value in its base unit
+    (924 million for 9.24亿元), or by its value before the English name of its unit, where the
+    unit has one (a declared unit: "2,000 ten thousand bags" for 2000万袋)."""
+    if number.value == figure.base_value:
+        return True
+    en = figure.scale.en
+    after = claim[number.start + len(number.written) :]
+    return en is not None and number.value == figure.value and _names_unit(after, en)
+
+
+def _names_unit(after: str, en: str) -> bool:
+    return re.match(rf"\s*{re.escape(en)}\b", after, re.IGNORECASE) is not None
 
 
 def shown(figure: Figure) -> str:

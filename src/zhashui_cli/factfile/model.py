@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple
 
-from .units import base_unit, base_value
+from .units import BUILT_IN, Unit, Units, exact
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -89,14 +89,15 @@ class Figure(NamedTuple):
     qualifier: Qualifier
     label: str
     label_en: str
+    scale: Unit  # the unit of the file's table that `unit` names: its base unit and factor
 
     @property
     def base_value(self) -> "Decimal":
-        return base_value(self.value, self.unit)
+        return exact(self.value * self.scale.factor)
 
     @property
     def base_unit(self) -> str:
-        return base_unit(self.unit)
+        return self.scale.base
 
 
 class Fact(NamedTuple):
@@ -124,3 +125,4 @@ class FactFile(NamedTuple):
     categories: tuple[Category, ...]
     facts: tuple[Fact, ...]
     texts: Mapping[str, str]  # source id → restored text
+    units: Units = BUILT_IN  # the built-in units and those the file declares

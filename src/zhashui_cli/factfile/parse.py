@@ -21,6 +21,7 @@ from zhashui_cli.records import (
     Problem,
     SectionRecord,
     SourceRecord,
+    UnitRecord,
     fields_of,
 )
 
@@ -38,7 +39,7 @@ from .model import (
     Section,
     Source,
 )
-from .units import UnknownUnitError, base_unit, base_value
+from .units import BUILT_IN, Unit, Units, UnknownUnitError, declaration_problem
 from .yamlfile import Ambiguous, Places
 
 if TYPE_CHECKING:
@@ -49,7 +50,9 @@ LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 PUBLISHED_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?: [0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?")
 _CHINESE_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万亿点]+")
 
-TOP_LEVEL_FIELDS = ("sources", "categories", "facts")
+TOP_LEVEL_FIELDS = ("units", "sources", "categories", "facts")
+TOP_LEVEL_OPTIONAL = frozenset({"units"})
+UNIT_FIELDS = fields_of(UnitRecord)
 SOURCE_FIELDS = fields_of(SourceRecord)
 SOURCE_OPTIONAL = frozenset({"publisher", "url", "accessed", "names"})
 URL_PATTERN = re.compile(r"https?://[^\s/]+\S*")
@@ -70,6 +73,7 @@ class Parsed(NamedTuple):
     categories: tuple[Category, ...]
     facts: tuple[Fact, ...]
     problems: list[Problem]
+    units: Units = BUILT_IN
 
 
 def _is_text(value: object) -> bool:
@@ -92,6 +96,7 @@ class _Parser(Reader):
     """Walks a fact file's YAML, building the entries that have no problem."""
 
     derived = DERIVED_FIELDS
+    units = BUILT_IN  # the file's table, once its units list is read
 
     # -- entries ----------------------------------------------------------------------------
     # Each builder notes how many problems had been found before it (Reader.found), reads every
@@ -207,34 +212,75 @@ class _Parser(Reader):
         )
         if values["unit"] is not None:
             try:
-                base_unit(values["unit"])
+                values["scale"] = self.units.unit(values["unit"])
             except UnknownUnitError as error:
                 self.problem((*path, "unit"), str(error))
         if self.found == before:
-            self.representable(path, values["value"], values["unit"])
+            self.representable(path, values["value"], values["scale"])
         return Figure(**values) if self.found == before else None
 
-    def representable(self, path: tuple[Any, ...], value: Decimal, unit: str) -> None:
+    def representable(self, path: tuple[Any, ...], value: Decimal, scale: Unit) -> None:
         """Figures are output as JSON floats: a base value beyond the largest float would be
         written as Infinity, which is no JSON."""
-        if not math.isfinite(float(base_value(value, unit))):
+        if not math.isfinite(float(value * scale.factor)):
             largest = "1.8e308, the largest number JSON output holds"
-            self.problem((*path, "value"), f"is too large: in {base_unit(unit)} it is more than {largest}; correct it")
+            self.problem((*path, "value"), f"is too large: in {scale.base} it is more than {largest}; correct it")
+
+    # -- units -------------------------------------------------------------------------------
+    def unit_table(self, items: list[Any]) -> Units:
+        """The built-in units with those the file declares: each declared unit is checked as a
+        whole, and one with a problem is left out (its figures are then unknown units)."""
+        entries: list[tuple[tuple[Any, ...], Unit]] = []
+        seen: dict[str, tuple[Any, ...]] = {}
+        for n, item in enumerate(items):
+            path, before = ("units", n), self.found
+            data = self.mapping(item, path, UNIT_FIELDS)
+            if data is None:
+                continue
+            values = [self.text(data, path, key) for key in ("unit", "base_unit")]
+            factor, en = self.factor(data, path), self.text(data, path, "en")
+            unit, base = values
+            if unit is not None and unit in seen:
+                first = self.located.position(seen[unit])
+                where = f" (first at line {first[0]})" if first else ""
+                self.problem((*path, "unit"), f"'{unit}' is declared twice{where}; keep one entry", "unique")
+            elif unit is not None:
+                seen[unit] = (*path, "unit")
+            if unit is not None and base is not None and factor is not None and en is not None and self.found == before:
+                entries.append((path, Unit(unit, base, factor, en)))
+        new_bases = {entry.unit for _, entry in entries if entry.base == entry.unit}
+        declared = []
+        for path, entry in entries:
+            if wrong := declaration_problem(entry, new_bases):
+                self.problem((*path, wrong[0]), wrong[1])
+            else:
+                declared.append(entry)
+        return Units(declared)
+
+    def factor(self, data: dict[str, Any], path: tuple[Any, ...]) -> Any:
+        """How many base units one declared unit is: a positive number, exact."""
+        value = self.number(data, path, "factor")
+        if value is not None and not value > 0:
+            self.problem(
+                (*path, "factor"), f"{data['factor']} is not a positive number; give how many base units one is"
+            )
+            return None
+        return value
 
     # -- typed fields --------------------------------------------------------------------------
-    def number(self, data: dict[str, Any], path: tuple[Any, ...]) -> Any:
-        if "value" not in data:
+    def number(self, data: dict[str, Any], path: tuple[Any, ...], key: str = "value") -> Any:
+        if key not in data:
             return None
-        value = data["value"]
+        value = data[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             if isinstance(value, str) and _CHINESE_NUMBER.fullmatch(value.strip()):
                 hint = "; write the number in digits (七千一百六十八 → 7168)"
             else:
                 hint = "; write it without quotes" if isinstance(value, str) else ""
-            self.problem((*path, "value"), f"expected a number, got {describe_type(value)}{hint}")
+            self.problem((*path, key), f"expected a number, got {describe_type(value)}{hint}")
             return None
         if isinstance(value, float) and not math.isfinite(value):
-            self.problem((*path, "value"), "must be a finite number")
+            self.problem((*path, key), "must be a finite number")
             return None
         from decimal import Decimal
 
@@ -284,10 +330,12 @@ class _Parser(Reader):
     def fact_file(self, data: object) -> Parsed:
         if not isinstance(data, dict):
             got = describe_type(data)
-            self.problem((), f"expected a mapping with {', '.join(TOP_LEVEL_FIELDS)}, got {got}")
+            required = ", ".join(key for key in TOP_LEVEL_FIELDS if key not in TOP_LEVEL_OPTIONAL)
+            self.problem((), f"expected a mapping with {required}, got {got}")
             return Parsed((), (), (), self.problems)
-        top = self.mapping(data, (), TOP_LEVEL_FIELDS) or {}
-        lists = {key: self.listing(top, (), key) for key in TOP_LEVEL_FIELDS}
+        top = self.mapping(data, (), TOP_LEVEL_FIELDS, TOP_LEVEL_OPTIONAL) or {}
+        lists = {key: self.listing(top, (), key, key not in TOP_LEVEL_OPTIONAL) for key in TOP_LEVEL_FIELDS}
+        self.units = self.unit_table(lists["units"])
         seen_sources: dict[str, tuple[Any, ...]] = {}
         sources = [self.source(i, entry, seen_sources) for i, entry in enumerate(lists["sources"])]
         # Facts are checked against every declared id, so that one broken source or category
@@ -305,6 +353,7 @@ class _Parser(Reader):
             tuple(c for c in categories if c is not None),
             tuple(f for f in facts if f is not None),
             self.problems,
+            self.units,
         )
 
 

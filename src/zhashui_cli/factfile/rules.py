@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 
 from zhashui_cli.records import Problem, Uncovered, problem
 
-from .claims import ZH_NUMBER, en_numbers, en_qualifier, figure_match, shown, zh_numbers
+from .claims import ZH_NUMBER, en_numbers, en_qualifier, en_states, figure_match, shown, zh_numbers
 from .model import Fact, FactFile, Figure, Name, Qualifier, Source
 from .sentence import sentence_problem
 from .units import figure_pattern, written_number
@@ -275,13 +275,15 @@ def _claim_problems(context: Context, fact: Fact) -> list[Problem]:
 
 def _claim_en_problems(context: Context, fact: Fact) -> list[Problem]:
     """Each figure stated in the English claim by its value in its base unit (924 million for
-    9.24亿元), with its qualifier in words, and no other number there but ordinals."""
+    9.24亿元) or before its unit's English name, with its qualifier in words, and no other
+    number there but ordinals."""
     found, missing = [], []
-    numbers = list(en_numbers(fact.claim_en, _years(context, fact), _names(context, fact)))
+    numbers = list(en_numbers(fact.claim_en, _years(context, fact), _names(context, fact), fact.figures))
     for n, figure in enumerate(fact.figures):
-        number = next((number for number in numbers if number.value == figure.base_value), None)
+        number = next((number for number in numbers if en_states(fact.claim_en, number, figure)), None)
         if number is None:
-            missing.append((n, f"write its value, as in '{figure.base_value:,}'"))
+            named = f" or '{figure.value:,} {figure.scale.en}'" if figure.scale.en else ""
+            missing.append((n, f"write its value, as in '{figure.base_value:,}'{named}"))
             continue
         numbers.remove(number)
         implied = en_qualifier(fact.claim_en, number.start)

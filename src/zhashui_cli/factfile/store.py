@@ -199,7 +199,7 @@ def load(path: Path, *, coverage: bool = False, progress: Progress | None = None
     paths = _paths(document.data, "sources")
     texts, stamps, problems = _read_sources(path, parsed.sources, located, paths, max_bytes)
     problems = parsed.problems + problems
-    file = FactFile(str(path), parsed.sources, parsed.categories, parsed.facts, texts)
+    file = FactFile(str(path), parsed.sources, parsed.categories, parsed.facts, texts, parsed.units)
     context = rules.Context(file, located.position, _paths(document.data, "facts"))
     problems += rules.check(context, coverage=coverage, sound=not problems)
     _report(progress, "Checking facts", 1)

@@ -11,13 +11,18 @@ turned into an amount; the values handed in are Decimals.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
+    from zhashui_cli.records import UnitRecord
+
 # Base units a figure may be counted in. Magnitude words (万, 亿) are prefixes, so 万人次 and
-# 亿元 need no entry of their own; a new base unit is a one-word addition here and in the schema.
+# 亿元 need no entry of their own; a new base unit is a one-word addition here and in
+# schema/facts.schema.json (which tests/test_facts.py holds to BUILT_IN.known()). A fact file
+# declares the units it needs beyond these (its `units:` list), which join the same table.
 BASE_UNITS = (
     "元",
     "平方米",
@@ -41,6 +46,16 @@ BASE_UNITS = (
     "头",  # head of livestock
     "只",  # poultry and other small animals
     "株",  # plants and trees
+    "公顷",  # hectares, beside 亩 in forestry and land figures
+    "立方米",  # cubic metres: timber, water, earthworks
+    "千瓦",  # kilowatts of installed capacity (万千瓦)
+    "千瓦时",  # kilowatt-hours of electricity (亿千瓦时)
+    "辆",  # vehicles
+    "台",  # machines and sets of equipment
+    "套",  # sets, and dwellings of housing projects
+    "名",  # people counted by name: trainees, staff, students
+    "张",  # beds of hospitals and homes
+    "条",  # roads, lines, routes
     "%",
 )
 MAGNITUDES = {"万": 10**4, "亿": 10**8}
@@ -62,16 +77,27 @@ UNIT_ALIASES = {
     "tonnes": "吨",
     "bags": "袋",
     "head": "头",
+    "ha": "公顷",
+    "hectares": "公顷",
+    "m3": "立方米",
+    "m³": "立方米",
+    "kw": "千瓦",
+    "kwh": "千瓦时",
+    "vehicles": "辆",
     "percent": "%",
 }
 
 
 class UnknownUnitError(ValueError):
-    """A unit that is neither a base unit, nor a magnitude word followed by one, nor an alias."""
+    """A unit that is neither in the table (a base unit, one after a magnitude word, a declared
+    unit) nor an alias."""
 
-    def __init__(self, unit: str) -> None:
+    def __init__(self, unit: str, declared: Sequence[str] = (), *, in_file: bool = True) -> None:
+        listed = f"; declared: {', '.join(declared)}" if declared else ""
+        hint = f", or declare it under units: {{unit: {unit}, base_unit: …, factor: …, en: …}}" if in_file else ""
         super().__init__(
-            f"unknown unit '{unit}'; use a base unit ({', '.join(BASE_UNITS)}), or one after 万 or 亿 (万元, 亿元)"
+            f"unknown unit '{unit}'; use a base unit ({', '.join(BASE_UNITS)}), or one after 万 or 亿 "
+            f"(万元, 亿元){listed}{hint}"
         )
         self.unit = unit
 
@@ -84,55 +110,139 @@ _AMOUNT_EXAMPLES = "write it like 100000000, 1e8 or 1亿"
 
 
 class Unit(NamedTuple):
-    multiplier: int
+    """A unit of the table: as a figure writes it, its base unit, how many base units one of
+    it is, and its English name where English claims write it (a declared unit; the built-in
+    ones are stated in English by their base value)."""
+
+    unit: str
     base: str
+    factor: int | Decimal
+    en: str | None = None
 
 
-def known_units() -> tuple[str, ...]:
-    """Every unit a figure may be written in, base units first."""
-    prefixed = tuple(magnitude + base for magnitude in MAGNITUDES for base in BASE_UNITS if base not in _UNPREFIXABLE)
-    return BASE_UNITS + prefixed
+def _built_in() -> dict[str, Unit]:
+    table = {base: Unit(base, base, 1) for base in BASE_UNITS}
+    for magnitude, factor in MAGNITUDES.items():
+        table.update((magnitude + b, Unit(magnitude + b, b, factor)) for b in BASE_UNITS if b not in _UNPREFIXABLE)
+    return table
 
 
-def parse_unit(written: str) -> Unit:
-    if written in BASE_UNITS:
-        return Unit(1, written)
-    magnitude, base = written[:1], written[1:]
-    if magnitude in MAGNITUDES and base in BASE_UNITS and base not in _UNPREFIXABLE:
-        return Unit(MAGNITUDES[magnitude], base)
-    raise UnknownUnitError(written)
+_BUILT_IN = _built_in()
 
 
-def base_unit(written: str) -> str:
-    """The base unit of a written or base unit: 亿元 → 元, 元 → 元."""
-    return parse_unit(written).base
+class Units:
+    """The unit table a fact file's figures are read in: the built-in units, and the ones the
+    file declares, looked up alike. BUILT_IN is the table of a file that declares none."""
+
+    def __init__(self, declared: Sequence[Unit] = ()) -> None:
+        self.declared = tuple(declared)
+        self._table = _BUILT_IN | {unit.unit: unit for unit in self.declared}
+        self._english = {unit.en.casefold(): unit for unit in self.declared if unit.en}
+
+    @classmethod
+    def of_records(cls, records: Iterable[UnitRecord]) -> Units:
+        """The table of a fact file whose declared units are these records (as the index keeps
+        them); a factor that is not whole is read back as the decimal it was written as."""
+
+        def factor(value: float) -> int | Decimal:
+            from decimal import Decimal  # only for a factor that is not whole: --unit stays light
+
+            return int(value) if value.is_integer() else Decimal(repr(value))
+
+        return cls([Unit(r["unit"], r["base_unit"], factor(float(r["factor"])), r["en"]) for r in records])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Units) and other.declared == self.declared
+
+    def __hash__(self) -> int:
+        return hash(self.declared)
+
+    def __repr__(self) -> str:
+        return f"Units({list(self.declared)!r})"
+
+    def known(self) -> tuple[str, ...]:
+        """Every unit a figure may be written in: base units first, declared ones last."""
+        return tuple(self._table)
+
+    def unit(self, written: str) -> Unit:
+        """The unit a figure writes: 亿元 → 10**8 元."""
+        found = self._table.get(written)
+        if found is None:
+            raise UnknownUnitError(written, [unit.unit for unit in self.declared])
+        return found
+
+    def typed(self, typed: str) -> Unit:
+        """The unit meant by what someone typed: a unit as written (万元), an alias of a base
+        unit (RMB), or the English name of a declared unit (ten thousand bags)."""
+        cleaned = typed.strip()
+        alias = UNIT_ALIASES.get(cleaned.casefold())
+        found = self._table.get(alias if alias is not None else cleaned) or self._english.get(cleaned.casefold())
+        if found is None:
+            raise UnknownUnitError(typed, [unit.unit for unit in self.declared], in_file=False)
+        return found
+
+    def base_value(self, value: Decimal, unit: str) -> Decimal:
+        """The value in its base unit, exact: Decimal('9.24') 亿元 → Decimal('924000000')."""
+        return exact(value * self.unit(unit).factor)
+
+    def amount(self, text: str, unit: Unit | None = None) -> tuple[Decimal, str | None]:
+        """An amount as typed, as a base value, with the base unit it names (None if none): a
+        number (924000000, 9.24e8, 1_000, 1,000) read in `unit` (--unit 万元: 5000 is 5000万元);
+        with a magnitude word (1亿, 3000万), in `unit` without its own (1亿 in 万元 is 1亿元); or
+        with a unit of its own (1亿元, 3万亩), as written. An exponent beyond what decimal computes with (1e999999999)
+        is out of range, not an overflow for the caller to catch."""
+        cleaned = text.strip().replace("_", "").replace(",", "")
+        named = next((u for u in sorted(self._table, key=len, reverse=True) if cleaned.endswith(u)), None)
+        if named is not None:
+            written = self._table[named]
+            return _number(text, cleaned[: -len(named)], written.factor), written.base
+        if cleaned[-1:] in MAGNITUDES:
+            plain = self._without_magnitude(unit) if unit else None
+            return _number(
+                text, cleaned[:-1], MAGNITUDES[cleaned[-1]] * (plain.factor if plain else 1)
+            ), plain.base if plain else None
+        return _number(text, cleaned, unit.factor if unit else 1), unit.base if unit else None
+
+    def _without_magnitude(self, unit: Unit) -> Unit:
+        """The unit without its magnitude word, where it has one: 万元 → 元, 万箱 → 箱 (if
+        known), 公斤 → 公斤. A number with 万 or 亿 of its own is in this unit (--unit 万元 --min
+        1亿 is 1亿元, not 1亿万元; --unit 公斤 --min 1万 is 1万公斤)."""
+        rest = self._table.get(unit.unit[1:]) if unit.unit[:1] in MAGNITUDES else None
+        return rest if rest is not None else unit
 
 
-def typed_unit(typed: str) -> str:
-    """The base unit meant by what someone typed: a unit as written (亿元), or an alias (RMB)."""
-    cleaned = typed.strip()
-    alias = UNIT_ALIASES.get(cleaned.casefold())
-    return alias if alias is not None else base_unit(cleaned)
+BUILT_IN = Units()
 
 
-def base_value(value: Decimal, unit: str) -> Decimal:
-    """The value in the base unit, exact: Decimal('9.24') 亿元 → Decimal('924000000')."""
-    scaled = value * parse_unit(unit).multiplier
-    return scaled.to_integral_value() if scaled == scaled.to_integral_value() else scaled.normalize()
+def declaration_problem(declared: Unit, new_bases: Collection[str]) -> tuple[str, str] | None:
+    """What is wrong with a unit a fact file declares, as (its field, a message), or None.
+    new_bases: the units the file declares as their own base units, which others may count in."""
+    if (built_in := _BUILT_IN.get(declared.unit)) is not None:
+        return "unit", f"'{declared.unit}' is built in ({built_in.factor} {built_in.base}); remove this entry"
+    if declared.base == declared.unit:
+        return None if declared.factor == 1 else ("factor", "a unit that is its own base unit has factor 1")
+    if declared.base in new_bases:
+        return None
+    base = _BUILT_IN.get(declared.base)
+    if base is None:
+        own = f"{{unit: {declared.base}, base_unit: {declared.base}, factor: 1, en: …}}"
+        return "base_unit", f"unknown unit '{declared.base}'; use a base unit, or declare it as its own: {own}"
+    if base.base != base.unit:
+        hint = f"write base_unit: {base.base} and multiply the factor by {base.factor}"
+        return "base_unit", f"'{base.unit}' is not a base unit ({base.factor} {base.base}); {hint}"
+    return None
 
 
-def parse_amount(text: str) -> Decimal:
-    """An amount as typed: 924000000, 9.24e8, 1_000, or with a magnitude word, 1亿 or 3000万.
-    An exponent beyond what decimal computes with (1e999999999) is out of range, not an
-    overflow for the caller to catch."""
+def exact(value: Decimal) -> Decimal:
+    """A Decimal in its shortest exact form: whole numbers without an exponent (924000000)."""
+    return value.to_integral_value() if value == value.to_integral_value() else value.normalize()
+
+
+def _number(text: str, digits: str, factor: int | Decimal) -> Decimal:
     from decimal import Decimal, InvalidOperation, Overflow
 
-    cleaned = text.strip().replace("_", "").replace(",", "")
-    multiplier = 1
-    if cleaned[-1:] in MAGNITUDES:
-        cleaned, multiplier = cleaned[:-1], MAGNITUDES[cleaned[-1]]
     try:
-        value = Decimal(cleaned) * multiplier
+        value = Decimal(digits) * factor
     except InvalidOperation:
         value = Decimal("NaN")
     except Overflow:

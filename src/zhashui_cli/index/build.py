@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from zhashui_cli.factfile.as_records import category_record, fact_record, source_record
+from zhashui_cli.factfile.as_records import category_record, fact_record, source_record, unit_record
 from zhashui_cli.factfile.folding import fold_many
 from zhashui_cli.factfile.model import Fact, FactFile, Kind
 from zhashui_cli.records import json_line, json_text
@@ -68,6 +68,7 @@ def build(file: FactFile, source_paths: Mapping[str, str]) -> tuple[dict[str, An
         "format": FORMAT,
         "byteorder": byteorder(),
         "count": len(facts),
+        "units": [unit_record(u) for u in file.units.declared],
         "categories": [category_record(c) for c in file.categories],
         "sources": [dict(source_record(s), path=source_paths[s.id]) for s in file.sources],
         "sections": layout,

@@ -37,10 +37,10 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from zhashui_cli.errors import CorruptIndexError
-from zhashui_cli.records import SOURCE_FIELDS, CategoryRecord, FactRecord, SourceRecord
+from zhashui_cli.records import SOURCE_FIELDS, CategoryRecord, FactRecord, SourceRecord, UnitRecord
 
 FORMAT = 7  # 4: stamps keyed by dev, inode, size, mtime, ctime; 5: records escaped; 6: json.char_pinyin;
-# 7: figures as numbers (array.figures.*)
+# 7: figures as numbers (array.figures.*), the units a fact file declares (header "units")
 # The fields of a fact's text lines, in order; a match in the first PRIMARY_FIELDS of them
 # (the claims, tags and labels: what the fact says) ranks before one only in the others.
 TEXT_FIELDS = ("id", "claim", "claim_en", "tags", "figures", "quote", "note", "category")
@@ -94,6 +94,7 @@ class Corpus:
             self.count: int = int(header["count"])
             self.categories: list[CategoryRecord] = list(header["categories"])
             self.sources: list[IndexedSource] = list(header["sources"])
+            self.units: list[UnitRecord] = list(header["units"])  # the units the fact file declares
             # the fact file's editorial problems, counted by base.py when it builds (build() alone counts none)
             self.warnings: int = int(header.get("warnings", 0))
             self._sections = {

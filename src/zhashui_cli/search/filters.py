@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 from zhashui_cli.errors import QueryError
 from zhashui_cli.factfile.folding import fold
 from zhashui_cli.factfile.model import Kind
-from zhashui_cli.factfile.units import AmountError, UnknownUnitError, parse_amount, typed_unit
+from zhashui_cli.factfile.units import AmountError, Unit, Units, UnknownUnitError
 from zhashui_cli.index.corpus import Corpus
 from zhashui_cli.suggest import close_to
 
@@ -37,6 +37,7 @@ def filters(
     maximum: object = None,
 ) -> Filters:
     """The filters callers give (base.SearchFilters) as the engine tests them."""
+    base_unit, low, high = _on_figures(corpus, unit, minimum, maximum)
     return Filters(
         categories=_categories(corpus, _values(category)),
         sources=_named(_values(source), [s["id"] for s in corpus.sources], "source"),
@@ -44,9 +45,9 @@ def filters(
         kinds=frozenset(choice(Kind, value, "kind") for value in _values(kind)),
         sections=frozenset(_sections(corpus, _values(section))),
         tags=_tags(corpus, _values(tag)),
-        unit=_unit(unit),
-        minimum=_amount(minimum, "minimum"),
-        maximum=_amount(maximum, "maximum"),
+        unit=base_unit,
+        minimum=low,
+        maximum=high,
     )
 
 
@@ -130,23 +131,47 @@ def _tags(corpus: Corpus, values: list[str]) -> frozenset[str]:
     return frozenset(fold(value) for value in values)
 
 
-def _unit(unit: str | None) -> str | None:
+def _on_figures(
+    corpus: Corpus, unit: str | None, minimum: object, maximum: object
+) -> tuple[str | None, Decimal | None, Decimal | None]:
+    """The unit and amount filters together, as a base unit and base values. A bare number is
+    read in the unit (unit 万元, minimum 5000: 5000万元, so 50000000 元); one with a magnitude
+    word in its base unit (1亿: 1亿元); one with a unit of its own as written (1亿元, 3万亩).
+    An amount's own unit is the unit filter when none is given, and must agree with it."""
+    if unit is None and minimum is None and maximum is None:
+        return None, None, None
+    table = corpus.memo("units", lambda indexed: Units.of_records(indexed.units))
+    wanted = _unit(table, unit)
+    base = wanted.base if wanted is not None else None
+    amounts: list[Decimal | None] = []
+    for value, what in ((minimum, "minimum"), (maximum, "maximum")):
+        amount, named = _amount(table, value, what, wanted)
+        if named is not None and base is not None and named != base:
+            hint = f"give it in {base}, or as a bare number in the unit"
+            raise QueryError(f"{what} '{value}' is in {named}, but the unit is {base}; {hint}")
+        base = base or named
+        amounts.append(amount)
+    return base, amounts[0], amounts[1]
+
+
+def _unit(table: Units, unit: str | None) -> Unit | None:
     if unit is None:
         return None
     try:
-        return typed_unit(unit)
+        return table.typed(unit)
     except UnknownUnitError as error:
         raise QueryError(str(error)) from None
 
 
-def _amount(value: object, what: str) -> Decimal | None:
+def _amount(table: Units, value: object, what: str, unit: Unit | None) -> tuple[Decimal | None, str | None]:
+    """An amount as a base value, with the base unit it names itself (None if it names none)."""
     if value is None:
-        return None
+        return None, None
     from decimal import Decimal
 
     if isinstance(value, Decimal):
-        return value
+        return value * (unit.factor if unit is not None else 1), None
     try:
-        return parse_amount(str(value))
+        return table.amount(str(value), unit)
     except AmountError as error:
         raise QueryError(f"{what} {error}") from None

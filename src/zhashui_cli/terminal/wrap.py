@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from zhashui_cli.factfile.units import MAGNITUDES, known_units
+from zhashui_cli.factfile.units import BUILT_IN, MAGNITUDES
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -25,7 +25,7 @@ _CLOSING = frozenset("。，、；：？！）》」』】〕〉”’…%‰.,;
 _OPENING = frozenset("（《「『【〔〈“‘([{")
 # What may follow a number as its unit: 6700万元, 3000余万元, 98座, 85.1公里.
 _UNIT_AFTER_NUMBER = (
-    "[余多]?(?:" + "|".join(sorted(map(re.escape, {*known_units(), *MAGNITUDES}), key=len, reverse=True)) + ")"
+    "[余多]?(?:" + "|".join(sorted(map(re.escape, {*BUILT_IN.known(), *MAGNITUDES}), key=len, reverse=True)) + ")"
 )
 
 

@@ -136,7 +136,7 @@ def export_command(
                 raise typer.Exit(ExitCode.NOT_FOUND)
             if hits.partial:
                 note(f"no fact has every word; exporting facts that match {hits.best} of {len(hits.words)}")
-            export.sqlite(sqlite, hits.records, base.categories(), base.sources(), replace=replace)
+            export.sqlite(sqlite, hits.records, base.categories(), base.sources(), units=base.units(), replace=replace)
             note(f"wrote {len(hits)} facts to {sqlite}")
             return
         if query or any(filters.values()):
