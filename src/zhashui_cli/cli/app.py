@@ -1,8 +1,8 @@
 """The zhashui command line: the app, its commands in the order --help lists them, and the
 running of it (every failure one line on stderr and an exit code). The commands themselves
 live in commands/ (find: search, show, tags, figures; overview: categories, stats, sources;
-curate: verify, coverage, export) and completion.py; what they share, in views.py and
-options.py.
+curate: verify, coverage, export; cache; about: help, version and the usage of zhashui
+alone) and completion.py; what they share, in views.py and options.py.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from zhashui_cli.factfile.model import Kind
+from zhashui_cli.factfile.model import KIND_NAMES_ZH, Kind
 from zhashui_cli.factfile.units import BASE_UNITS, UNIT_ALIASES
 from zhashui_cli.output.render import OutputFormat
 from zhashui_cli.search.engine import SortKey
@@ -257,7 +257,7 @@ Kind_ = Annotated[
         "-k",
         metavar=f"<{'|'.join(k.value for k in Kind)}>",
         autocompletion=_static([k.value for k in Kind]),
-        help="Only this kind of claim.",
+        help=f"Only this kind of claim; its Chinese name works too ({', '.join(KIND_NAMES_ZH.values())}).",
     ),
 ]
 Tag = Annotated[
