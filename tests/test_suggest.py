@@ -54,3 +54,10 @@ def test_several_spellings_of_one_thing_offer_it_once() -> None:
 
 def test_nothing_known_is_nothing_close() -> None:
     assert close_to("--bogus", []) == []  # difflib refuses to look among none
+
+
+def test_every_refusal_words_the_names_alike() -> None:
+    from zhashui_cli.suggest import did_you_mean
+
+    assert did_you_mean("jsn", ["json", "jsonl", "csv"]) == " (did you mean json, jsonl?)"
+    assert did_you_mean("zzz", ["json"]) == ""

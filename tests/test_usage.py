@@ -49,6 +49,8 @@ def test_help_of_a_command_zhashui_lacks_suggests_the_one_it_has() -> None:
             "see zhashui search --help",
         ),
         (["stats", "-f", "jsn"], "unknown --format 'jsn' (did you mean json, jsonl?); use one of table, json,"),
+        (["cite", "2023-toilets", "--style", "apx"], "unknown --style 'apx' (did you mean apa?); use one of gbt7714,"),
+        (["cite", "2023-toilets", "-f", "bibtx"], "unknown --format 'bibtx' (did you mean bibtex?); use one of text,"),
         (["search", "--lang", "zhh"], "unknown --lang 'zhh' (did you mean zh?); use one of auto, zh, en, both;"),
         (
             ["search", "-n", "abc"],

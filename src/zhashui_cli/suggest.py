@@ -41,6 +41,18 @@ def close_to(
     return list(dict.fromkeys(offered[name] for name in found))[:limit]
 
 
+def did_you_mean(
+    typed: str,
+    known: Iterable[str] | Mapping[str, str],
+    *,
+    limit: int = 3,
+    fold: Callable[[str], str] = str.casefold,
+) -> str:
+    """close_to's names as every refusal words them, " (did you mean a, b?)"; "" for none."""
+    close = close_to(typed, known, limit=limit, fold=fold)
+    return f" (did you mean {', '.join(close)}?)" if close else ""
+
+
 def _alike(wanted: str, folded: dict[str, str]) -> list[str]:
     import difflib  # only when a name was not found
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from zhashui_cli.suggest import close_to
+from zhashui_cli.suggest import did_you_mean
 
 from . import completion, exits, options
 from ._typer import build_command, group_without_commands, typer_internals
@@ -169,17 +169,11 @@ def usage_message(error: Exception, command_name: str | None = None) -> str | No
         if command == "zhashui search" and not name.startswith("--"):
             hint = "to search for text that starts with '-', put -- before it: zhashui search -- -5%"
             return f"No such option: {name}; {hint}"
-        message = f"No such option: {name}{_close_option(name, failure.possibilities or [])}"
+        # click's own guess, at difflib's default cutoff and with the dashes, offers --bom for --bogus
+        message = f"No such option: {name}{did_you_mean(name, failure.possibilities or [], limit=1)}"
     if isinstance(error, missing_value) and name == "--fields" and _fields_of(command_name):
         return f"--fields needs a value; valid fields: {','.join(_fields_of(command_name))}"
     return f"{message}; see {command} --help"
-
-
-def _close_option(name: str, possibilities: Sequence[str]) -> str:
-    """The option (or command) meant, by zhashui's one did-you-mean rule (suggest.py); click's
-    own guess, at difflib's default cutoff and with the dashes, offers --bom for --bogus."""
-    close = close_to(name, possibilities, limit=1)
-    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def _fields_of(command: str | None) -> Sequence[str]:

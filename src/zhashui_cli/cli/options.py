@@ -20,7 +20,7 @@ from zhashui_cli.factfile.model import KIND_NAMES_ZH, Kind
 from zhashui_cli.factfile.units import BASE_UNITS, UNIT_ALIASES
 from zhashui_cli.output.render import OutputFormat
 from zhashui_cli.search.engine import SortKey
-from zhashui_cli.suggest import close_to
+from zhashui_cli.suggest import did_you_mean
 from zhashui_cli.terminal.tables import Lang
 
 from ._typer import CompletionItem, ParamType, UsageError
@@ -86,8 +86,7 @@ class Choice(ParamType):
         text = str(getattr(value, "value", value)).strip().casefold()
         if text in self.choices:
             return text
-        close = close_to(text, self.choices)
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        hint = did_you_mean(text, self.choices)
         raise UsageError(f"unknown {_flag(param)} '{value}'{hint}; use one of {', '.join(self.choices)}", ctx)
 
     def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[Any]:

@@ -12,7 +12,7 @@ from zhashui_cli.factfile.folding import fold
 from zhashui_cli.factfile.model import KIND_NAMES_ZH, Kind
 from zhashui_cli.factfile.units import AmountError, UnknownUnitError, parse_amount, typed_unit
 from zhashui_cli.index.corpus import Corpus
-from zhashui_cli.suggest import close_to
+from zhashui_cli.suggest import did_you_mean
 
 from .engine import Filters, SortKey
 
@@ -89,8 +89,7 @@ def _unknown(
 ) -> QueryError:
     """An unknown filter value, with the known values that look like it (or like one of the
     other spellings suggested maps to what it offers), and all of them."""
-    suggestions = close_to(value, known if suggested is None else suggested, fold=fold)
-    hint = f" (did you mean {', '.join(suggestions)}?)" if suggestions else ""
+    hint = did_you_mean(value, known if suggested is None else suggested, fold=fold)
     listing = f"; {lead} {', '.join(known)}" if listed else ""
     return QueryError(f"unknown {what} '{value}'{hint}{listing}")
 

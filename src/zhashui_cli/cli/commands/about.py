@@ -15,7 +15,7 @@ from zhashui_cli.cli._typer import UsageError
 from zhashui_cli.cli.exits import emit
 from zhashui_cli.cli.views import fact_base
 from zhashui_cli.output.render import printable
-from zhashui_cli.suggest import close_to
+from zhashui_cli.suggest import did_you_mean
 
 # The examples `zhashui` alone and `zhashui --help` lead with (a question in Chinese, one in
 # English, a fact in full), aligned by hand: 木耳 takes four columns.
@@ -70,9 +70,7 @@ def version_command(ctx: typer.Context, facts: options.Facts = None) -> None:
 def no_such_command(name: str, commands: Sequence[str], ctx: Any) -> Exception:
     """The usage error for a command zhashui does not have, with the one it likely means (by
     suggest.py's rule, not typer's difflib guess)."""
-    close = close_to(name, commands, limit=1)
-    hint = f" (did you mean {close[0]}?)" if close else ""
-    return UsageError(f"No such command '{name}'{hint}", ctx)
+    return UsageError(f"No such command '{name}'{did_you_mean(name, commands, limit=1)}", ctx)
 
 
 def _command_names(ctx: typer.Context, incomplete: str) -> list[str]:
