@@ -197,9 +197,30 @@ def test_the_environment_selects_the_fact_file(write_facts: WriteFacts) -> None:
     assert [r["id"] for r in records] == ["2023-loans", "2023-toilets"]
 
 
-def test_version() -> None:
-    result = cli("--version")
-    assert (result.exit_code, result.stdout) == (0, f"zhashui {__version__}\n")
+def test_version_says_the_tools_and_the_datas() -> None:
+    import hashlib
+
+    digest = hashlib.sha256((REPO / "facts.yaml").read_bytes()).hexdigest()[:12]
+    expected = (
+        f"zhashui {__version__}\n"
+        f"data: {FACT_COUNT} facts, {FIGURE_COUNT} figures from 1 source(s): "
+        "zhashui-2024-02-07 published 2024-02-07 09:41:58\n"
+    )
+    for args in (["--version"], ["-V"], ["version"]):
+        result = cli(*args)
+        assert result.exit_code == 0, args
+        head, _, last = result.stdout.rpartition("fact file: ")
+        assert head == expected and last.endswith(f"facts.yaml (packaged), sha256 {digest}\n"), args
+
+
+def test_version_names_the_fact_file_in_use_and_refuses_a_broken_one(tmp_path: Path) -> None:
+    broken = tmp_path / "facts.yaml"
+    broken.write_text("sources: [\n")
+    result = cli("version", "--facts", str(REPO / "tests" / "broken" / "base.yaml"))
+    assert result.exit_code == 0 and "(packaged)" not in result.stdout
+    assert f"fact file: {REPO / 'tests' / 'broken' / 'base.yaml'}, sha256 " in result.stdout
+    refused = cli("--facts", str(broken), "--version")
+    assert refused.exit_code == 2 and refused.stderr.startswith(f"zhashui: {broken}:2:1: ")
 
 
 def test_help_documents_the_exit_codes() -> None:
@@ -233,10 +254,14 @@ def test_help_documents_the_exit_codes() -> None:
             "or one after 万 or 亿 (万元, 亿元)",
         ),
         (["search", "--json", "-f", "csv"], "zhashui: --json and --format csv contradict each other; use one of them"),
-        (["search", "--fields", "id,nope"], f"zhashui: unknown field(s) nope; valid fields: {','.join(SEARCH_FIELDS)}"),
+        (
+            ["search", "--fields", "id,nope"],
+            f"zhashui: unknown field(s) nope (did you mean note?); valid fields: {','.join(SEARCH_FIELDS)}",
+        ),
+        (["search", "--fields", "zzz"], f"zhashui: unknown field(s) zzz; valid fields: {','.join(SEARCH_FIELDS)}"),
         (
             ["search", "-n", "-1"],
-            "zhashui: Invalid value for '--limit' / '-n': -1 is not in the range x>=0; see zhashui search --help",
+            "zhashui: --limit takes a whole number of rows, 0 for all; '-1' is not one; see zhashui search --help",
         ),
         (["show"], "zhashui: Missing argument 'ID...'; see zhashui show --help"),
         (["nope"], "zhashui: No such command 'nope'; see zhashui --help"),
@@ -254,10 +279,16 @@ def test_a_query_that_starts_with_a_dash_after_double_dash() -> None:
     assert [r["id"] for r in json.loads(result.stdout)] == ["2024-5a-scenic-area"]
 
 
-def test_no_command_shows_the_help() -> None:
+def test_zhashui_alone_prints_a_short_usage_with_examples_and_succeeds() -> None:
+    from zhashui_cli.cli.app import ORDER
+
     result = cli()
-    assert result.exit_code == 2
-    assert "Usage: zhashui [OPTIONS] COMMAND" in result.stderr
+    assert (result.exit_code, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert "Usage: zhashui COMMAND [ARGS]..." in lines
+    assert "  zhashui search 木耳                        what did Zhashui claim about wood ear?" in lines
+    assert all(name in result.stdout for name in ORDER) and "help" in ORDER and "version" in ORDER
+    assert len(lines) < 20 and "Exit codes" not in result.stdout  # short: --help has the rest
 
 
 # -- fact files: exit 2, one line naming the file ------------------------------------------------
@@ -497,7 +528,7 @@ def test_python_dash_m() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "zhashui_cli", "--version"], capture_output=True, text=True, check=False
     )
-    assert (result.returncode, result.stdout) == (0, f"zhashui {__version__}\n")
+    assert (result.returncode, result.stdout.splitlines()[0]) == (0, f"zhashui {__version__}")
 
 
 @pytest.mark.parametrize(

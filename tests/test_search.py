@@ -363,7 +363,7 @@ def test_limit_keeps_the_total() -> None:
         ({"unit": "斤"}, "unknown unit '斤'; use a base unit (元"),
         ({"year": "twenty"}, "'twenty' is not a year; give one in digits: 2023, 2024"),
         ({"tag": "loan"}, "unknown tag 'loan' (did you mean loans"),
-        ({"kind": "rumour"}, "unknown kind 'rumour'; use one of outcome, honour"),
+        ({"kind": "rumour"}, "unknown kind 'rumour'; use one of outcome (成果), honour (荣誉)"),
         ({"section": "2023-highlight-9"}, "unknown section '2023-highlight-9' (did you mean 2023-highlight-"),
         ({"minimum": "lots"}, "minimum 'lots' is not a number; write it like 100000000, 1e8 or 1亿"),
     ],

@@ -121,7 +121,7 @@ def test_headers_are_the_same_with_or_without_fields() -> None:
         ),
         (
             ["tags", "-n", "x"],
-            "zhashui: Invalid value for '--limit' / '-n': 'x' is not a valid int range; see zhashui tags --help",
+            "zhashui: --limit takes a whole number of rows, 0 for all; 'x' is not one; see zhashui tags --help",
         ),
         (["serach", "木耳"], "zhashui: No such command 'serach' (did you mean search?); see zhashui --help"),
         (["frobnicate"], "zhashui: No such command 'frobnicate'; see zhashui --help"),
@@ -234,7 +234,9 @@ def test_completion_offers_values_from_the_fact_base_in_use(shell: str) -> None:
 def test_the_completion_script_is_the_named_shells(shell: str, marker: str) -> None:
     result = cli("completion", shell)
     assert result.exit_code == 0 and marker in result.stdout
-    assert cli("completion", "tcsh").stderr == "zhashui: unknown shell 'tcsh'; use one of bash, zsh, fish, powershell\n"
+    assert cli("completion", "tcsh").stderr == (
+        "zhashui: unknown shell 'tcsh'; use one of bash, zsh, fish, powershell; see zhashui completion --help\n"
+    )
 
 
 # -- help, pager, interrupts ------------------------------------------------------------------
@@ -325,13 +327,14 @@ def test_typer_still_has_the_internals_we_use() -> None:
     from zhashui_cli.cli._typer import typer_internals
 
     internals = typer_internals()
-    click_error, no_args, no_such_option, bad_usage = internals.click_errors
+    click_error, no_such_option, bad_usage = internals.click_errors
     assert issubclass(typer.BadParameter, click_error) and issubclass(no_such_option, click_error)
-    assert issubclass(no_args, click_error) and issubclass(bad_usage, click_error)
+    assert issubclass(bad_usage, click_error)
+    assert internals.bash_complete.name == "bash" and callable(internals.add_completion_class)
     assert "#compdef zhashui" in internals.get_completion_script(
         prog_name="zhashui", complete_var="_ZHASHUI_COMPLETE", shell="zsh"
     )
-    assert callable(internals.completion_init) and callable(internals.install)
+    assert callable(internals.completion_init)
 
 
 def _pager_script(path: Path, record: Path, status: int = 0) -> str:

@@ -87,6 +87,17 @@ def open(
     return FactBase(location, cache=cache, progress=progress, max_bytes=max_bytes)
 
 
+def cache_listing() -> cache.Listing:
+    """What the index cache holds: its folder, whether it is used, its indexes by fact file."""
+    return cache.listing()
+
+
+def clear_cache() -> tuple[Path | None, list[tuple[str, int]]]:
+    """Remove the index cache's own files (never anything else); the folder and the files
+    removed, with their sizes. UntrustedCacheError if the folder is not the user's alone."""
+    return cache.clear()
+
+
 class Hits(Sequence[SearchRecord]):
     """What a search found: a sequence of its records in order (iterate, index, slice, len),
     with how many facts matched in all (`total`, which a limit leaves whole), whether no fact
@@ -365,6 +376,18 @@ class FactBase:
             units = list(dict.fromkeys(row["base_unit"] for row in rows))
             rows.sort(key=lambda row: (units.index(row["base_unit"]), -row["base_value"]))
         return rows[::-1] if reverse else rows
+
+    def sha256(self) -> str:
+        """The SHA-256 of the fact file as it is now: the version of the data, as a commit id is
+        of a repository's (the fact file has no version of its own to say)."""
+        import hashlib
+
+        return hashlib.sha256(store.read_file(self.path, max_bytes=self._max_bytes)[0]).hexdigest()
+
+    @property
+    def packaged(self) -> bool:
+        """Whether this is the fact base shipped with zhashui."""
+        return self.path.resolve() == store.packaged_fact_file().resolve()
 
     def fact_file(self) -> FactFile:
         """The fact file itself, loaded and checked (not from the index): for exports."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .records import Problem, describe
+from .suggest import close_to
 
 MAX_PROBLEMS_SHOWN = 20
 # Problems that leave nothing to check: the file could not be read, or must not be.
@@ -69,13 +70,19 @@ class UnsafeOutputError(ZhashuiError, ValueError):
     symbolic link, a special file, or a folder holding files no export wrote."""
 
 
+class UntrustedCacheError(ZhashuiError):
+    """The cache folder is not the user's alone: zhashui never changes it (SECURITY.md)."""
+
+
 class OutputWriteError(ZhashuiError, OSError):
     """The operating system refused an export's output (a read-only folder, a full disk)."""
 
 
 class UnknownFieldError(ZhashuiError, ValueError):
     def __init__(self, unknown: Sequence[str], allowed: Sequence[str]) -> None:
-        super().__init__(f"unknown field(s) {', '.join(unknown)}; valid fields: {','.join(allowed)}")
+        close = [name for typed in unknown for name in close_to(typed, allowed, limit=1)]
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        super().__init__(f"unknown field(s) {', '.join(unknown)}{hint}; valid fields: {','.join(allowed)}")
 
 
 class CorruptIndexError(Exception):

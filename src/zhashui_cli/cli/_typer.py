@@ -14,24 +14,42 @@ from typing import Any, NamedTuple, TypeVar
 
 import typer
 
+# Click's classes for a parameter type of zhashui's own: refusing a value in zhashui's words,
+# with its did-you-mean, rather than click's (options.Choice, options.Count). `import typer`
+# has imported these modules already.
+from typer._click.exceptions import UsageError
+from typer._click.shell_completion import CompletionItem
+from typer._click.types import ParamType
+
 G = TypeVar("G")
+__all__ = [
+    "CompletionItem",
+    "ParamType",
+    "TyperInternals",
+    "UsageError",
+    "build_command",
+    "group_without_commands",
+    "typer_internals",
+]
 
 
 class TyperInternals(NamedTuple):
-    click_errors: tuple[type[Exception], type[Exception], type[Exception], type[Exception]]
+    click_errors: tuple[type[Exception], type[Exception], type[Exception]]
     completion_init: Callable[[], None]
     get_completion_script: Callable[..., str]
-    install: Callable[..., tuple[str, Any]]
+    bash_complete: type[Any]  # typer's bash completion, which writes values unquoted
+    add_completion_class: Callable[..., Any]
 
 
 def typer_internals() -> TyperInternals:
     """Click's usage errors and the completion machinery."""
-    from typer._click.exceptions import BadOptionUsage, ClickException, NoArgsIsHelpError, NoSuchOption
-    from typer._completion_classes import completion_init
-    from typer._completion_shared import get_completion_script, install
+    from typer._click.exceptions import BadOptionUsage, ClickException, NoSuchOption
+    from typer._click.shell_completion import add_completion_class
+    from typer._completion_classes import BashComplete, completion_init
+    from typer._completion_shared import get_completion_script
 
-    errors = (ClickException, NoArgsIsHelpError, NoSuchOption, BadOptionUsage)
-    return TyperInternals(errors, completion_init, get_completion_script, install)
+    errors = (ClickException, NoSuchOption, BadOptionUsage)
+    return TyperInternals(errors, completion_init, get_completion_script, BashComplete, add_completion_class)
 
 
 def build_command(app: typer.Typer, info: Any) -> Any:

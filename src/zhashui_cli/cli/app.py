@@ -1,8 +1,8 @@
 """The zhashui command line: the app, its commands in the order --help lists them, and the
 running of it (every failure one line on stderr and an exit code). The commands themselves
 live in commands/ (find: search, show, tags, figures; overview: categories, stats, sources;
-curate: verify, coverage, export) and completion.py; what they share, in views.py and
-options.py.
+curate: verify, coverage, export; cache; about: help, version and the usage of zhashui
+alone) and completion.py; what they share, in views.py and options.py.
 """
 
 from __future__ import annotations
@@ -15,13 +15,11 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from zhashui_cli._version import __version__
-from zhashui_cli.suggest import close_to
+from zhashui_cli.suggest import did_you_mean
 
-from . import exits, options
+from . import completion, exits, options
 from ._typer import build_command, group_without_commands, typer_internals
-from .commands import cite, curate, find, overview
-from .completion import completion_command
+from .commands import about, cache, cite, curate, find, overview
 from .exits import ExitCode, emit
 from .fields import FIELDS
 
@@ -38,7 +36,10 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "verify": curate.verify_command,
     "coverage": curate.coverage_command,
     "export": curate.export_command,
-    "completion": completion_command,
+    "completion": completion.completion_command,
+    "cache": cache.cache_command,
+    "help": about.help_command,
+    "version": about.version_command,
 }
 ORDER = list(COMMANDS)
 
@@ -64,6 +65,14 @@ class ZhashuiGroup(TyperGroup):
             self.commands[cmd_name] = build_command(app, unbuilt[cmd_name])
         return super().get_command(ctx, cmd_name)
 
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """The command named first, or one line saying there is none, with zhashui's guess
+        (suggest.py) rather than typer's, which difflib makes at its own cutoff."""
+        name = args[0]
+        if not ctx.resilient_parsing and not name.startswith("-") and self.get_command(ctx, name) is None:
+            raise about.no_such_command(name, self.list_commands(ctx), ctx)
+        return super().resolve_command(ctx, args)
+
     def main(  # type: ignore[override]
         self,
         args: list[str] | None = None,
@@ -74,7 +83,7 @@ class ZhashuiGroup(TyperGroup):
     ) -> int:
         def invoke() -> Any:
             if os.environ.get("_ZHASHUI_COMPLETE"):  # a shell asks for completions
-                typer_internals().completion_init()
+                completion.init()
             return TyperGroup.main(self, args, "zhashui", complete_var, standalone_mode=False, **extra)
 
         words = sys.argv[1:] if args is None else args
@@ -89,7 +98,7 @@ class ZhashuiGroup(TyperGroup):
 app = typer.Typer(
     name="zhashui",
     epilog=exits.epilog(),
-    no_args_is_help=True,
+    invoke_without_command=True,  # zhashui alone: a short usage (_root), as gh prints
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -99,29 +108,30 @@ app = typer.Typer(
 
 
 # -- the root ----------------------------------------------------------------------------------
-def _version(value: bool) -> None:
-    if value:
-        emit(lambda: sys.stdout.write(f"zhashui {__version__}\n"))
-        raise typer.Exit(ExitCode.OK)
-
-
-@app.callback()
+@app.callback(
+    help=f"{about.SUMMARY}: a curated, verifiable fact base of its 2023 results and 2024 plans.\n\n"
+    f"\b\nExamples:\n{about.EXAMPLES}"
+)
 def _root(
+    ctx: typer.Context,
     version: Annotated[
-        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool,
+        typer.Option(
+            "--version", "-V", help="Show the version of zhashui and of the fact base, with its counts, and exit."
+        ),
     ] = False,
     facts: options.Facts = None,
     max_size: options.MaxSize = None,
 ) -> None:
-    """Search the claims of the Zhashui County (柞水县) bulletin of 2024-02-07: a curated,
-    verifiable fact base of its 2023 results and 2024 plans.
-
-    \b
-    Examples:
-      zhashui search 木耳                        what did Zhashui claim about wood ear?
-      zhashui search how many toilets were built
-      zhashui show 2023-toilets                  a fact in full, with its source
-    """
+    """The root: its options, then `zhashui` alone (a short usage, exit 0, as gh does),
+    --version (which reads the fact base that --facts, parsed by now, names), or the command."""
+    if ctx.resilient_parsing:  # a shell asking for completions: nothing to print
+        return
+    if version:
+        about.version(ctx)
+        raise typer.Exit(ExitCode.OK)
+    if ctx.invoked_subcommand is None:
+        emit(lambda: sys.stdout.write(about.usage(ORDER)))
 
 
 for _name, _command in COMMANDS.items():
@@ -145,37 +155,25 @@ def usage_message(error: Exception, command_name: str | None = None) -> str | No
     """Click's message for a usage error, on one line, with the help to read (the command's,
     when the command line names one); None when the error is not one of click's."""
     internals = typer_internals()
-    click_error, no_args_is_help, no_such_option, missing_value = internals.click_errors
+    click_error, no_such_option, missing_value = internals.click_errors
     failure: Any = error  # click's errors carry format_message() and their context
-    if isinstance(error, no_args_is_help):
-        sys.stderr.write(failure.format_message() + "\n")
-        return ""
     if not isinstance(error, click_error):
         return None
     context = getattr(error, "ctx", None)
-    if context is not None and context.parent is not None:
-        command_name = context.info_name
+    if context is not None:  # the command whose parsing failed; the root's is zhashui's own
+        command_name = context.info_name if context.parent is not None else None
     command = f"zhashui {command_name}" if command_name else "zhashui"
     message = " ".join(failure.format_message().split()).rstrip(".")
     name = getattr(error, "option_name", "") or ""
-    if message.startswith("No such command '"):  # typer may have added its own guess; ours is the one
-        typed = message.split("'")[1]
-        message = f"No such command '{typed}'{_close_option(typed, ORDER)}"
     if isinstance(error, no_such_option):
         if command == "zhashui search" and not name.startswith("--"):
             hint = "to search for text that starts with '-', put -- before it: zhashui search -- -5%"
             return f"No such option: {name}; {hint}"
-        message = f"No such option: {name}{_close_option(name, failure.possibilities or [])}"
+        # click's own guess, at difflib's default cutoff and with the dashes, offers --bom for --bogus
+        message = f"No such option: {name}{did_you_mean(name, failure.possibilities or [], limit=1)}"
     if isinstance(error, missing_value) and name == "--fields" and _fields_of(command_name):
         return f"--fields needs a value; valid fields: {','.join(_fields_of(command_name))}"
     return f"{message}; see {command} --help"
-
-
-def _close_option(name: str, possibilities: Sequence[str]) -> str:
-    """The option (or command) meant, by zhashui's one did-you-mean rule (suggest.py); click's
-    own guess, at difflib's default cutoff and with the dashes, offers --bom for --bogus."""
-    close = close_to(name, possibilities, limit=1)
-    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def _fields_of(command: str | None) -> Sequence[str]:

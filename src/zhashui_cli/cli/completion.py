@@ -1,28 +1,65 @@
-"""`zhashui completion`: the shell completion script, printed or installed."""
+"""`zhashui completion`: the shell completion script, printed or installed; and the quoting
+of what completion offers bash."""
 
 from __future__ import annotations
 
+import re
+import stat
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
-from . import exits
+from zhashui_cli.errors import OutputWriteError
+
+from . import exits, options
 from ._typer import typer_internals
 from .exits import UsageProblem, emit
 
 SHELLS = ("bash", "zsh", "fish", "powershell")
+_PROGRAM, _VARIABLE = "zhashui", "_ZHASHUI_COMPLETE"
+# What bash would read as something else in a word: all but letters (of any script), digits
+# and the marks that mean nothing to it.
+_BASH_SPECIAL = re.compile(r"([^\w\-.,:/@%+=])")
+
+
+def bash_word(value: str) -> str:
+    """A value as bash must insert it to read it back as one word: `wood\\ ear`, not `wood ear`
+    (which it would read as two, the tag wood and a query)."""
+    return _BASH_SPECIAL.sub(r"\\\1", value)
+
+
+def init() -> None:
+    """Make the shells' completion classes known to click: typer's, with bash's values quoted."""
+    internals = typer_internals()
+    internals.completion_init()
+
+    class QuotedBash(internals.bash_complete):  # type: ignore[misc, name-defined]
+        def format_completion(self, item: Any) -> str:
+            return bash_word(item.value)
+
+    internals.add_completion_class(QuotedBash, "bash")
 
 
 def completion_command(
-    shell: Annotated[str, typer.Argument(metavar=f"<{'|'.join(SHELLS)}>", help="The shell to complete in.")],
+    shell: Annotated[
+        str,
+        typer.Argument(
+            metavar=f"<{'|'.join(SHELLS)}>", click_type=options.Choice(SHELLS), help="The shell to complete in."
+        ),
+    ],
     install: Annotated[
-        bool, typer.Option("--install", help="Install it for this user instead of printing it.")
+        bool,
+        typer.Option(
+            "--install", help="Install it for this user instead of printing it (says which files it changed)."
+        ),
     ] = False,
 ) -> None:
     """Print the shell completion script for SHELL (or --install it). Completion offers
-    commands, options, and values from the fact base in use: categories, years, kinds, tags,
-    units, sources, sections, fields and fact ids.
+    commands, options, and values from the fact base in use: categories (by id or Chinese
+    name), years, kinds, tags, units, sources, sections, fields and fact ids (with their
+    claims, in zsh and fish).
 
     \b
     Examples:
@@ -30,14 +67,89 @@ def completion_command(
       zhashui completion zsh > ~/.zfunc/_zhashui     with fpath+=~/.zfunc in ~/.zshrc
       zhashui completion fish --install
     """
-    chosen = shell.strip().lower()
-    if chosen not in SHELLS:
-        raise UsageProblem(f"unknown shell '{shell}'; use one of {', '.join(SHELLS)}")
-    internals = typer_internals()
-    internals.completion_init()
+    init()
+    script = typer_internals().get_completion_script(prog_name=_PROGRAM, complete_var=_VARIABLE, shell=shell)
+    script = script.strip("\n") + "\n"
     if install:
-        installed, path = internals.install(shell=chosen, prog_name="zhashui", complete_var="_ZHASHUI_COMPLETE")
-        exits.note(f"{installed} completion installed in {path}; it takes effect in a new shell")
+        _install(shell, script)
         return
-    script = internals.get_completion_script(prog_name="zhashui", complete_var="_ZHASHUI_COMPLETE", shell=chosen)
-    emit(lambda: sys.stdout.write(script.rstrip("\n") + "\n"))
+    emit(lambda: sys.stdout.write(script))
+
+
+# -- installing ---------------------------------------------------------------------------------
+def _install(shell: str, script: str) -> None:
+    """Write the script where the shell looks for it, and the line that loads it into the
+    shell's start-up file where it needs one; say on stderr what changed, and nothing more
+    the second time (the line is added once)."""
+    home = Path.home()
+    if shell == "powershell":
+        raise UsageProblem(
+            "--install does not change PowerShell's profile; add this line to $PROFILE yourself: "
+            "zhashui completion powershell | Out-String | Invoke-Expression"
+        )
+    places = {
+        "bash": (home / ".bash_completions" / "zhashui.sh", home / ".bashrc"),
+        "zsh": (home / ".zfunc" / "_zhashui", home / ".zshrc"),
+        "fish": (home / ".config" / "fish" / "completions" / "zhashui.fish", None),
+    }
+    script_path, rc_path = places[shell]
+    if rc_path is not None:
+        _text_of(rc_path)  # a start-up file that is no file is refused before anything is written
+    said = [f"{'wrote' if _write_whole(script_path, script) else 'left unchanged'} {script_path}"]
+    if rc_path is not None:
+        line = f"source '{script_path}'" if shell == "bash" else "fpath+=~/.zfunc; autoload -Uz compinit; compinit"
+        added = _add_line(rc_path, line)
+        said.append(f"{'added' if added else 'found'} `{line}` {'to' if added else 'in'} {rc_path}")
+    exits.note(f"{shell} completion: {'; '.join(said)}; it takes effect in a new shell")
+
+
+def _add_line(path: Path, line: str) -> bool:
+    """Add a line at the end of a start-up file (with a final newline) unless it is there."""
+    old = _text_of(path)
+    if old is not None and line in old.splitlines():
+        return False
+    before = old or ""
+    _write_whole(path, f"{before}{'' if not before or before.endswith(chr(10)) else chr(10)}{line}\n")
+    return True
+
+
+def _text_of(path: Path) -> str | None:
+    """A start-up file's text, None when there is none; a special file or a folder is refused
+    (a ~/.bashrc that leads to /dev/null is no file to add a line to)."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise OutputWriteError(f"cannot read {path}: {error.strerror}") from error
+    if not stat.S_ISREG(status.st_mode):
+        leads = f" (it leads to {path.resolve()})" if path.is_symlink() else ""
+        raise UsageProblem(
+            f"{path} is not a regular file{leads}, so --install leaves it alone; print the script instead"
+        )
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise OutputWriteError(f"cannot read {path}: {error}") from error
+
+
+def _write_whole(path: Path, text: str) -> bool:
+    """Write a file whole or not at all (a temporary beside it, then a rename), through a
+    symbolic link to the file it names (a dotfiles link stays a link), keeping its mode.
+    False when it held that text already."""
+    from zhashui_cli.export import target
+
+    real = path.resolve()
+    old = _text_of(real)
+    if old == text:
+        return False
+    temporary = target.temporary_beside(real)
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        if old is not None:
+            temporary.chmod(stat.S_IMODE(real.stat().st_mode))
+        target.put_file(temporary, real)
+    except OSError as error:
+        target.discard(temporary)
+        raise OutputWriteError(f"cannot write {path}: {error.strerror or error}") from error
+    return True

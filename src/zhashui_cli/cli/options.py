@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from zhashui_cli.factfile.model import Kind
+from zhashui_cli.factfile.model import KIND_NAMES_ZH, Kind
 from zhashui_cli.factfile.units import BASE_UNITS, UNIT_ALIASES
 from zhashui_cli.output.render import OutputFormat
 from zhashui_cli.search.engine import SortKey
+from zhashui_cli.suggest import did_you_mean
 from zhashui_cli.terminal.tables import Lang
 
+from ._typer import CompletionItem, ParamType, UsageError
 from .exits import UsageProblem
 
 if TYPE_CHECKING:
@@ -60,10 +62,67 @@ def max_bytes_in_use(ctx: typer.Context) -> int:
     return int(number) * _SIZE_UNITS[unit]
 
 
+# -- values refused in zhashui's words ----------------------------------------------------------
+def _flag(param: Any) -> str:
+    """How the command line names a parameter: an option by its long flag, an argument by name."""
+    flags = getattr(param, "opts", None) or []
+    dashed = [flag for flag in flags if flag.startswith("-")]
+    return max(dashed, key=len) if dashed else str(getattr(param, "name", "value"))
+
+
+class Choice(ParamType):
+    """One of a few names, in any case. Refused in one line by zhashui's did-you-mean
+    (suggest.py) and the names it takes; click says only "'valu' is not one of …"."""
+
+    name = "choice"
+
+    def __init__(self, choices: Sequence[str]) -> None:
+        self.choices = tuple(choices)
+
+    def get_metavar(self, param: Any, ctx: Any) -> str:
+        return f"<{'|'.join(self.choices)}>"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        text = str(getattr(value, "value", value)).strip().casefold()
+        if text in self.choices:
+            return text
+        hint = did_you_mean(text, self.choices)
+        raise UsageError(f"unknown {_flag(param)} '{value}'{hint}; use one of {', '.join(self.choices)}", ctx)
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[Any]:
+        return [CompletionItem(name) for name in self.choices if name.startswith(incomplete.casefold())]
+
+
+class Count(ParamType):
+    """A whole number from 0 up, such as -n's. Refused in one line that says what it takes;
+    click says "'abc' is not a valid int range"."""
+
+    name = "integer"
+
+    def __init__(self, meaning: str) -> None:
+        self.meaning = meaning  # what the number counts, for the refusal: "a number of rows, 0 for all"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = -1
+        if number < 0:
+            raise UsageError(f"{_flag(param)} takes {self.meaning}; '{value}' is not one", ctx)
+        return number
+
+
 # -- completion -------------------------------------------------------------------------------
-def _completing(values: Callable[[FactBase], Iterable[str | tuple[str, str]]]) -> Callable[..., list[Any]]:
+Offered = Iterable[str | tuple[str, str]]  # values, each maybe with its description
+
+
+def _completing(values: Callable[[FactBase, str], Offered]) -> Callable[..., list[Any]]:
     """A completion callback offering values from the fact base in use that start with what
-    has been typed (after the last comma of a comma list)."""
+    has been typed (after the last comma of a comma list), each with its description (which
+    zsh and fish show). Both are shown safely: a fact file's text never steers the terminal."""
+    from zhashui_cli.output.render import printable
 
     def complete(ctx: typer.Context, incomplete: str) -> list[Any]:
         from zhashui_cli.base import open as open_base
@@ -71,14 +130,15 @@ def _completing(values: Callable[[FactBase], Iterable[str | tuple[str, str]]]) -
         head, _, typed = incomplete.rpartition(",")
         prefix = f"{head}," if head else ""
         try:
-            offered = list(values(open_base(facts_in_use(ctx))))
+            offered = list(values(open_base(facts_in_use(ctx)), typed))
         except Exception:  # completion must never print a traceback into the shell
             return []
         found = []
         for value in offered:
             name, help_text = value if isinstance(value, tuple) else (value, "")
-            if name.lower().startswith(typed.lower()):
-                found.append((prefix + name, help_text) if help_text else prefix + name)
+            if name.casefold().startswith(typed.casefold()):
+                shown = printable(prefix + name)
+                found.append((shown, printable(help_text)) if help_text else shown)
         return found
 
     return complete
@@ -92,13 +152,37 @@ def _static(names: Sequence[str]) -> Callable[..., list[str]]:
     return complete
 
 
-complete_categories = _completing(lambda base: [(c["id"], f"{c['name']} {c['name_en']}") for c in base.categories()])
-complete_ids = _completing(lambda base: base.ids())
-complete_years = _completing(lambda base: map(str, base.years()))
-complete_sources = _completing(lambda base: [(s["id"], s["title"]) for s in base.sources()])
-complete_sections = _completing(lambda base: [(x["id"], x["title"]) for s in base.sources() for x in s["sections"]])
-complete_tags = _completing(lambda base: [row["tag"] for row in base.tags()])
-complete_units = _completing(lambda base: [*BASE_UNITS, *UNIT_ALIASES, *((u["unit"], u["en"]) for u in base.units())])
+def _categories(base: FactBase, typed: str) -> Offered:
+    """Categories by id; by Chinese name too once something is typed that starts no id
+    (-c 乡 offers 乡村振兴), since a Chinese name is as good a value as an id."""
+    rows = base.categories()
+    ids = [(c["id"], f"{c['name']} {c['name_en']}") for c in rows]
+    if not typed or any(c["id"].startswith(typed.casefold()) for c in rows):
+        return ids
+    return [*ids, *((c["name"], f"{c['id']} · {c['name_en']}") for c in rows)]
+
+
+# Ids are offered with their claims while there are few enough to read (what a menu shows).
+_DESCRIBED_IDS = 200
+
+
+def _ids(base: FactBase, typed: str) -> Offered:
+    """Fact ids, each with its claim while few enough match what was typed."""
+    matching = [fact_id for fact_id in base.ids() if fact_id.startswith(typed.casefold())]
+    if len(matching) > _DESCRIBED_IDS:
+        return matching
+    return [(fact_id, base[fact_id]["claim"]) for fact_id in matching]
+
+
+complete_categories = _completing(_categories)
+complete_ids = _completing(_ids)
+complete_years = _completing(lambda base, _: map(str, base.years()))
+complete_sources = _completing(lambda base, _: [(s["id"], s["title"]) for s in base.sources()])
+complete_sections = _completing(lambda base, _: [(x["id"], x["title"]) for s in base.sources() for x in s["sections"]])
+complete_tags = _completing(lambda base, _: [row["tag"] for row in base.tags()])
+complete_units = _completing(
+    lambda base, _: [*BASE_UNITS, *UNIT_ALIASES, *((u["unit"], u["en"]) for u in base.units())]
+)
 
 
 def complete_fields(fields: Sequence[str]) -> Callable[..., list[str]]:
@@ -125,13 +209,16 @@ Facts = Annotated[
         help="Fact file to read [default: the packaged fact base].",
     ),
 ]
-Format = Annotated[OutputFormat, typer.Option("--format", "-f", case_sensitive=False, help="Output format.")]
+Format = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", click_type=Choice([f.value for f in OutputFormat]), help="Output format."),
+]
 Json = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 Lang_ = Annotated[
     Lang,
     typer.Option(
         "--lang",
-        case_sensitive=False,
+        click_type=Choice([lang.value for lang in Lang]),
         help="Language of the claims shown: auto is both on wide terminals, else the query's language.",
     ),
 ]
@@ -171,7 +258,7 @@ Kind_ = Annotated[
         "-k",
         metavar=f"<{'|'.join(k.value for k in Kind)}>",
         autocompletion=_static([k.value for k in Kind]),
-        help="Only this kind of claim.",
+        help=f"Only this kind of claim; its Chinese name works too ({', '.join(KIND_NAMES_ZH.values())}).",
     ),
 ]
 Tag = Annotated[
@@ -216,7 +303,11 @@ Maximum = Annotated[
 ]
 Sort = Annotated[
     SortKey | None,
-    typer.Option("--sort", case_sensitive=False, help="Order [default: relevance with a query, else bulletin]."),
+    typer.Option(
+        "--sort",
+        click_type=Choice([key.value for key in SortKey]),
+        help="Order [default: relevance with a query, else bulletin].",
+    ),
 ]
 Reverse = Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")]
 Exact = Annotated[
@@ -228,7 +319,13 @@ Exact = Annotated[
 ]
 Limit = Annotated[
     int | None,
-    typer.Option("--limit", "-n", min=0, metavar="N", help="Show at most this many (0: all; tables default to 20)."),
+    typer.Option(
+        "--limit",
+        "-n",
+        click_type=Count("a whole number of rows, 0 for all"),
+        metavar="N",
+        help="Show at most this many (0: all; tables default to 20).",
+    ),
 ]
 
 # The filters of a search, declared once: each command that filters takes these options (all

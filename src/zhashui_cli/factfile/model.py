@@ -26,6 +26,14 @@ class Kind(str, Enum):
     TARGET = "target"  # a plan with at least one quantitative target
 
 
+# What each kind is called in Chinese: --kind takes these too (-k 计划 is -k plan).
+KIND_NAMES_ZH = {
+    Kind.OUTCOME: "成果",
+    Kind.HONOUR: "荣誉",
+    Kind.MEASURE: "举措",
+    Kind.PLAN: "计划",
+    Kind.TARGET: "目标",
+}
 KINDS_WITH_FIGURES = frozenset({Kind.OUTCOME, Kind.TARGET})
 KINDS_WITHOUT_FIGURES = frozenset({Kind.MEASURE, Kind.PLAN})
 

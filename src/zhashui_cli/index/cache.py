@@ -23,6 +23,14 @@ what the index says, capped by the index's own mtime, so that a file cannot decl
 of trust for itself.
 
 The file: a magic line, then the header as one JSON line after its own CRC-32, then the body.
+
+The cache keeps what is of use and no more: each time it writes an index it prunes the indexes
+of fact files that no longer exist (a test's or an export's temporary folder, an old draft),
+those it cannot read, the notes of indexes gone, and all but the KEPT_PER_FILE newest indexes
+of one file reached by several paths (hard links, bind mounts). It removes only its own files:
+names of its own pattern, regular files (never a symbolic link, never followed), owned by the
+user and writable by no one else, in a folder that is ours alone. `zhashui cache info` lists
+them (listing()), `zhashui cache clear` removes them all (clear()).
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from __future__ import annotations
 import json
 import mmap
 import os
+import re
 import stat
 import time
 import weakref
@@ -41,7 +50,7 @@ from typing import Any, NamedTuple
 
 from zhashui_cli._process import running
 from zhashui_cli._version import __version__
-from zhashui_cli.errors import CorruptIndexError
+from zhashui_cli.errors import CorruptIndexError, UntrustedCacheError
 from zhashui_cli.factfile.store import FileKey, read_file
 
 from .corpus import FORMAT, Corpus, byteorder
@@ -57,6 +66,11 @@ _TEMPORARY = ".tmp-"
 _ABANDONED_NS = 3600 * 1_000_000_000
 # The header is read in one go of this much; a longer one (thousands of sources) in two.
 _HEADER_READ = 1 << 16
+# The cache's own files, as cache_file() and _note_name() name them: only these are pruned
+# or cleared (with the temporaries of killed writers).
+_OWN = re.compile(r"[0-9a-f]{16}\.(?:index|verified)")
+# At most this many indexes of one fact file are kept (the newest): one per path it was read by.
+KEPT_PER_FILE = 3
 
 
 class _Proof(NamedTuple):
@@ -95,12 +109,11 @@ def trusted(status: os.stat_result, uid: int) -> bool:
 
 
 @contextmanager
-def _folder(location: Path, *, create: bool = False) -> Iterator[int | None]:
-    """The cache folder of a cache file, open, if it is ours alone; None if it is not.
+def _folder(folder: Path, *, create: bool = False) -> Iterator[int | None]:
+    """The cache folder, open, if it is ours alone; None if it is not.
 
     Created (mode 0700, as the XDG spec asks of the cache home too) if create is set and it is
     missing; raises OSError if it is missing otherwise, or cannot be opened."""
-    folder = location.parent
     if create:
         folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with suppress(FileExistsError):
@@ -172,7 +185,7 @@ def load(fact_file: Path) -> Corpus | None:
     if location is None:
         return None
     try:
-        with _folder(location) as folder:
+        with _folder(location.parent) as folder:
             return None if folder is None else _load(fact_file, folder, location.name)
     except (OSError, ValueError, KeyError, TypeError, IndexError, CorruptIndexError):
         return None
@@ -296,9 +309,139 @@ def save(fact_file: Path, header: dict[str, Any], body: bytes) -> None:
     if location is None:
         return
     text = json.dumps(header, ensure_ascii=False).encode()
-    with suppress(OSError), _folder(location, create=True) as folder:
+    with suppress(OSError), _folder(location.parent, create=True) as folder:
         if folder is not None:
             _write(folder, location.name, MAGIC + b"%08x " % zlib.crc32(text) + text + b"\n" + body)
+            _prune(folder)
+
+
+class CachedIndex(NamedTuple):
+    """An index in the cache, as `zhashui cache info` lists it."""
+
+    name: str
+    size: int  # bytes, with its note's
+    mtime_ns: int  # when it was written
+    fact_file: str | None  # the fact file it indexes; None when its header cannot be read
+    exists: bool  # whether that fact file still exists
+
+
+class Listing(NamedTuple):
+    """What the cache folder holds: where it is, whether it is used, and its indexes."""
+
+    folder: Path | None  # None without a home folder
+    usable: bool  # it exists and is ours alone (otherwise zhashui neither reads nor writes it)
+    indexes: list[CachedIndex]
+    notes: int  # notes of what a run proved of an index's files (.verified)
+    size: int  # bytes of the cache's own files in all
+
+
+def listing() -> Listing:
+    """The cache's own files, by the index they belong to; nothing else in the folder counts."""
+    folder = cache_dir()
+    if folder is None:
+        return Listing(None, False, [], 0, 0)
+    try:
+        with _folder(folder) as descriptor:
+            if descriptor is None:
+                return Listing(folder, False, [], 0, 0)
+            own = _own_files(descriptor)
+            indexes = [_described(descriptor, name, own) for name in sorted(own) if name.endswith(".index")]
+    except FileNotFoundError:
+        return Listing(folder, True, [], 0, 0)
+    notes = sum(name.endswith(".verified") for name in own)
+    return Listing(folder, True, indexes, notes, sum(status.st_size for status in own.values()))
+
+
+def clear() -> tuple[Path | None, list[tuple[str, int]]]:
+    """Remove every file of the cache's own (and what killed writers left); the folder and
+    anything else in it stay. Returns the folder and the files removed, with their sizes.
+
+    Raises UntrustedCacheError when the folder is not ours alone (zhashui never writes there),
+    OSError when a file cannot be removed."""
+    folder = cache_dir()
+    if folder is None:
+        return None, []
+    try:
+        with _folder(folder) as descriptor:
+            if descriptor is None:
+                raise UntrustedCacheError(
+                    f"{folder} is not yours alone, so zhashui neither uses nor changes it; remove it, or chmod 700 it"
+                )
+            _remove_abandoned(descriptor)
+            removed = []
+            for name, status in sorted(_own_files(descriptor).items()):
+                os.unlink(name, dir_fd=descriptor)
+                removed.append((name, status.st_size))
+    except FileNotFoundError:
+        return folder, []
+    return folder, removed
+
+
+def _own_files(folder: int) -> dict[str, os.stat_result]:
+    """The cache's own files in the folder: named by its pattern, regular (a symbolic link is
+    not followed, and not ours), owned by us and writable by no one else."""
+    own = {}
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if not _OWN.fullmatch(entry.name):
+                continue
+            with suppress(OSError):
+                status = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(status.st_mode) and trusted(status, os.geteuid()):
+                    own[entry.name] = status
+    return own
+
+
+def _described(folder: int, name: str, own: dict[str, os.stat_result]) -> CachedIndex:
+    """An index of the cache, with the fact file its header names (None if unreadable)."""
+    status = own[name]
+    note = own.get(_note_name(name))
+    size = status.st_size + (note.st_size if note is not None else 0)
+    fact_file = _indexed_file(folder, name)
+    exists = fact_file is not None and Path(fact_file).exists()
+    return CachedIndex(name, size, status.st_mtime_ns, fact_file, exists)
+
+
+def _indexed_file(folder: int, name: str) -> str | None:
+    """The fact file an index was built from, as its header names it; None if it cannot say."""
+    try:
+        opened = _open(folder, name)
+        if opened is None:
+            return None
+        descriptor, status = opened
+        header, _ = _OnDemand(descriptor, status.st_size).header()
+        return str(header["fingerprint"][0][0])
+    except (OSError, ValueError, KeyError, TypeError, IndexError, CorruptIndexError):
+        return None
+
+
+def _prune(folder: int) -> None:
+    """Remove what no run can use (see the module's docstring): the indexes of fact files gone
+    or of no readable fact file, all but the newest KEPT_PER_FILE of one file, and the notes
+    of indexes gone. Only the cache's own files (_own_files); never fails."""
+    with suppress(OSError):
+        own = _own_files(folder)
+        by_file: dict[tuple[int, int], list[CachedIndex]] = {}
+        doomed = []
+        for index in (_described(folder, name, own) for name in own if name.endswith(".index")):
+            if index.fact_file is None or not index.exists:
+                doomed.append(index.name)
+                continue
+            with suppress(OSError):
+                identity = Path(index.fact_file).stat()
+                by_file.setdefault((identity.st_dev, identity.st_ino), []).append(index)
+        for indexes in by_file.values():
+            indexes.sort(key=lambda index: index.mtime_ns, reverse=True)
+            doomed += [index.name for index in indexes[KEPT_PER_FILE:]]
+        doomed += [name for name in own if name.endswith(".verified") and _index_name(name) not in own]
+        for name in doomed:
+            for each in (name, _note_name(name)) if name.endswith(".index") else (name,):
+                with suppress(OSError):
+                    os.unlink(each, dir_fd=folder)
+
+
+def _index_name(note: str) -> str:
+    return str(Path(note).with_suffix(".index"))
 
 
 def _write(folder: int, name: str, data: bytes) -> None:
@@ -340,7 +483,7 @@ def discard(fact_file: Path) -> None:
     location = cache_file(fact_file)
     if location is None:
         return
-    with suppress(OSError), _folder(location) as folder:
+    with suppress(OSError), _folder(location.parent) as folder:
         if folder is None:
             return  # not ours to change
         for name in (location.name, _note_name(location.name)):

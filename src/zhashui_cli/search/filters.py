@@ -4,15 +4,15 @@ QueryError that says what would (did you mean …; known: …)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from zhashui_cli.errors import QueryError
 from zhashui_cli.factfile.folding import fold
-from zhashui_cli.factfile.model import Kind
+from zhashui_cli.factfile.model import KIND_NAMES_ZH, Kind
 from zhashui_cli.factfile.units import AmountError, Unit, Units, UnknownUnitError
 from zhashui_cli.index.corpus import Corpus
-from zhashui_cli.suggest import close_to
+from zhashui_cli.suggest import did_you_mean
 
 from .engine import Filters, SortKey
 
@@ -42,7 +42,7 @@ def filters(
         categories=_categories(corpus, _values(category)),
         sources=_named(_values(source), [s["id"] for s in corpus.sources], "source"),
         years=_years(corpus, _values(year)),
-        kinds=frozenset(choice(Kind, value, "kind") for value in _values(kind)),
+        kinds=frozenset(_kind(value) for value in _values(kind)),
         sections=frozenset(_sections(corpus, _values(section))),
         tags=_tags(corpus, _values(tag)),
         unit=base_unit,
@@ -59,19 +59,39 @@ def _values(value: Values) -> list[str]:
     return [str(item) for item in value]
 
 
-def choice(enum: type[E], value: object, what: str) -> E:
+def choice(enum: type[E], value: object, what: str, names: Mapping[str, E] | None = None) -> E:
+    """The member of enum that value names: its value in any case, or one of names (another
+    spelling of a member, such as a kind's Chinese name)."""
     text = value.value if isinstance(value, enum) else str(value).strip().lower()
-    for member in enum:
-        if member.value == text:
-            return member
-    raise QueryError(f"unknown {what} '{value}'; use one of {', '.join(m.value for m in enum)}")
+    spellings = {member.value: member for member in enum} | dict(names or {})
+    if text in spellings:
+        return spellings[text]
+    offered = {
+        spelling: spelling if spelling in (names or {}) else member.value for spelling, member in spellings.items()
+    }
+    other = {member: spelling for spelling, member in (names or {}).items()}
+    known = [f"{m.value} ({other[m]})" if m in other else m.value for m in enum]
+    raise _unknown(what, str(value), known, suggested=offered, lead="use one of")
 
 
-def _unknown(what: str, value: str, known: Sequence[str], *, listed: bool = True) -> QueryError:
-    """An unknown filter value, with the known values that look like it, and all of them."""
-    suggestions = close_to(value, known, fold=fold)
-    hint = f" (did you mean {', '.join(suggestions)}?)" if suggestions else ""
-    listing = f"; known: {', '.join(known)}" if listed else ""
+def _kind(value: str) -> Kind:
+    """A kind by its name in English or Chinese (plan, 计划)."""
+    return choice(Kind, value, "kind", {name: kind for kind, name in KIND_NAMES_ZH.items()})
+
+
+def _unknown(
+    what: str,
+    value: str,
+    known: Sequence[str],
+    *,
+    listed: bool = True,
+    suggested: Mapping[str, str] | None = None,
+    lead: str = "known:",
+) -> QueryError:
+    """An unknown filter value, with the known values that look like it (or like one of the
+    other spellings suggested maps to what it offers), and all of them."""
+    hint = did_you_mean(value, known if suggested is None else suggested, fold=fold)
+    listing = f"; {lead} {', '.join(known)}" if listed else ""
     return QueryError(f"unknown {what} '{value}'{hint}{listing}")
 
 
@@ -92,9 +112,12 @@ def _categories(corpus: Corpus, values: list[str]) -> frozenset[int]:
     if not values:
         return frozenset()
     names = {fold(name): n for n, c in enumerate(corpus.categories) for name in (c["id"], c["name"], c["name_en"])}
+    # A near miss is offered by its id, or by its Chinese name when that is what it is near.
+    offered = {name: c["id"] for c in corpus.categories for name in (c["id"], c["name_en"])}
+    offered |= {c["name"]: c["name"] for c in corpus.categories}
     for value in values:
         if fold(value) not in names:
-            raise _unknown("category", value, [c["id"] for c in corpus.categories])
+            raise _unknown("category", value, [c["id"] for c in corpus.categories], suggested=offered)
     return frozenset(names[fold(value)] for value in values)
 
 

@@ -24,10 +24,19 @@ def cite_command(
         ),
     ],
     style: Annotated[
-        Style, typer.Option("--style", case_sensitive=False, help="Citation style of the text format.")
+        Style,
+        typer.Option(
+            "--style", click_type=options.Choice([s.value for s in Style]), help="Citation style of the text format."
+        ),
     ] = Style.GBT7714,
     fmt: Annotated[
-        CiteFormat, typer.Option("--format", "-f", case_sensitive=False, help="Text, CSL-JSON (Zotero) or BibTeX.")
+        CiteFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            click_type=options.Choice([f.value for f in CiteFormat]),
+            help="Text, CSL-JSON (Zotero) or BibTeX.",
+        ),
     ] = CiteFormat.TEXT,
     facts: options.Facts = None,
 ) -> None:

@@ -1,12 +1,13 @@
 """The commands that find facts: search, show, tags and figures."""
 
+import sys
 from typing import Annotated, Any
 
 import typer
 
 from zhashui_cli.base import SearchFilters
 from zhashui_cli.cli import options
-from zhashui_cli.cli.exits import ExitCode, note
+from zhashui_cli.cli.exits import ExitCode, UsageProblem, note
 from zhashui_cli.cli.views import View, environment, fact_base, note_limited, output_format, row_limit, show, words_of
 from zhashui_cli.output import render
 from zhashui_cli.output.render import OutputFormat
@@ -103,12 +104,30 @@ def search_command(
     note_limited(len(hits), hits.total, "facts", fmt)
 
 
+def _ids_with_stdin(fact_ids: list[str]) -> list[str]:
+    """The ids given, `-` standing for those on standard input: one or more a line, separated
+    by white space, or the first field of a tab-separated line, so that the lines of a search
+    in a pipe are ids (zhashui search 木耳 | zhashui show -)."""
+    if "-" not in fact_ids:
+        return fact_ids
+    try:
+        lines = sys.stdin.read().splitlines() if sys.stdin is not None else []
+    except UnicodeDecodeError:
+        raise UsageProblem("show -: standard input is not UTF-8 text; give it one id a line") from None
+    piped = [word for line in lines for word in (line.split("\t")[:1] if "\t" in line else line.split())]
+    if not piped:
+        raise UsageProblem("show -: no ids on standard input; pipe them in: zhashui search 木耳 | zhashui show -")
+    return [fact_id for given in fact_ids for fact_id in (piped if given == "-" else [given])]
+
+
 def show_command(
     ctx: typer.Context,
     fact_ids: Annotated[
         list[str],
         typer.Argument(
-            metavar="ID...", autocompletion=options.complete_ids, help="The facts' ids, as search lists them."
+            metavar="ID...",
+            autocompletion=options.complete_ids,
+            help="The facts' ids, as search lists them; - reads them from standard input.",
         ),
     ],
     fields: Annotated[list[str] | None, options.fields_option(SHOW_FIELDS)] = None,
@@ -123,9 +142,11 @@ def show_command(
     Examples:
       zhashui show 2023-toilets
       zhashui show 2023-loans-coordinated 2023-special-funds --json
+      zhashui search 木耳 | zhashui show -
 
     With one id, JSON and YAML are one object; with several, a list of them.
     """
+    fact_ids = _ids_with_stdin(fact_ids)
     fmt = output_format(fmt, as_json)
     chosen = render.parse_fields(fields, SHOW_FIELDS)
     found: list[tuple[ShowRecord, Any, Any]] = []

@@ -1,0 +1,86 @@
+"""`zhashui cache info|clear`: what the index cache holds, and emptying it."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Annotated
+
+import typer
+
+from zhashui_cli import base
+from zhashui_cli.cli import options
+from zhashui_cli.cli.exits import emit, note
+from zhashui_cli.errors import OutputWriteError
+from zhashui_cli.index.cache import KEPT_PER_FILE
+from zhashui_cli.output.render import printable
+
+ACTIONS = ("info", "clear")
+
+
+def cache_command(
+    action: Annotated[
+        str,
+        typer.Argument(
+            metavar=f"<{'|'.join(ACTIONS)}>",
+            click_type=options.Choice(ACTIONS),
+            help="info: where the cache is, its indexes and their size; clear: remove them.",
+        ),
+    ],
+) -> None:
+    """Show or clear the cache of search indexes ($XDG_CACHE_HOME/zhashui, else
+    ~/.cache/zhashui). It keeps the indexes of fact files that exist, at most 3 per file, and
+    prunes the rest when it writes one; clear removes only its own files, and is always safe
+    (the next search rebuilds what it needs).
+
+    \b
+    Examples:
+      zhashui cache info
+      zhashui cache clear
+    """
+    if action == "info":
+        emit(lambda: sys.stdout.write(_info()))
+        return
+    try:
+        folder, removed = base.clear_cache()
+    except OSError as error:
+        raise OutputWriteError(f"cannot remove a file of the cache: {error.strerror or error}") from error
+    where = printable(str(folder)) if folder is not None else "no cache folder (no home folder)"
+    if not removed:
+        note(f"the cache is empty: {where}")
+        return
+    indexes = sum(name.endswith(".index") for name, _ in removed)
+    others = len(removed) - indexes
+    more = f" and {others} note(s)" if others else ""
+    note(f"removed {indexes} index(es){more}, {_size(sum(size for _, size in removed))}, from {where}")
+
+
+def _info() -> str:
+    found = base.cache_listing()
+    if found.folder is None:
+        return "cache: none (no home folder, and XDG_CACHE_HOME is not an absolute path)\n"
+    lines = [f"cache: {found.folder}"]
+    if not found.usable:
+        lines.append("not used: the folder is not yours alone (owner or mode); chmod 700 it, or remove it")
+    elif not found.indexes:
+        lines.append("empty: no index written yet")
+    else:
+        gone = sum(not index.exists for index in found.indexes)
+        lines.append(
+            f"{len(found.indexes)} index(es), {_size(found.size)}; at most {KEPT_PER_FILE} kept per fact file"
+            + (f"; {gone} of a fact file that is gone, removed when the next index is written" if gone else "")
+        )
+        for index in sorted(found.indexes, key=lambda index: index.mtime_ns, reverse=True):
+            written = time.strftime("%Y-%m-%d %H:%M", time.localtime(index.mtime_ns / 1e9))
+            what = index.fact_file or "(unreadable)"
+            state = "" if index.exists else " (gone)"
+            lines.append(f"  {_size(index.size):>9}  {written}  {what}{state}")
+    return "".join(printable(line) + "\n" for line in lines)
+
+
+def _size(size: int) -> str:
+    """A size in bytes as people read it: 812 B, 4.1 KiB, 1.4 MiB."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} B"
