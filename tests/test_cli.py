@@ -136,7 +136,7 @@ def test_show_prints_the_fact_with_its_quote_in_context() -> None:
     assert result.exit_code == 0
     for shown in ("924,000,000 元", "bank loans arranged"):
         assert shown in result.stdout
-    assert "落实减税降费3000余万元，协调金融贷款9.24亿元" in unboxed(result.stdout)  # the quote in its paragraph
+    assert "落实减税降费3000余万元，【协调金融贷款9.24亿元】" in unboxed(result.stdout)  # the quote, marked unstyled
     document = json.loads(cli("show", "2023-loans-coordinated", "--json").stdout)
     assert document["figures"][0]["base_value"] == 924_000_000
     assert "协调金融贷款9.24亿元" in document["paragraph"]

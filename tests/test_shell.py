@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -413,3 +414,22 @@ def test_ctrl_c_in_a_real_less_leaves_no_pager_behind(tmp_path: Path) -> None:
             os.waitpid(pid, 0)
         os.close(terminal)
     assert os.waitstatus_to_exitcode(status) == 0  # zhashui waited for less and left with its status
+
+
+@pytest.mark.parametrize(
+    ("term", "colour", "styled"),
+    [("dumb", "auto", False), ("xterm-256color", "auto", True), ("dumb", "always", True), ("xterm", "never", False)],
+)
+def test_show_boxes_the_fact_at_the_terminals_width_and_marks_its_quote(term: str, colour: str, styled: bool) -> None:
+    """A dumb terminal (Emacs' shell) of 100 columns gets a box 100 wide, not rich's 80 for
+    a terminal it cannot ask, and the quote between 【】, as no style can mark it there."""
+    no_lines = {"TERM": term, "LINES": ""}  # rich reads LINES for the height it otherwise takes as 80 x 25's
+    shown = shown_on_a_terminal(["show", "2023-toilets", "--no-pager", "--color", colour], no_lines)
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", shown)
+    top = plain.splitlines()[0]
+    assert top.startswith("╭─ 2023-toilets ") and len(top) == 100
+    quote = "新改建农村公厕和旅游厕所98座、户厕7168座"
+    if styled:
+        assert "【" not in plain and "\x1b[1;30;43m新改建农村公厕" in shown
+    else:
+        assert "\x1b" not in shown and f"【{quote}" in re.sub(r"[\s│]", "", plain)

@@ -20,6 +20,7 @@ from zhashui_cli.factfile.model import Kind
 from zhashui_cli.factfile.units import BASE_UNITS, UNIT_ALIASES
 from zhashui_cli.output.render import OutputFormat
 from zhashui_cli.search.engine import SortKey
+from zhashui_cli.terminal.screen import Colour
 from zhashui_cli.terminal.tables import Lang
 
 from .exits import UsageProblem
@@ -136,6 +137,14 @@ Lang_ = Annotated[
     ),
 ]
 NoPager = Annotated[bool, typer.Option("--no-pager", help="Never page a table taller than the screen.")]
+Color = Annotated[
+    Colour,
+    typer.Option(
+        "--color",
+        case_sensitive=False,
+        help="Style tables and mark matches: auto is on a terminal unless NO_COLOR or TERM=dumb; pipes never.",
+    ),
+]
 Bom = Annotated[
     bool, typer.Option("--bom", help="Start CSV with a byte order mark, so that Excel reads Chinese right.")
 ]

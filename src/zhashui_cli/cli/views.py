@@ -32,16 +32,18 @@ def output_format(fmt: OutputFormat, as_json: bool) -> OutputFormat:
 
 
 def environment(ctx: typer.Context) -> screen.Environment:
-    """The terminal the run writes to: the one handed in (obj=), else the process's, read once."""
+    """The terminal the run writes to: the one handed in (obj=), else the process's, read once;
+    styled as the command's --color says."""
     root = ctx.find_root()
     if not isinstance(root.obj, screen.Environment):
         root.obj = screen.Environment.of(sys.stdout)
-    return root.obj
+    colour = ctx.params.get("colour")  # click's value, before typer makes it a Colour
+    return root.obj.coloured(screen.Colour(colour)) if colour else root.obj
 
 
 def out(env: screen.Environment, bom: bool = False) -> render.Output:
     stdout = sys.stdout
-    return render.Output(stdout.buffer, stdout, env.width, env.height, env.terminal, bom)
+    return render.Output(stdout.buffer, stdout, env.width, env.height, env.terminal, bom, env.styling)
 
 
 @contextmanager
@@ -97,15 +99,23 @@ def _write(view: View, fmt: OutputFormat, target: render.Output, pager: bool) ->
         drawn = (
             table(target.width)
             if table is not None
-            else tables.generic(view.rows, view.chosen or view.columns, width=target.width)
+            else tables.generic(view.rows, _with_key(view.chosen or view.columns, view.fields), width=target.width)
         )
-        text = drawn if isinstance(drawn, str) else tables.draw(drawn, target.width)
+        text = drawn if isinstance(drawn, str) else tables.draw(drawn, target.width, target.styling)
         tall = text.count("\n") >= target.height
         status = _paged(text, target) if pager and tall and target.text.isatty() else None
         if status is None:
             target.text.write(text)
         elif status:
             raise typer.Exit(status)  # as the pager ended, so that a script sees it
+
+
+def _with_key(shown: Sequence[str], fields: Sequence[str]) -> Sequence[str]:
+    """The columns of a drawn table with the records' id first, also when --fields leaves it
+    out: rows without it cannot be told apart or shown (machine formats keep --fields as
+    given)."""
+    key = next((field for field in ("id", "fact_id") if field in fields), None)
+    return shown if key is None or key in shown else [key, *shown]
 
 
 def _paged(text: str, target: render.Output) -> int | None:

@@ -12,6 +12,7 @@ from zhashui_cli.output import render
 from zhashui_cli.output.render import OutputFormat
 from zhashui_cli.records import FIGURE_ROW_FIELDS, SEARCH_FIELDS, SHOW_FIELDS, TAG_FIELDS, ShowRecord
 from zhashui_cli.terminal import results, tables
+from zhashui_cli.terminal.screen import Colour
 
 _MARKDOWN_SEARCH = ("id", "year", "category", "claim", "claim_en")
 
@@ -51,6 +52,7 @@ def search_command(
     as_json: options.Json = False,
     bom: options.Bom = False,
     no_pager: options.NoPager = False,
+    colour: options.Color = Colour.AUTO,
     facts: options.Facts = None,
 ) -> None:
     """Find claims by what they say, in Chinese, English or pinyin.
@@ -78,14 +80,13 @@ def search_command(
         present = base.years() if not len(hits) else []
     lang_shown = tables.resolve_lang(lang, words, environment(ctx).width)
     columns = ["id", "year", *tables.claim_fields(lang_shown)]
-    pattern = tables.highlighter([*words, *(w.casefold() for w in words)])
     passed_through = fmt in (OutputFormat.JSON, OutputFormat.JSONL) and not chosen  # no need to parse records
     view = View(
         [] if passed_through else hits.records,
         SEARCH_FIELDS,
         chosen,
         _MARKDOWN_SEARCH if fmt is OutputFormat.MARKDOWN else columns,
-        table=lambda width: results.search(hits.records, lang_shown, width, pattern, environment(ctx).styling),
+        table=lambda width: results.search(hits.records, lang_shown, width, environment(ctx).styling),
         lines=hits.json_lines(),
     )
     show(ctx, view, fmt, not no_pager, bom)
@@ -115,6 +116,7 @@ def show_command(
     fmt: options.Format = OutputFormat.TABLE,
     as_json: options.Json = False,
     no_pager: options.NoPager = False,
+    colour: options.Color = Colour.AUTO,
     facts: options.Facts = None,
 ) -> None:
     """Show facts in full: both claims, figures with base values, and the quote in its paragraph.
@@ -145,7 +147,7 @@ def show_command(
             SHOW_FIELDS,
             chosen,
             SHOW_FIELDS,
-            table=lambda width: tables.facts(found, width),
+            table=lambda width: tables.facts(found, width, environment(ctx).styling),
             document=documents[0] if len(fact_ids) == 1 else None,
             plain=lambda: "\n".join(tables.fact_text(*entry) for entry in found),
         )
@@ -173,6 +175,7 @@ def tags_command(
     fmt: options.Format = OutputFormat.TABLE,
     as_json: options.Json = False,
     no_pager: options.NoPager = False,
+    colour: options.Color = Colour.AUTO,
     facts: options.Facts = None,
 ) -> None:
     """List the tags, most used first, with how many facts carry each.
@@ -218,6 +221,7 @@ def figures_command(
     as_json: options.Json = False,
     bom: options.Bom = False,
     no_pager: options.NoPager = False,
+    colour: options.Color = Colour.AUTO,
     facts: options.Facts = None,
 ) -> None:
     """List figures one per row, with their fact's id, year, category and claims: the flat view
