@@ -145,6 +145,10 @@ Color = Annotated[
         help="Style tables and mark matches: auto is on a terminal unless NO_COLOR or TERM=dumb; pipes never.",
     ),
 ]
+Header = Annotated[
+    bool,
+    typer.Option("--header", help="In a pipe, a first line with the names of the tab-separated columns."),
+]
 Bom = Annotated[
     bool, typer.Option("--bom", help="Start CSV with a byte order mark, so that Excel reads Chinese right.")
 ]

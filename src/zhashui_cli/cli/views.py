@@ -71,12 +71,14 @@ class View(NamedTuple):
 
 
 def show(ctx: typer.Context, view: View, fmt: OutputFormat, pager: bool = True, bom: bool = False) -> None:
-    """Write a view to stdout in a format; a failed write becomes an exit code (exits.emit)."""
+    """Write a view to stdout in a format; a failed write becomes an exit code (exits.emit).
+    The command's --header (options.Header) puts the columns' names above lines for a pipe."""
     target = out(environment(ctx), bom)
-    emit(lambda: _write(view, fmt, target, pager))
+    header = bool(ctx.params.get("header"))
+    emit(lambda: _write(view, fmt, target, pager, header))
 
 
-def _write(view: View, fmt: OutputFormat, target: render.Output, pager: bool) -> None:
+def _write(view: View, fmt: OutputFormat, target: render.Output, pager: bool, header: bool = False) -> None:
     fields = view.chosen or view.fields
     if fmt in (OutputFormat.JSON, OutputFormat.JSONL) and view.lines is not None and not view.chosen:
         target.binary.write(render.json_list(view.lines, fmt))
@@ -91,9 +93,9 @@ def _write(view: View, fmt: OutputFormat, target: render.Output, pager: bool) ->
     elif not target.terminal:
         text = view.plain() if view.plain and not view.chosen else None
         columns = view.chosen or view.columns
-        target.text.write(
-            text if text is not None else render.tsv([[row.get(c) for c in columns] for row in view.rows])
-        )
+        if text is None:
+            text = render.tsv([*([columns] if header else []), *([row.get(c) for c in columns] for row in view.rows)])
+        target.text.write(text)
     elif view.rows or view.document or view.plain is not None:  # a text of its own says something even without rows
         table = view.table if view.table is not None and not view.chosen else None
         drawn = (
@@ -133,16 +135,18 @@ def _header_lines(text: str) -> int:
     return next((n + 1 for n, line in enumerate(lines) if line.strip() and not line.strip(" ─━═│┃╇┡┩╞╪╡")), 0)
 
 
-def row_limit(limit: int | None, fmt: OutputFormat) -> int | None:
-    """How many rows to print: --limit (0: all); a table, and its lines in a pipe, 20 unless
-    told otherwise; every other format all of them."""
-    if limit is None and fmt is OutputFormat.TABLE:
+def row_limit(ctx: typer.Context, limit: int | None, fmt: OutputFormat) -> int | None:
+    """How many rows to print: --limit (0: all); a table on a terminal, 20 unless told
+    otherwise (a reader reads the first ones); a pipe and every format all of them, as a
+    script that reads them wants (`zhashui search | wc -l` counts the facts)."""
+    if limit is None and fmt is OutputFormat.TABLE and environment(ctx).terminal:
         return tables.DEFAULT_LIMIT
     return limit or None
 
 
-def note_limited(shown: int, total: int, what: str, fmt: OutputFormat) -> None:
-    if fmt is OutputFormat.TABLE and total > shown:
+def note_limited(ctx: typer.Context, shown: int, total: int, what: str, fmt: OutputFormat) -> None:
+    """Say on stderr that a table on a terminal shows only some of the rows."""
+    if fmt is OutputFormat.TABLE and environment(ctx).terminal and total > shown:
         exits.note(f"showing {shown} of {total} {what}; --limit 0 shows all")
 
 

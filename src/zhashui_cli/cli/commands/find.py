@@ -15,6 +15,9 @@ from zhashui_cli.terminal import results, tables
 from zhashui_cli.terminal.screen import Colour
 
 _MARKDOWN_SEARCH = ("id", "year", "category", "claim", "claim_en")
+# The columns of figures in a pipe and in Markdown (README, "In a pipe"): the figure as the
+# bulletin writes it (>3000万元) beside its base value as a number, its base unit and qualifier.
+FIGURE_COLUMNS = ("fact_id", "year", "figure", "base_value", "base_unit", "qualifier", "label", "label_en")
 
 
 def _what_would(suggestions: list[str], filters: SearchFilters, present: list[int]) -> str:
@@ -53,6 +56,7 @@ def search_command(
     bom: options.Bom = False,
     no_pager: options.NoPager = False,
     colour: options.Color = Colour.AUTO,
+    header: options.Header = False,
     facts: options.Facts = None,
 ) -> None:
     """Find claims by what they say, in Chinese, English or pinyin.
@@ -73,7 +77,7 @@ def search_command(
     chosen = render.parse_fields(fields, SEARCH_FIELDS)
     words = words_of(query or [])
     with fact_base(ctx) as base:
-        limited = row_limit(limit, fmt)
+        limited = row_limit(ctx, limit, fmt)
         hits = base.search(words, sort=sort, reverse=reverse, limit=limited, exact=exact, **filters)
         rare = [word for word in words if word.casefold() not in hits.common]  # what the common ones hid
         suggestions = base.suggest_words(rare) if not len(hits) and rare and not exact else []
@@ -101,7 +105,7 @@ def search_command(
         note(", ".join(f"{word} → {found['as']} ({found['how']})" for word, found in hits.corrections.items()))
     if sort is not None and sort.value == "value" and filters.get("unit") is None and len(hits.units) > 1:
         note(f"sorted by value within each base unit: {', '.join(hits.units)}; --unit sorts one alone")
-    note_limited(len(hits), hits.total, "facts", fmt)
+    note_limited(ctx, len(hits), hits.total, "facts", fmt)
 
 
 def show_command(
@@ -176,6 +180,7 @@ def tags_command(
     as_json: options.Json = False,
     no_pager: options.NoPager = False,
     colour: options.Color = Colour.AUTO,
+    header: options.Header = False,
     facts: options.Facts = None,
 ) -> None:
     """List the tags, most used first, with how many facts carry each.
@@ -190,7 +195,7 @@ def tags_command(
     with fact_base(ctx) as base:
         rows = base.tags(words_of(query or []), **filters)
     every = [row for row in rows if tables.in_lang(row["tag"], lang)]
-    rows = every[: row_limit(limit, fmt)]
+    rows = every[: row_limit(ctx, limit, fmt)]
     drawn = View(
         rows, TAG_FIELDS, chosen, TAG_FIELDS, table=lambda w: tables.generic(rows, TAG_FIELDS, width=w, lines=False)
     )
@@ -198,7 +203,7 @@ def tags_command(
     if not rows:
         note("no tags; try fewer words or filters")
         raise typer.Exit(ExitCode.NOT_FOUND)
-    note_limited(len(rows), len(every), "tags", fmt)
+    note_limited(ctx, len(rows), len(every), "tags", fmt)
 
 
 @options.takes_filters()
@@ -222,6 +227,7 @@ def figures_command(
     bom: options.Bom = False,
     no_pager: options.NoPager = False,
     colour: options.Color = Colour.AUTO,
+    header: options.Header = False,
     facts: options.Facts = None,
 ) -> None:
     """List figures one per row, with their fact's id, year, category and claims: the flat view
@@ -236,11 +242,11 @@ def figures_command(
     chosen = render.parse_fields(fields, FIGURE_ROW_FIELDS)
     with fact_base(ctx) as base:
         every = base.figures(words_of(query or []), sort=sort, reverse=reverse, **filters)
-    rows = every[: row_limit(limit, fmt)]
-    columns = ("fact_id", "year", "value", "label_en", "base_value")
+    rows = every[: row_limit(ctx, limit, fmt)]
+    written = [{**row, "figure": render.figure_text(row)} for row in rows]  # machine formats project it away
     show(
         ctx,
-        View(rows, FIGURE_ROW_FIELDS, chosen, columns, table=lambda width: tables.figures(rows, width)),
+        View(written, FIGURE_ROW_FIELDS, chosen, FIGURE_COLUMNS, table=lambda width: tables.figures(rows, width)),
         fmt,
         not no_pager,
         bom,
@@ -248,4 +254,4 @@ def figures_command(
     if not rows:
         note("no figures match; try fewer words or filters")
         raise typer.Exit(ExitCode.NOT_FOUND)
-    note_limited(len(rows), len(every), "figures", fmt)
+    note_limited(ctx, len(rows), len(every), "figures", fmt)

@@ -20,6 +20,7 @@ def categories_command(
     as_json: options.Json = False,
     no_pager: options.NoPager = False,
     colour: options.Color = Colour.AUTO,
+    header: options.Header = False,
     facts: options.Facts = None,
 ) -> None:
     """List the categories with their names and fact counts, per year too.
