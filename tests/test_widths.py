@@ -10,7 +10,10 @@ value with its unit (3,000,000,000 元) and every id shown appears whole on one 
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -140,3 +143,27 @@ def test_curators_lines_keep_numbers_whole(width: int, write_facts: Callable[...
     path = str(write_facts(facts))
     assert_whole(drawn(["coverage", "--facts", path], width), width, ["7168座"])
     assert_whole(drawn(["verify", "--facts", path], width), width, ["9.25亿元"])
+
+
+def help_at(command: str, columns: int) -> str:
+    """A command's help as the console script writes it for a terminal of that width (click's
+    CliRunner holds help to 80 columns, whatever the terminal)."""
+    env = {**os.environ, "COLUMNS": str(columns)}
+    script = Path(sys.executable).with_name("zhashui")
+    done = subprocess.run([script, command, "--help"], capture_output=True, text=True, env=env, check=True)
+    return done.stdout
+
+
+@pytest.mark.parametrize("command", ["search", "figures", "show", "tags", "stats"])
+def test_help_fits_the_terminal_in_cells_and_uses_a_wide_one(command: str) -> None:
+    """At 80 columns no line of the options runs past the edge, though `--unit`'s help holds
+    Chinese (two cells a character); at 160 the help is not held to click's 80."""
+    narrow = help_at(command, 80)
+    options = narrow[narrow.index("Options:") :]
+    assert max(map(width_of, options.splitlines())) <= 80
+    wide = help_at(command, 160)
+    assert 80 < max(map(width_of, wide.splitlines())) <= 160
+    if command == "search":
+        unit = next(line for line in options.splitlines() if "--unit" in line)
+        assert width_of(unit) > 70  # filled, not broken early
+        assert "元 (or yuan, RMB), 公里 (km)" in wide.replace("\n", " ")

@@ -13,13 +13,13 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from zhashui_cli._version import __version__
 from zhashui_cli.suggest import close_to
 
 from . import exits, options
-from ._typer import build_command, group_without_commands, typer_internals
+from ._typer import HelpContext, build_command, group_without_commands, typer_internals
 from .commands import cite, curate, find, overview
 from .completion import completion_command
 from .exits import ExitCode, emit
@@ -53,6 +53,7 @@ class ZhashuiGroup(TyperGroup):
     """
 
     unbuilt: dict[str, Any]
+    context_class = HelpContext
 
     def list_commands(self, ctx: Any) -> list[str]:
         names = {*super().list_commands(ctx), *getattr(self, "unbuilt", {})}
@@ -86,6 +87,12 @@ class ZhashuiGroup(TyperGroup):
         return code
 
 
+class ZhashuiCommand(TyperCommand):
+    """A command whose help is formatted as the group's (HelpContext)."""
+
+    context_class = HelpContext
+
+
 app = typer.Typer(
     name="zhashui",
     epilog=exits.epilog(),
@@ -94,7 +101,8 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     cls=ZhashuiGroup,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    # help as wide as the terminal, not click's 80 columns at most
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 10_000},
 )
 
 
@@ -125,7 +133,7 @@ def _root(
 
 
 for _name, _command in COMMANDS.items():
-    app.command(_name)(_command)
+    app.command(_name, cls=ZhashuiCommand)(_command)
 
 
 # -- running ----------------------------------------------------------------------------------
