@@ -167,3 +167,13 @@ def test_help_fits_the_terminal_in_cells_and_uses_a_wide_one(command: str) -> No
         unit = next(line for line in options.splitlines() if "--unit" in line)
         assert width_of(unit) > 70  # filled, not broken early
         assert "元 (or yuan, RMB), 公里 (km)" in wide.replace("\n", " ")
+
+
+def test_a_line_breaks_inside_a_hyphenated_word_not_after_an_options_dashes() -> None:
+    from zhashui_cli.terminal.wrap import wrap_offsets
+
+    def lines(text: str, width: int) -> list[str]:
+        return [text[start:end] for start, end in wrap_offsets(text, width)]
+
+    assert lines("see --fields", 8) == ["see", "--fields"]  # not "see --" / "fields"
+    assert lines("high-quality", 8) == ["high-", "quality"]

@@ -39,7 +39,7 @@ class CellsHelpFormatter(HelpFormatter):
                 self.write(" " * (first_col - width_of(first)))
             else:
                 self.write("\n" + hanging)
-            text = " ".join(second.split())
+            text = second.replace("\n", " ")
             lines = [text[start:end] for start, end in wrap_offsets(text, max(self.width - first_col - 2, 10))]
             self.write("\n".join(lines or [""]).replace("\n", "\n" + hanging) + "\n")
 
