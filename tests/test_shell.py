@@ -168,9 +168,10 @@ def test_tags_with_counts() -> None:
 def test_long_lists_show_20_rows_in_a_table_and_say_so_and_all_rows_elsewhere(
     command: str, total: int, what: str
 ) -> None:
-    table = cli(command)
-    assert len(table.stdout.splitlines()) == 20
+    table = cli(command, env={"ZHASHUI_FORCE_TTY": "200"})  # a terminal
     assert table.stderr == f"zhashui: showing 20 of {total} {what}; --limit 0 shows all\n"
+    piped = cli(command)  # a pipe: every row, and nothing to say
+    assert (len(piped.stdout.splitlines()), piped.stderr) == (total, "")
     assert len(cli(command, "-n", "0").stdout.splitlines()) == total
     assert len(cli(command, "-n", "3").stdout.splitlines()) == 3
     assert len(json.loads(cli(command, "--json").stdout)) == total

@@ -142,7 +142,8 @@ Color = Annotated[
     typer.Option(
         "--color",
         case_sensitive=False,
-        help="Style tables and mark matches: auto is on a terminal unless NO_COLOR or TERM=dumb; pipes never.",
+        help="Style tables and mark matches: auto on a terminal (bold alone under NO_COLOR, none if TERM=dumb); "
+        "never in a pipe.",
     ),
 ]
 Header = Annotated[
