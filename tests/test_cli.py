@@ -125,7 +125,8 @@ def test_filters_from_the_command_line() -> None:
 
 
 def test_the_table_is_cut_to_a_default_limit_and_says_so() -> None:
-    result = cli("search")
+    """On a terminal; a pipe gets every row (tests/test_pipes.py)."""
+    result = on_screen("search", columns=200)
     assert result.exit_code == 0
     assert one_line(result.stderr) == f"zhashui: showing 20 of {FACT_COUNT} facts; --limit 0 shows all"
     assert "2023-new-zhashui-progress" in result.stdout
@@ -136,7 +137,7 @@ def test_show_prints_the_fact_with_its_quote_in_context() -> None:
     assert result.exit_code == 0
     for shown in ("924,000,000 元", "bank loans arranged"):
         assert shown in result.stdout
-    assert "落实减税降费3000余万元，协调金融贷款9.24亿元" in unboxed(result.stdout)  # the quote in its paragraph
+    assert "落实减税降费3000余万元，【协调金融贷款9.24亿元】" in unboxed(result.stdout)  # the quote, marked unstyled
     document = json.loads(cli("show", "2023-loans-coordinated", "--json").stdout)
     assert document["figures"][0]["base_value"] == 924_000_000
     assert "协调金融贷款9.24亿元" in document["paragraph"]
@@ -649,7 +650,7 @@ def test_a_full_disk() -> None:
         (["--help"], "stdout"),  # click writes the help itself
         (["search", "--help"], "stdout"),
         (["search", "qqqqqqqq"], "stderr"),  # nothing found, and nowhere to say so
-        (["search", "木耳", "-n", "1"], "stderr"),  # the answer written, its note not
+        (["search", "toliets"], "stderr"),  # the answer written, its note (toliets → toilets) not
     ],
 )
 def test_a_stream_that_fails_is_exit_74_whichever_it_is(arguments: list[str], full: str) -> None:

@@ -237,23 +237,24 @@ def drawn(renderable: Any, width: int = 80) -> str:
 
 @pytest.mark.parametrize("text", ["[red]x[/red]", "[link=https://example.com]click[/link]", "[bold]", ":smile:"])
 def test_rich_markup_in_a_fact_prints_literally(text: str) -> None:
-    shown = results.search([dict(records()[0], claim=text)], tables.Lang.ZH, 200, None, "colour")  # type: ignore[list-item]
+    shown = results.search([dict(records()[0], claim=text)], tables.Lang.ZH, 200, "colour")  # type: ignore[list-item]
     assert text in shown
 
 
 def test_terminal_escapes_in_a_fact_are_shown_not_obeyed() -> None:
     hostile = dict(records()[0], claim="bad\x1b[31mred\x1b]8;;x\x07\u202eevil")
-    shown = results.search([hostile], tables.Lang.ZH, 200, None, "")  # type: ignore[list-item]
+    shown = results.search([hostile], tables.Lang.ZH, 200, "")  # type: ignore[list-item]
     assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
     assert "bad\\x1b[31mred\\x1b]8;;x\\x07\\u202eevil" in shown
-    coloured = results.search([hostile], tables.Lang.ZH, 200, re.compile("red"), "colour")  # type: ignore[list-item]
-    assert "bad\\x1b[31m\x1b[1;30;43mred\x1b[0m\\x1b]8;;x" in coloured  # only the mark is an escape
+    found = {"terms": {"bad": {"as": "bad", "how": "exact"}}, "fields": ["claim"]}
+    coloured = results.search([dict(hostile, match=found)], tables.Lang.ZH, 200, "colour")  # type: ignore[list-item]
+    assert "\x1b[1;30;43mbad\x1b[0m\\x1b[31mred\\x1b]8;;x" in coloured  # only the mark is an escape
 
 
 def test_lang_picks_the_claim_columns() -> None:
     loans = record("2023-loans-coordinated")
     zh, en, both = (
-        results.search([loans], lang, 200, None, "")  # type: ignore[list-item]
+        results.search([loans], lang, 200, "")  # type: ignore[list-item]
         for lang in (tables.Lang.ZH, tables.Lang.EN, tables.Lang.BOTH)
     )
     assert loans["claim"] in zh and loans["claim_en"] not in zh
@@ -268,10 +269,16 @@ def test_auto_lang_follows_width_then_query() -> None:
     assert tables.resolve_lang(tables.Lang.AUTO, ["loans"], 160) is tables.Lang.BOTH
 
 
-def test_highlighter_matches_any_of_its_words_ignoring_case() -> None:
-    pattern = tables.highlighter(["专项债", "loans"])
-    assert pattern is not None and pattern.findall("专项债 and Loans") == ["专项债", "Loans"]
-    assert tables.highlighter([]) is None
+def test_marks_are_the_words_the_search_found_not_the_query() -> None:
+    """muer was found as 木耳 and labor as labour: those are marked, in any case, a Latin word
+    whole (hospital marks hospitals); a record no search found marks nothing."""
+    found = {"terms": {"muer": {"as": "木耳", "how": "pinyin"}, "labor": {"as": "labour", "how": "spelling"}}}
+    pattern = tables.marks({"match": found})
+    assert pattern is not None
+    assert pattern.findall("柞水木耳 Labour-service muer labor") == ["木耳", "Labour"]
+    hospital = tables.marks({"match": {"terms": {"hospitals": {"as": "hospital", "how": "form"}}}})
+    assert hospital is not None and hospital.findall("schools and hospitals") == ["hospitals"]
+    assert tables.marks({"match": {"terms": {}}}) is None and tables.marks({"id": "x"}) is None
 
 
 def test_a_fact_shows_its_quote_in_its_paragraph() -> None:

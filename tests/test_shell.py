@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -167,9 +168,10 @@ def test_tags_with_counts() -> None:
 def test_long_lists_show_20_rows_in_a_table_and_say_so_and_all_rows_elsewhere(
     command: str, total: int, what: str
 ) -> None:
-    table = cli(command)
-    assert len(table.stdout.splitlines()) == 20
+    table = cli(command, env={"ZHASHUI_FORCE_TTY": "200"})  # a terminal
     assert table.stderr == f"zhashui: showing 20 of {total} {what}; --limit 0 shows all\n"
+    piped = cli(command)  # a pipe: every row, and nothing to say
+    assert (len(piped.stdout.splitlines()), piped.stderr) == (total, "")
     assert len(cli(command, "-n", "0").stdout.splitlines()) == total
     assert len(cli(command, "-n", "3").stdout.splitlines()) == 3
     assert len(json.loads(cli(command, "--json").stdout)) == total
@@ -416,3 +418,22 @@ def test_ctrl_c_in_a_real_less_leaves_no_pager_behind(tmp_path: Path) -> None:
             os.waitpid(pid, 0)
         os.close(terminal)
     assert os.waitstatus_to_exitcode(status) == 0  # zhashui waited for less and left with its status
+
+
+@pytest.mark.parametrize(
+    ("term", "colour", "styled"),
+    [("dumb", "auto", False), ("xterm-256color", "auto", True), ("dumb", "always", True), ("xterm", "never", False)],
+)
+def test_show_boxes_the_fact_at_the_terminals_width_and_marks_its_quote(term: str, colour: str, styled: bool) -> None:
+    """A dumb terminal (Emacs' shell) of 100 columns gets a box 100 wide, not rich's 80 for
+    a terminal it cannot ask, and the quote between 【】, as no style can mark it there."""
+    no_lines = {"TERM": term, "LINES": ""}  # rich reads LINES for the height it otherwise takes as 80 x 25's
+    shown = shown_on_a_terminal(["show", "2023-toilets", "--no-pager", "--color", colour], no_lines)
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", shown)
+    top = plain.splitlines()[0]
+    assert top.startswith("╭─ 2023-toilets ") and len(top) == 100
+    quote = "新改建农村公厕和旅游厕所98座、户厕7168座"
+    if styled:
+        assert "【" not in plain and "\x1b[1;30;43m新改建农村公厕" in shown
+    else:
+        assert "\x1b" not in shown and f"【{quote}" in re.sub(r"[\s│]", "", plain)

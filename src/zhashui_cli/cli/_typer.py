@@ -18,6 +18,7 @@ import typer
 # with its did-you-mean, rather than click's (options.Choice, options.Count). `import typer`
 # has imported these modules already.
 from typer._click.exceptions import UsageError
+from typer._click.formatting import HelpFormatter
 from typer._click.shell_completion import CompletionItem
 from typer._click.types import ParamType
 
@@ -31,6 +32,38 @@ __all__ = [
     "group_without_commands",
     "typer_internals",
 ]
+
+
+class CellsHelpFormatter(HelpFormatter):
+    """Click's help formatter, with the options' help wrapped by the cells a text takes on a
+    terminal (a Chinese character is two) and by wrap.py's breaks: click counts characters,
+    so a line of `--unit`'s help with 元 and 平方米 in it ran past an 80-column terminal."""
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        from zhashui_cli.terminal.tables import width_of
+        from zhashui_cli.terminal.wrap import wrap_offsets
+
+        rows = [(row[0], row[1] if len(row) > 1 else "") for row in rows]
+        first_col = min(max((width_of(first) for first, _ in rows), default=0), col_max) + col_spacing
+        hanging = " " * (first_col + self.current_indent)
+        for first, second in rows:
+            self.write(f"{'':>{self.current_indent}}{first}")
+            if not second:
+                self.write("\n")
+                continue
+            if width_of(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - width_of(first)))
+            else:
+                self.write("\n" + hanging)
+            text = second.replace("\n", " ")
+            lines = [text[start:end] for start, end in wrap_offsets(text, max(self.width - first_col - 2, 10))]
+            self.write("\n".join(lines or [""]).replace("\n", "\n" + hanging) + "\n")
+
+
+class HelpContext(typer.Context):
+    """The context of zhashui's group and commands: help formatted by CellsHelpFormatter."""
+
+    formatter_class = CellsHelpFormatter
 
 
 class TyperInternals(NamedTuple):

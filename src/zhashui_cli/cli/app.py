@@ -13,12 +13,12 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from zhashui_cli.suggest import did_you_mean
 
 from . import completion, exits, options
-from ._typer import build_command, group_without_commands, typer_internals
+from ._typer import HelpContext, build_command, group_without_commands, typer_internals
 from .commands import about, cache, cite, curate, find, overview
 from .exits import ExitCode, emit
 from .fields import FIELDS
@@ -54,6 +54,7 @@ class ZhashuiGroup(TyperGroup):
     """
 
     unbuilt: dict[str, Any]
+    context_class = HelpContext
 
     def list_commands(self, ctx: Any) -> list[str]:
         names = {*super().list_commands(ctx), *getattr(self, "unbuilt", {})}
@@ -95,6 +96,12 @@ class ZhashuiGroup(TyperGroup):
         return code
 
 
+class ZhashuiCommand(TyperCommand):
+    """A command whose help is formatted as the group's (HelpContext)."""
+
+    context_class = HelpContext
+
+
 app = typer.Typer(
     name="zhashui",
     epilog=exits.epilog(),
@@ -103,7 +110,8 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     cls=ZhashuiGroup,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    # help as wide as the terminal, not click's 80 columns at most
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 10_000},
 )
 
 
@@ -135,7 +143,7 @@ def _root(
 
 
 for _name, _command in COMMANDS.items():
-    app.command(_name)(_command)
+    app.command(_name, cls=ZhashuiCommand)(_command)
 
 
 # -- running ----------------------------------------------------------------------------------

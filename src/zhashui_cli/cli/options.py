@@ -21,6 +21,7 @@ from zhashui_cli.factfile.units import BASE_UNITS, UNIT_ALIASES
 from zhashui_cli.output.render import OutputFormat
 from zhashui_cli.search.engine import SortKey
 from zhashui_cli.suggest import did_you_mean
+from zhashui_cli.terminal.screen import Colour
 from zhashui_cli.terminal.tables import Lang
 
 from ._typer import CompletionItem, ParamType, UsageError
@@ -223,6 +224,19 @@ Lang_ = Annotated[
     ),
 ]
 NoPager = Annotated[bool, typer.Option("--no-pager", help="Never page a table taller than the screen.")]
+Color = Annotated[
+    Colour,
+    typer.Option(
+        "--color",
+        case_sensitive=False,
+        help="Style tables and mark matches: auto on a terminal (bold alone under NO_COLOR, none if TERM=dumb); "
+        "never in a pipe.",
+    ),
+]
+Header = Annotated[
+    bool,
+    typer.Option("--header", help="In a pipe, a first line with the names of the tab-separated columns."),
+]
 Bom = Annotated[
     bool, typer.Option("--bom", help="Start CSV with a byte order mark, so that Excel reads Chinese right.")
 ]

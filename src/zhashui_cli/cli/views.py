@@ -32,16 +32,18 @@ def output_format(fmt: OutputFormat, as_json: bool) -> OutputFormat:
 
 
 def environment(ctx: typer.Context) -> screen.Environment:
-    """The terminal the run writes to: the one handed in (obj=), else the process's, read once."""
+    """The terminal the run writes to: the one handed in (obj=), else the process's, read once;
+    styled as the command's --color says."""
     root = ctx.find_root()
     if not isinstance(root.obj, screen.Environment):
         root.obj = screen.Environment.of(sys.stdout)
-    return root.obj
+    colour = ctx.params.get("colour")  # click's value, before typer makes it a Colour
+    return root.obj.coloured(screen.Colour(colour)) if colour else root.obj
 
 
 def out(env: screen.Environment, bom: bool = False) -> render.Output:
     stdout = sys.stdout
-    return render.Output(stdout.buffer, stdout, env.width, env.height, env.terminal, bom)
+    return render.Output(stdout.buffer, stdout, env.width, env.height, env.terminal, bom, env.styling)
 
 
 @contextmanager
@@ -69,12 +71,14 @@ class View(NamedTuple):
 
 
 def show(ctx: typer.Context, view: View, fmt: OutputFormat, pager: bool = True, bom: bool = False) -> None:
-    """Write a view to stdout in a format; a failed write becomes an exit code (exits.emit)."""
+    """Write a view to stdout in a format; a failed write becomes an exit code (exits.emit).
+    The command's --header (options.Header) puts the columns' names above lines for a pipe."""
     target = out(environment(ctx), bom)
-    emit(lambda: _write(view, fmt, target, pager))
+    header = bool(ctx.params.get("header"))
+    emit(lambda: _write(view, fmt, target, pager, header))
 
 
-def _write(view: View, fmt: OutputFormat, target: render.Output, pager: bool) -> None:
+def _write(view: View, fmt: OutputFormat, target: render.Output, pager: bool, header: bool = False) -> None:
     fields = view.chosen or view.fields
     if fmt in (OutputFormat.JSON, OutputFormat.JSONL) and view.lines is not None and not view.chosen:
         target.binary.write(render.json_list(view.lines, fmt))
@@ -89,23 +93,31 @@ def _write(view: View, fmt: OutputFormat, target: render.Output, pager: bool) ->
     elif not target.terminal:
         text = view.plain() if view.plain and not view.chosen else None
         columns = view.chosen or view.columns
-        target.text.write(
-            text if text is not None else render.tsv([[row.get(c) for c in columns] for row in view.rows])
-        )
+        if text is None:
+            text = render.tsv([*([columns] if header else []), *([row.get(c) for c in columns] for row in view.rows)])
+        target.text.write(text)
     elif view.rows or view.document or view.plain is not None:  # a text of its own says something even without rows
         table = view.table if view.table is not None and not view.chosen else None
         drawn = (
             table(target.width)
             if table is not None
-            else tables.generic(view.rows, view.chosen or view.columns, width=target.width)
+            else tables.generic(view.rows, _with_key(view.chosen or view.columns, view.fields), width=target.width)
         )
-        text = drawn if isinstance(drawn, str) else tables.draw(drawn, target.width)
+        text = drawn if isinstance(drawn, str) else tables.draw(drawn, target.width, target.styling)
         tall = text.count("\n") >= target.height
         status = _paged(text, target) if pager and tall and target.text.isatty() else None
         if status is None:
             target.text.write(text)
         elif status:
             raise typer.Exit(status)  # as the pager ended, so that a script sees it
+
+
+def _with_key(shown: Sequence[str], fields: Sequence[str]) -> Sequence[str]:
+    """The columns of a drawn table with the records' id first, also when --fields leaves it
+    out: rows without it cannot be told apart or shown (machine formats keep --fields as
+    given)."""
+    key = next((field for field in ("id", "fact_id") if field in fields), None)
+    return shown if key is None or key in shown else [key, *shown]
 
 
 def _paged(text: str, target: render.Output) -> int | None:
@@ -123,16 +135,18 @@ def _header_lines(text: str) -> int:
     return next((n + 1 for n, line in enumerate(lines) if line.strip() and not line.strip(" ─━═│┃╇┡┩╞╪╡")), 0)
 
 
-def row_limit(limit: int | None, fmt: OutputFormat) -> int | None:
-    """How many rows to print: --limit (0: all); a table, and its lines in a pipe, 20 unless
-    told otherwise; every other format all of them."""
-    if limit is None and fmt is OutputFormat.TABLE:
+def row_limit(ctx: typer.Context, limit: int | None, fmt: OutputFormat) -> int | None:
+    """How many rows to print: --limit (0: all); a table on a terminal, 20 unless told
+    otherwise (a reader reads the first ones); a pipe and every format all of them, as a
+    script that reads them wants (`zhashui search | wc -l` counts the facts)."""
+    if limit is None and fmt is OutputFormat.TABLE and environment(ctx).terminal:
         return tables.DEFAULT_LIMIT
     return limit or None
 
 
-def note_limited(shown: int, total: int, what: str, fmt: OutputFormat) -> None:
-    if fmt is OutputFormat.TABLE and total > shown:
+def note_limited(ctx: typer.Context, shown: int, total: int, what: str, fmt: OutputFormat) -> None:
+    """Say on stderr that a table on a terminal shows only some of the rows."""
+    if fmt is OutputFormat.TABLE and environment(ctx).terminal and total > shown:
         exits.note(f"showing {shown} of {total} {what}; --limit 0 shows all")
 
 

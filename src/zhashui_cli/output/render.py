@@ -35,6 +35,7 @@ class Output(NamedTuple):
     height: int
     terminal: bool  # stdout is a terminal: tables are drawn, else written as tab-separated lines
     bom: bool = False  # CSV starts with a byte order mark (for Excel)
+    styling: str = ""  # how far a drawn table may be styled (terminal.screen.styling); nothing else is
 
     def write(self, document: str) -> None:
         """Write CSV, YAML or Markdown: to a pipe or a file exactly, to a terminal with every

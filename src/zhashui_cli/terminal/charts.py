@@ -30,8 +30,8 @@ def stats(document: Stats, lang: Lang, width: int) -> RenderableType:
 
 
 def _amounts(rows: Sequence[FigureRow], lang: Lang, width: int) -> RenderableType:
-    """The largest amounts, one per line: the amount, the fact's id (whole, even when the line
-    is wider than the terminal), and its label where there is room for it."""
+    """The largest amounts, one per line: the amount, the fact's id and its label where there
+    is room for it; narrower than an amount beside an id, each amount over its id, both whole."""
     from rich.console import Group
     from rich.text import Text
 
@@ -39,6 +39,11 @@ def _amounts(rows: Sequence[FigureRow], lang: Lang, width: int) -> RenderableTyp
     amount_width = max(map(width_of, [*shown, "Amount"]), default=6)
     id_width = max((len(row["fact_id"]) for row in rows), default=4)
     room = width - amount_width - id_width - 4
+    if amount_width + 2 + id_width > width:
+        return Group(
+            Text("Largest amounts of money", style="italic"),
+            *(whole(line) for amount, row in zip(shown, rows, strict=True) for line in (amount, f"  {row['fact_id']}")),
+        )
     lines: list[RenderableType] = [
         Text("Largest amounts of money", style="italic"),
         Text(

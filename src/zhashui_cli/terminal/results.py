@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from zhashui_cli.output.render import cell, printable
 
-from .tables import MIN_TEXT, Lang, claim_fields, pad, width_of
+from .tables import MIN_TEXT, Lang, claim_fields, marks, pad, width_of
 from .wrap import wrap_offsets
 
 if TYPE_CHECKING:
@@ -21,16 +21,16 @@ if TYPE_CHECKING:
 _BOLD, _MARK = "1", "1;30;43"  # the SGR codes of rich's "bold" and of tables._HIGHLIGHT
 
 
-def search(
-    records: Sequence["FactRecord"], lang: Lang, width: int, pattern: re.Pattern[str] | None, styling: str
-) -> str:
-    """ID, Year and the claim(s) in columns. Too narrow for the widest id beside a claim, each
-    fact is stacked: its id and year on a line, its claims under them."""
+def search(records: Sequence["FactRecord"], lang: Lang, width: int, styling: str) -> str:
+    """ID, Year and the claim(s) in columns, the words each fact was found by marked (its
+    match: tables.marks). Too narrow for the widest id beside a claim, each fact is stacked:
+    its id and year on a line (the year on the next when they do not fit), its claims under
+    them."""
     claims = claim_fields(lang)
     widest = max((len(record["id"]) for record in records), default=2)
     room = width - widest - 7 - 3 * len(claims)  # 3 spaces, the year, 3 spaces before each claim
     if room < MIN_TEXT * len(claims):
-        return _stacked(records, claims, width, pattern, styling)
+        return _stacked(records, claims, width, styling)
     widths = [room // len(claims)] * len(claims)
     widths[-1] += room - sum(widths)
     for n, field in enumerate(claims):  # a column no wider than its longest claim
@@ -41,6 +41,7 @@ def search(
     for n, record in enumerate(records):
         if n:
             lines.append("")
+        pattern = marks(record)
         cells = [_wrapped(record[f], w, pattern, styling) for f, w in zip(claims, widths, strict=True)]  # type: ignore[literal-required]
         for row in range(max(map(len, cells))):
             line = (pad(record["id"], widest) + "   " + str(record["year"])) if row == 0 else " " * (widest + 7)
@@ -51,12 +52,15 @@ def search(
     return "\n".join(lines) + "\n"
 
 
-def _stacked(
-    records: Sequence["FactRecord"], claims: Sequence[str], width: int, pattern: re.Pattern[str] | None, styling: str
-) -> str:
+def _stacked(records: Sequence["FactRecord"], claims: Sequence[str], width: int, styling: str) -> str:
     lines = []
     for record in records:
-        lines.append(_styled(f"{record['id']}  {record['year']}", _BOLD, styling))
+        head = f"{record['id']}  {record['year']}"
+        if width_of(head) <= width:
+            lines.append(_styled(head, _BOLD, styling))
+        else:  # a terminal would wrap the line at its edge, inside the year
+            lines += [_styled(record["id"], _BOLD, styling), f"  {record['year']}"]
+        pattern = marks(record)
         for field in claims:
             lines += ["  " + shown for shown, _ in _wrapped(record[field], width - 2, pattern, styling)]  # type: ignore[literal-required]
     return "\n".join(lines) + "\n"

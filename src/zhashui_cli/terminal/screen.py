@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
@@ -66,6 +67,15 @@ def height(stream: TextIO) -> int:
     return _size("LINES", shutil.get_terminal_size((_DEFAULT_WIDTH, _DEFAULT_HEIGHT)).lines, stream, _DEFAULT_HEIGHT)
 
 
+class Colour(str, Enum):
+    """--color: never style; style as the terminal allows (auto); style even where the process
+    would not (always: a terminal rich takes for dumb, ZHASHUI_FORCE_TTY, NO_COLOR)."""
+
+    NEVER = "never"
+    AUTO = "auto"
+    ALWAYS = "always"
+
+
 class Environment(NamedTuple):
     """What a run knows of the terminal it writes to, read once (as httpie's Environment).
     The commands take it from the command line's context instead of asking the process, so a
@@ -81,6 +91,14 @@ class Environment(NamedTuple):
     def of(cls, stream: TextIO) -> Environment:
         """The environment of a process writing to stream, by the rules above."""
         return cls(forced_tty() or stream.isatty(), width(stream), height(stream), styling(stream))
+
+    def coloured(self, choice: Colour) -> Environment:
+        """The environment as --color has it: auto leaves it as the process found it. Styling
+        is for drawn tables only: what goes to a pipe (tab-separated lines, machine formats)
+        never carries it, whatever --color says."""
+        if choice is Colour.AUTO:
+            return self
+        return self._replace(styling="colour" if choice is Colour.ALWAYS else "")
 
 
 class Progress:

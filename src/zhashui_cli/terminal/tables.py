@@ -11,6 +11,7 @@ the search results, the table drawn most, are drawn without it (results.py).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from enum import Enum
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from zhashui_cli.index.text import has_cjk
 from zhashui_cli.output.render import base_text, cell, figure_text, printable
 
-from .wrap import Wrapped, spans
+from .wrap import Wrapped, spans, wrap_offsets
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -56,18 +57,35 @@ def width_of(text: str) -> int:
     return sum(cells for _, _, cells in spans(text))
 
 
-def console(width: int) -> Console:
+def console(width: int, styling: str) -> Console:
+    """A console of the terminal's width, styled as the Environment says (screen.styling and
+    --color), not as rich would guess from the process: a height too, or rich takes a dumb
+    terminal (TERM=dumb) for 80 columns whatever its width."""
     from rich.console import Console
 
-    return Console(width=width, highlight=False, markup=False, emoji=False)
+    return Console(
+        width=width,
+        height=_NO_HEIGHT,
+        color_system="standard" if styling else None,
+        force_terminal=bool(styling),
+        no_color=styling == "bold",
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
 
 
-def draw(renderable: RenderableType, width: int) -> str:
-    """What the renderable looks like on this terminal, colour included where it has colour."""
-    screen = console(width)
+_NO_HEIGHT = 25  # rich reads a height only for full-screen layouts, which no table uses
+_TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+
+
+def draw(renderable: RenderableType, width: int, styling: str = "") -> str:
+    """What the renderable looks like on this terminal, styled where it may be, without the
+    spaces rich pads a row's last cell with (copy and paste would take them)."""
+    screen = console(width, styling)
     with screen.capture() as captured:
         screen.print(renderable, crop=False)  # an id longer than a narrow terminal shows whole
-    return captured.get()
+    return _TRAILING.sub(r"\1", captured.get())
 
 
 def text(value: Any, pattern: re.Pattern[str] | None = None) -> Wrapped:
@@ -97,10 +115,22 @@ def table(*columns: str, numeric: Sequence[bool] = (), **options: Any) -> Table:
     return drawn
 
 
-def highlighter(needles: Sequence[str]) -> re.Pattern[str] | None:
-    """A pattern for the words to mark, longest first, ignoring case."""
-    wanted = sorted({n for n in needles if n.strip()}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(n) for n in wanted), re.IGNORECASE) if wanted else None
+def marks(record: Mapping[str, Any]) -> re.Pattern[str] | None:
+    """What to mark in a fact found by a search: the words of the fact its query words were
+    found as, which the search returns in the record's match (records.MatchRecord), so that
+    muer marks 木耳 and labor marks labour; the view never searches again. None for a
+    record no search found (figures, tags, show)."""
+    match = record.get("match")
+    found = {term["as"] for term in match["terms"].values()} if isinstance(match, Mapping) else set()
+    return _marking(tuple(sorted(found, key=lambda word: (-len(word), word))))
+
+
+@functools.cache
+def _marking(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The pattern of words, longest first, in any case; a Latin word with the rest of the
+    word it starts (hospital marks hospitals), as a reader sees a word."""
+    parts = [rf"\b{re.escape(w)}\w*" if w.isascii() and w[:1].isalnum() else re.escape(w) for w in words if w.strip()]
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
 def resolve_lang(lang: Lang, words: Sequence[str], width: int) -> Lang:
@@ -126,44 +156,59 @@ def in_lang(text_: str, lang: Lang) -> bool:
 
 
 def generic(
-    rows: Sequence[Mapping[str, Any]],
-    fields: Sequence[str],
-    pattern: re.Pattern[str] | None = None,
-    width: int = 0,
-    lines: bool = True,
+    rows: Sequence[Mapping[str, Any]], fields: Sequence[str], width: int = 0, lines: bool = True
 ) -> RenderableType:
-    """Any fields as columns, a blank line between rows of wrapped text (lines); too narrow
-    for that, each row stacked under its id."""
+    """Any fields as columns, a blank line between rows of wrapped text (lines), the words a
+    search found marked; too narrow for that, each row stacked under its id, field by field.
+    Numbers, units and ids are never broken (_WHOLE): a table that cannot hold them whole is
+    stacked instead."""
     key = next((f for f in fields if f in ("id", "fact_id")), None)
     if width and key is not None and width < _row_width(rows, fields):
-        return _stacked_rows(rows, key, [f for f in fields if f != key], pattern)
+        return _stacked_rows(rows, key, [f for f in fields if f != key], width)
     drawn = table(*map(title, fields), numeric=[f in _NUMERIC for f in fields], show_lines=lines)
     for n, field in enumerate(fields):
         drawn.columns[n].no_wrap = field in _WHOLE
     for row in rows:
+        pattern = marks(row)
         drawn.add_row(*(whole(row.get(f)) if f in _WHOLE else text(row.get(f), pattern) for f in fields))
     return drawn
 
 
 def _row_width(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> int:
-    """How wide a table of these fields must be: whole ids, and a little room for the rest."""
+    """How wide a table of these fields must be: whole ids and numbers, and a little room for
+    the rest (at most the widest of what it holds that cannot be broken)."""
     widths = []
     for field in fields:
-        widest = max((width_of(printable(cell(row.get(field)))) for row in rows), default=0)
-        widths.append(widest if field in _WHOLE else min(MIN_TEXT // 2, widest))
+        shown = [printable(cell(row.get(field))) for row in rows]
+        if field in _WHOLE:
+            widths.append(max(map(width_of, shown), default=0))
+        else:
+            unbroken = max((cells for value in shown for _, _, cells in spans(value)), default=0)
+            widths.append(max(unbroken, min(MIN_TEXT // 2, max(map(width_of, shown), default=0))))
     return sum(widths) + 2 * (len(fields) - 1)
 
 
-def _stacked_rows(
-    rows: Sequence[Mapping[str, Any]], key: str, rest: Sequence[str], pattern: re.Pattern[str] | None
-) -> RenderableType:
+def _stacked_rows(rows: Sequence[Mapping[str, Any]], key: str, rest: Sequence[str], width: int) -> RenderableType:
+    """Each row as its id, then a line "Field: value" per field; a number whole on its line,
+    under its field's name when the two do not fit on one."""
     from rich.console import Group
     from rich.padding import Padding
 
     parts: list[RenderableType] = []
     for row in rows:
+        pattern = marks(row)
         parts.append(whole(row.get(key), "bold"))
-        parts += [Padding(text(f"{title(field)}: {cell(row.get(field))}", pattern), (0, 0, 0, 2)) for field in rest]
+        for field in rest:
+            line = f"{title(field)}: {cell(row.get(field))}"
+            if field not in _WHOLE:
+                parts.append(Padding(text(line, pattern), (0, 0, 0, 2)))
+            elif width_of(printable(line)) + 2 <= width:
+                parts.append(Padding(whole(line), (0, 0, 0, 2)))
+            else:
+                parts += [
+                    Padding(whole(f"{title(field)}:"), (0, 0, 0, 2)),
+                    Padding(whole(row.get(field)), (0, 0, 0, 4)),
+                ]
     return Group(*parts)
 
 
@@ -201,13 +246,17 @@ def fact_lines(record: FactRecord, category: Mapping[str, Any], source: Mapping[
     return lines
 
 
-def facts(found: Sequence[tuple[ShowRecord, Any, Any]], width: int) -> RenderableType:
+def facts(found: Sequence[tuple[ShowRecord, Any, Any]], width: int, styling: str = "") -> RenderableType:
     from rich.console import Group
 
-    return Group(*(fact(record, category, source, width) for record, category, source in found))
+    return Group(*(fact(record, category, source, width, styling) for record, category, source in found))
 
 
-def fact(record: ShowRecord, category: Mapping[str, Any], source: Mapping[str, Any], width: int = 80) -> RenderableType:
+def fact(
+    record: ShowRecord, category: Mapping[str, Any], source: Mapping[str, Any], width: int = 80, styling: str = ""
+) -> RenderableType:
+    """A fact in a panel as wide as the terminal, its quote marked in its paragraph: styled
+    where the terminal has styles, else between 【】 as in a pipe (TERM=dumb, --color never)."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
@@ -221,20 +270,48 @@ def fact(record: ShowRecord, category: Mapping[str, Any], source: Mapping[str, A
         about.add_row(label, text(value))
     parts: list[RenderableType] = [about]
     if record["figures"]:
-        figures = table("Figure", "Label", "Base value", numeric=[False, False, True])
-        for figure in record["figures"]:
-            label = f"{figure['label']} / {figure['label_en']}"
-            figures.add_row(whole(figure_text(figure)), text(label), whole(base_text(figure)))
-        parts += [Text(""), figures]
-    context = Text(printable(record["paragraph"]))
-    quote = printable(record["quote"])
-    start = context.plain.find(quote)
-    if start >= 0:
-        context.stylize(_HIGHLIGHT, start, start + len(quote))
+        parts += [Text(""), _figures_of(record["figures"], width - 4 if boxed else width)]
+    if styling:
+        context = Text(printable(record["paragraph"]))
+        quote = printable(record["quote"])
+        start = context.plain.find(quote)
+        if start >= 0:
+            context.stylize(_HIGHLIGHT, start, start + len(quote))
+    else:
+        context = Text(printable(quote_marked(record["paragraph"], record["quote"])))
     if not boxed:
         return Group(whole(record["id"], "bold"), *parts, Text(""), Wrapped(context), Text(""))
     parts += [Text(""), Panel(Wrapped(context), title="Quote in its paragraph", title_align="left")]
     return Panel(Group(*parts), title=Text(printable(record["id"]), style="bold"), title_align="left")
+
+
+def _figures_of(found: Sequence[Mapping[str, Any]], width: int) -> RenderableType:
+    """A fact's figures: a table of figure, label and base value where the numbers fit whole
+    beside a label worth reading; narrower, each figure with its base value, then its label."""
+    from rich.console import Group
+    from rich.padding import Padding
+
+    shown = [(figure_text(f), f"{f['label']} / {f['label_en']}", base_text(f)) for f in found]
+    figure_width = max(width_of(row[0]) for row in [*shown, ("Figure",)])
+    base_width = max(width_of(row[2]) for row in [*shown, ("", "", "Base value")])
+    if figure_width + base_width + MIN_TEXT + 4 <= width:
+        figures = table("Figure", "Label", "Base value", numeric=[False, False, True])
+        figures.columns[0].no_wrap = figures.columns[2].no_wrap = True
+        for figure, label, base in shown:
+            figures.add_row(whole(figure), text(label), whole(base))
+        return figures
+    parts: list[RenderableType] = []
+    for figure, label, base in shown:
+        both = f"{figure} = {base}"
+        parts += [whole(both)] if width_of(both) <= width else [whole(figure), whole(f"= {base}")]
+        parts.append(Padding(text(label), (0, 0, 0, 2)))
+    return Group(*parts)
+
+
+def quote_marked(paragraph: str, quote: str) -> str:
+    """The paragraph with its quote between 【】, where no style can mark it (a pipe, a dumb
+    terminal); the quote alone when the paragraph does not hold it as written."""
+    return paragraph.replace(quote, f"【{quote}】", 1) if quote in paragraph else f"【{quote}】"
 
 
 def fact_text(record: ShowRecord, category: Mapping[str, Any], source: Mapping[str, Any]) -> str:
@@ -245,8 +322,7 @@ def fact_text(record: ShowRecord, category: Mapping[str, Any], source: Mapping[s
     lines: list[list[object]] = [[record["id"]]]
     lines += [[label, value] for label, value in fact_lines(record, category, source)]
     lines += [["Figure", figure_text(f), f"{f['label']} / {f['label_en']}", base_text(f)] for f in record["figures"]]
-    paragraph, quote = record["paragraph"], record["quote"]
-    lines.append(["Quote", paragraph.replace(quote, f"【{quote}】", 1) if quote in paragraph else f"【{quote}】"])
+    lines.append(["Quote", quote_marked(record["paragraph"], record["quote"])])
     return tsv(lines)
 
 
@@ -292,7 +368,12 @@ def sources(rows: Sequence[SourceRecord], width: int) -> RenderableType:
 
     parts: list[RenderableType] = []
     for source in rows:
-        parts.append(whole(f"{source['id']}  {source['published']}", "bold"))
+        head = f"{source['id']}  {source['published']}"
+        parts += (
+            [whole(head, "bold")]
+            if width_of(head) <= width
+            else [whole(source["id"], "bold"), whole(source["published"])]
+        )
         parts.append(text(f"{source['title']} · {source['title_en']}"))
         sections = table("Section", "Year", "Title", title=None)
         sections.columns[0].no_wrap = True
@@ -313,6 +394,17 @@ def sources_text(rows: Sequence[SourceRecord]) -> str:
         lines.append(["source", source["id"], source["published"], source["title"], source["title_en"]])
         lines += [["section", s["id"], s["year"], s["title"], s["title_en"]] for s in source["sections"]]
     return tsv(lines)
+
+
+def wrapped_lines(text_: str, width: int) -> str:
+    """Lines of plain text (verify's problems, coverage's numbers) wrapped to a terminal's
+    width, each line's continuation indented, a number with its unit never broken (wrap.py):
+    a terminal would break a long line at its edge, wherever that falls."""
+    shown = []
+    for line in text_.splitlines():
+        pieces = [line[start:end] for start, end in wrap_offsets(line, max(1, width - 2))] or [""]
+        shown += [pieces[0], *("  " + piece for piece in pieces[1:])]
+    return "".join(line + "\n" for line in shown)
 
 
 def problems(found: Sequence[Problem]) -> str:

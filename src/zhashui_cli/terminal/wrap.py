@@ -2,9 +2,9 @@
 
 rich breaks lines only at spaces and folds anything longer, which cuts Chinese anywhere:
 inside 101.5%, between a number and its unit (6700 / 万元), or before a closing 。. Here a
-line may break between any two Chinese characters, at spaces, and after a hyphen or slash,
-but never inside a word or number, never between a number and its unit, never before
-closing punctuation and never after opening punctuation.
+line may break between any two Chinese characters, at spaces, and after a slash or a hyphen
+inside a word (not the dashes of --fields), but never inside a word or number, never between
+a number and its unit, never before closing punctuation and never after opening punctuation.
 """
 
 from __future__ import annotations
@@ -35,6 +35,13 @@ def _widths(text: str) -> list[int]:
     return [1 if char < "\u1100" else cell_len(char) for char in text]
 
 
+def _breaks_after(text: str, start: int, at: int) -> bool:
+    """Whether a line may break after text[at], in a word that begins at start: after a slash,
+    or a hyphen that joins two parts of a word (high-quality), not one that opens an option
+    (--fields)."""
+    return text[at] == "/" or (text[at] == "-" and at > start and text[at - 1].isalnum())
+
+
 def spans(text: str) -> list[Span]:
     """Each span of text that must not be broken: a word or number with its unit, or one wide
     character, with closing punctuation after it and opening punctuation before it; or a run
@@ -48,7 +55,7 @@ def spans(text: str) -> list[Span]:
             while j < len(text) and text[j].isspace():
                 j += 1
         elif widths[i] == 1 and text[i] not in _OPENING and text[i] not in _CLOSING:
-            while j < len(text) and widths[j] == 1 and not text[j].isspace() and text[j - 1] not in "-/":
+            while j < len(text) and widths[j] == 1 and not text[j].isspace() and not _breaks_after(text, i, j - 1):
                 j += 1
             if text[j - 1].isdigit() and (unit := re.compile(_UNIT_AFTER_NUMBER).match(text, j)):
                 j = unit.end()

@@ -43,7 +43,13 @@ def verify_command(
     fatal = any(problem["rule"] in FATAL_RULES for problem in problems)
     text = tables.problems(problems) + _summary(report, fatal) + "\n"
     view = View(
-        problems, PROBLEM_FIELDS, chosen, PROBLEM_FIELDS, table=lambda _: text, document=report, plain=lambda: text
+        problems,
+        PROBLEM_FIELDS,
+        chosen,
+        PROBLEM_FIELDS,
+        table=lambda width: tables.wrapped_lines(text, width),
+        document=report,
+        plain=lambda: text,
     )
     show(ctx, view, fmt, pager=False)
     if fatal:
@@ -87,7 +93,14 @@ def coverage_command(
         + ("every number of the sources is covered" if not rows else f"{len(rows)} number(s) left to cover")
         + "\n"
     )
-    view = View(rows, UNCOVERED_FIELDS, chosen, UNCOVERED_FIELDS, table=lambda _: text, plain=lambda: text)
+    view = View(
+        rows,
+        UNCOVERED_FIELDS,
+        chosen,
+        UNCOVERED_FIELDS,
+        table=lambda width: tables.wrapped_lines(text, width),
+        plain=lambda: text,
+    )
     show(ctx, view, fmt, pager=False)
     if rows:
         raise typer.Exit(ExitCode.NOT_FOUND)

@@ -13,8 +13,12 @@ from zhashui_cli.output import render
 from zhashui_cli.output.render import OutputFormat
 from zhashui_cli.records import FIGURE_ROW_FIELDS, SEARCH_FIELDS, SHOW_FIELDS, TAG_FIELDS, ShowRecord
 from zhashui_cli.terminal import results, tables
+from zhashui_cli.terminal.screen import Colour
 
 _MARKDOWN_SEARCH = ("id", "year", "category", "claim", "claim_en")
+# The columns of figures in a pipe and in Markdown (README, "In a pipe"): the figure as the
+# bulletin writes it (>3000万元) beside its base value as a number, its base unit and qualifier.
+FIGURE_COLUMNS = ("fact_id", "year", "figure", "base_value", "base_unit", "qualifier", "label", "label_en")
 
 
 def _what_would(suggestions: list[str], filters: SearchFilters, present: list[int]) -> str:
@@ -52,6 +56,8 @@ def search_command(
     as_json: options.Json = False,
     bom: options.Bom = False,
     no_pager: options.NoPager = False,
+    colour: options.Color = Colour.AUTO,
+    header: options.Header = False,
     facts: options.Facts = None,
 ) -> None:
     """Find claims by what they say, in Chinese, English or pinyin.
@@ -72,21 +78,20 @@ def search_command(
     chosen = render.parse_fields(fields, SEARCH_FIELDS)
     words = words_of(query or [])
     with fact_base(ctx) as base:
-        limited = row_limit(limit, fmt)
+        limited = row_limit(ctx, limit, fmt)
         hits = base.search(words, sort=sort, reverse=reverse, limit=limited, exact=exact, **filters)
         rare = [word for word in words if word.casefold() not in hits.common]  # what the common ones hid
         suggestions = base.suggest_words(rare) if not len(hits) and rare and not exact else []
         present = base.years() if not len(hits) else []
     lang_shown = tables.resolve_lang(lang, words, environment(ctx).width)
     columns = ["id", "year", *tables.claim_fields(lang_shown)]
-    pattern = tables.highlighter([*words, *(w.casefold() for w in words)])
     passed_through = fmt in (OutputFormat.JSON, OutputFormat.JSONL) and not chosen  # no need to parse records
     view = View(
         [] if passed_through else hits.records,
         SEARCH_FIELDS,
         chosen,
         _MARKDOWN_SEARCH if fmt is OutputFormat.MARKDOWN else columns,
-        table=lambda width: results.search(hits.records, lang_shown, width, pattern, environment(ctx).styling),
+        table=lambda width: results.search(hits.records, lang_shown, width, environment(ctx).styling),
         lines=hits.json_lines(),
     )
     show(ctx, view, fmt, not no_pager, bom)
@@ -101,7 +106,7 @@ def search_command(
         note(", ".join(f"{word} → {found['as']} ({found['how']})" for word, found in hits.corrections.items()))
     if sort is not None and sort.value == "value" and filters.get("unit") is None and len(hits.units) > 1:
         note(f"sorted by value within each base unit: {', '.join(hits.units)}; --unit sorts one alone")
-    note_limited(len(hits), hits.total, "facts", fmt)
+    note_limited(ctx, len(hits), hits.total, "facts", fmt)
 
 
 def _ids_with_stdin(fact_ids: list[str]) -> list[str]:
@@ -134,6 +139,7 @@ def show_command(
     fmt: options.Format = OutputFormat.TABLE,
     as_json: options.Json = False,
     no_pager: options.NoPager = False,
+    colour: options.Color = Colour.AUTO,
     facts: options.Facts = None,
 ) -> None:
     """Show facts in full: both claims, figures with base values, and the quote in its paragraph.
@@ -166,7 +172,7 @@ def show_command(
             SHOW_FIELDS,
             chosen,
             SHOW_FIELDS,
-            table=lambda width: tables.facts(found, width),
+            table=lambda width: tables.facts(found, width, environment(ctx).styling),
             document=documents[0] if len(fact_ids) == 1 else None,
             plain=lambda: "\n".join(tables.fact_text(*entry) for entry in found),
         )
@@ -194,6 +200,8 @@ def tags_command(
     fmt: options.Format = OutputFormat.TABLE,
     as_json: options.Json = False,
     no_pager: options.NoPager = False,
+    colour: options.Color = Colour.AUTO,
+    header: options.Header = False,
     facts: options.Facts = None,
 ) -> None:
     """List the tags, most used first, with how many facts carry each.
@@ -208,7 +216,7 @@ def tags_command(
     with fact_base(ctx) as base:
         rows = base.tags(words_of(query or []), **filters)
     every = [row for row in rows if tables.in_lang(row["tag"], lang)]
-    rows = every[: row_limit(limit, fmt)]
+    rows = every[: row_limit(ctx, limit, fmt)]
     drawn = View(
         rows, TAG_FIELDS, chosen, TAG_FIELDS, table=lambda w: tables.generic(rows, TAG_FIELDS, width=w, lines=False)
     )
@@ -216,7 +224,7 @@ def tags_command(
     if not rows:
         note("no tags; try fewer words or filters")
         raise typer.Exit(ExitCode.NOT_FOUND)
-    note_limited(len(rows), len(every), "tags", fmt)
+    note_limited(ctx, len(rows), len(every), "tags", fmt)
 
 
 @options.takes_filters()
@@ -239,6 +247,8 @@ def figures_command(
     as_json: options.Json = False,
     bom: options.Bom = False,
     no_pager: options.NoPager = False,
+    colour: options.Color = Colour.AUTO,
+    header: options.Header = False,
     facts: options.Facts = None,
 ) -> None:
     """List figures one per row, with their fact's id, year, category and claims: the flat view
@@ -253,11 +263,11 @@ def figures_command(
     chosen = render.parse_fields(fields, FIGURE_ROW_FIELDS)
     with fact_base(ctx) as base:
         every = base.figures(words_of(query or []), sort=sort, reverse=reverse, **filters)
-    rows = every[: row_limit(limit, fmt)]
-    columns = ("fact_id", "year", "value", "label_en", "base_value")
+    rows = every[: row_limit(ctx, limit, fmt)]
+    written = [{**row, "figure": render.figure_text(row)} for row in rows]  # machine formats project it away
     show(
         ctx,
-        View(rows, FIGURE_ROW_FIELDS, chosen, columns, table=lambda width: tables.figures(rows, width)),
+        View(written, FIGURE_ROW_FIELDS, chosen, FIGURE_COLUMNS, table=lambda width: tables.figures(rows, width)),
         fmt,
         not no_pager,
         bom,
@@ -265,4 +275,4 @@ def figures_command(
     if not rows:
         note("no figures match; try fewer words or filters")
         raise typer.Exit(ExitCode.NOT_FOUND)
-    note_limited(len(rows), len(every), "figures", fmt)
+    note_limited(ctx, len(rows), len(every), "figures", fmt)

@@ -10,6 +10,7 @@ from zhashui_cli.output import render
 from zhashui_cli.output.render import OutputFormat
 from zhashui_cli.records import CATEGORY_FIELDS, SOURCE_FIELDS, STATS_ROW_FIELDS
 from zhashui_cli.terminal import charts, tables
+from zhashui_cli.terminal.screen import Colour
 
 
 def categories_command(
@@ -18,6 +19,8 @@ def categories_command(
     fmt: options.Format = OutputFormat.TABLE,
     as_json: options.Json = False,
     no_pager: options.NoPager = False,
+    colour: options.Color = Colour.AUTO,
+    header: options.Header = False,
     facts: options.Facts = None,
 ) -> None:
     """List the categories with their names and fact counts, per year too.
@@ -44,6 +47,7 @@ def stats_command(
     fmt: options.Format = OutputFormat.TABLE,
     as_json: options.Json = False,
     no_pager: options.NoPager = False,
+    colour: options.Color = Colour.AUTO,
     facts: options.Facts = None,
 ) -> None:
     """Count facts by category, year and kind, and list the largest amounts of money.
@@ -79,6 +83,7 @@ def sources_command(
     fmt: options.Format = OutputFormat.TABLE,
     as_json: options.Json = False,
     no_pager: options.NoPager = False,
+    colour: options.Color = Colour.AUTO,
     facts: options.Facts = None,
 ) -> None:
     """List the sources of the fact base, with their sections.
