@@ -34,7 +34,9 @@ from typing import Any, Protocol, TypeVar
 from zhashui_cli.errors import CorruptIndexError
 from zhashui_cli.records import SOURCE_FIELDS, CategoryRecord, FactRecord, SourceRecord
 
-FORMAT = 6  # 4: stamps keyed by dev, inode, size, mtime, ctime; 5: records escaped; 6: json.char_pinyin
+FORMAT = (
+    7  # 4: stamps keyed by dev, inode, size, mtime, ctime; 5: records escaped; 6: json.char_pinyin; 7: json.synonyms
+)
 # The fields of a fact's text lines, in order; a match in the first PRIMARY_FIELDS of them
 # (the claims, tags and labels: what the fact says) ranks before one only in the others.
 TEXT_FIELDS = ("id", "claim", "claim_en", "tags", "figures", "quote", "note", "category")
@@ -50,7 +52,7 @@ SECTIONS = frozenset(
         *("array.category", "array.source", "array.year", "array.kind"),
         *("json.id", "json.section", "json.tags", "json.amounts"),
         *("json.words", "json.spelling", "array.postings", "json.zh_words", "json.pinyin", "json.initials"),
-        "json.char_pinyin",
+        *("json.char_pinyin", "json.synonyms"),
     }
 )
 _NUMBER_BYTES = frozenset(b"0123456789."[i : i + 1] for i in range(11))
