@@ -234,3 +234,42 @@ def test_a_number_is_found_whole() -> None:
     ids = corpus.ids()
     assert {ids[i] for i in corpus.find("plain", "7168")} == {"2023-toilets", "2023-adobe-houses"}
     assert corpus.find("plain", "168") == {}  # only inside 7168 (and 7,168)
+
+
+def _synonyms() -> tuple[Corpus, dict[str, list[str]]]:
+    loaded = store.load(FACTS)
+    header, body = build(loaded.file, {source.id: "x" for source in loaded.file.sources})
+    corpus = Corpus(header, body)
+    return corpus, corpus.json("synonyms")
+
+
+def test_the_synonym_table_holds_only_words_found_nowhere_and_leads_only_to_the_facts_words() -> None:
+    from zhashui_cli.index.text import has_cjk
+    from zhashui_cli.search import matching
+
+    corpus, table = _synonyms()
+    vocabulary = matching.vocabulary(corpus)
+    stems = set(vocabulary.by_stem)
+    assert table["restroom"] == ["toilets"] and "toilets" in vocabulary.words
+    for key, targets in table.items():
+        # found as itself, a word is never looked up: an English one by its stem, Chinese as text
+        assert not corpus.find("plain", key) if has_cjk(key) else key not in stems
+        for target in targets:
+            assert target in vocabulary.words or corpus.find("plain", target)
+
+
+def test_a_synonym_never_leads_to_a_word_in_many_facts() -> None:
+    # WordNet says a hotel is a building, but build stands in too many facts to mean hotel
+    _, table = _synonyms()
+    assert "guesthouse" in table["hotel"] and not {"build", "building", "buildings"} & set(table["hotel"])
+
+
+def test_the_vendored_wordnet_carries_its_licence_and_its_synsets() -> None:
+    import gzip
+    from importlib.resources import files
+
+    wordnet = json.loads(gzip.decompress(files("zhashui_cli.index").joinpath("wordnet.json.gz").read_bytes()))
+    assert "Princeton University" in wordnet["licence"]
+    restroom = wordnet["terms"]["restroom"]
+    assert any("restroom" in wordnet["synsets"][n] for n in restroom)
+    assert set(wordnet["terms"]["toilet"]) & set(restroom)  # a restroom points to toilet, its broader term

@@ -200,7 +200,7 @@ def test_a_rare_word_decides_and_a_word_in_most_facts_only_counts_when_it_matche
     assert hits.words == ["hotels"] and hits.common == ["zhashui"]
     assert how("toilets zhashui", "2023-toilets")["terms"]["toilets"]["how"] == "exact"
     assert ids("toilets zhashui")[0] == "2023-toilets"
-    assert not base().search("Zhashui restroom")  # the county's name alone answers nothing in particular
+    assert not base().search("Zhashui earthquake")  # the county's name alone answers nothing in particular
     assert len(ids("Zhashui")) > FACT_COUNT / 2  # alone, a common word is still a search
 
 
@@ -431,3 +431,41 @@ def test_a_traditional_query_finds_exactly_what_its_simplified_form_finds(claim:
     simplified = claim[start : start + length]
     assert ids(_S2T.convert(simplified), exact=True) == ids(simplified, exact=True)
     assert ids(_S2T.convert(simplified)) == ids(simplified)
+
+
+# -- synonyms (docs/search.md: tier 2, json.synonyms from CC-CEDICT, Cilin and WordNet) --------
+@pytest.mark.parametrize(
+    ("query", "fact", "found_as"),
+    [
+        ("restroom", "2023-toilets", "toilets"),  # WordNet: a restroom is a toilet
+        ("graft", "2023-anti-corruption", "corruption"),  # WordNet: graft is bribery, to corrupt
+        ("smog", "2024-air-and-water-pollution", "air pollution"),  # WordNet, a phrase of the text
+        ("洗手间", "2023-toilets", "toilets"),  # CC-CEDICT: 洗手间 is a toilet, in the English claim
+        ("借款", "2023-loans-coordinated", "loans"),  # CC-CEDICT: 借款 is a loan
+    ],
+)
+def test_a_word_found_nowhere_is_found_as_what_a_thesaurus_says_it_means(query: str, fact: str, found_as: str) -> None:
+    hits = base().search(query)
+    assert fact in hits.ids[:5]
+    assert how(query, fact)["terms"][query] == {"as": found_as, "how": "synonym"}
+    assert hits.corrections[query]["how"] == "synonym"
+
+
+def test_a_part_of_a_chinese_word_is_found_through_its_synonyms() -> None:
+    # 蘑菇种植: neither the text nor its pinyin holds 蘑菇; its part 蘑菇 is a mushroom to CC-CEDICT
+    assert how("蘑菇种植", "2024-fungus-industry")["terms"]["蘑菇"]["how"] == "synonym"
+
+
+def test_wordnet_adjectives_are_left_out_as_too_loose() -> None:
+    # punishing is hard, heavy and laborious to WordNet; the fact base's disciplined is none of them
+    assert ids("punishing") == []
+
+
+def test_a_synonym_ranks_below_the_words_own_forms() -> None:
+    from zhashui_cli.search.matching import TIER
+
+    assert TIER["synonym"] > TIER["form"] == TIER["spelling"] == TIER["pinyin"] > TIER["exact"]
+    # toilet restroom: the fact holding toilet as a form of toilets and restroom as a synonym is
+    # found, and its match says which word came how
+    terms = how("toilet restroom", "2023-toilets")["terms"]
+    assert terms["toilet"]["how"] == "form" and terms["restroom"]["how"] == "synonym"

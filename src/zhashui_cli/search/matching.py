@@ -8,6 +8,7 @@ A word is found in tiers, after the ranking rules of Meilisearch (docs/search.md
     1 pinyin    Chinese words it spells in pinyin (muer, mu er, mù ěr, mu4 er3, lvyou, zsme)
     2 prefix    the start of a longer word (tea → teaching), for words of 3 letters or more
     2 partial   a long Chinese word the fact base does not hold, cut into words it does
+    2 synonym   a word the fact base does not hold, found as the words a thesaurus gives for it
     3 typo      a word within 1 edit (5 to 8 letters) or 2 edits (9 or more) of it
 
 Typos are looked for only when nothing else is found, and pinyin only when the word is no
@@ -35,6 +36,7 @@ TIER = {
     "pinyin": FORM,
     "prefix": PREFIX,
     "partial": PREFIX,
+    "synonym": PREFIX,
     "typo": TYPO,
 }
 _MAX_PHRASES = 16  # pinyin spelling several phrases at once: how many are looked for
@@ -175,6 +177,22 @@ def typo_words(corpus: Corpus, word: str, limit: int = 3) -> list[str]:
     return [match for match, _, _ in sorted(found, key=lambda item: (item[1], item[0]))]
 
 
+def synonyms(corpus: Corpus, word: str) -> Hits:
+    """The facts holding what a thesaurus says a word found nowhere means (tier 2): restroom →
+    toilets, 洗手间 → 厕所 and toilets (json.synonyms, built from CC-CEDICT and Cilin); an
+    English word by its stem, as the vocabulary's forms are found."""
+    table: dict[str, list[str]] = corpus.json("synonyms")
+    hits: Hits = {}
+    vocab = vocabulary(corpus) if not has_cjk(word) else None
+    for target in table.get(stem(word) if vocab else word, []):
+        if has_cjk(target) or " " in target:  # Chinese, or English of several words: as text
+            more = {fact: Hit(PREFIX, bits, target, "synonym") for fact, bits in corpus.find("plain", target).items()}
+        else:
+            more = vocabulary(corpus).facts(target, "synonym", PREFIX)
+        hits = better(hits, more)
+    return hits
+
+
 # -- pinyin -----------------------------------------------------------------------------------
 def pinyin_phrases(corpus: Corpus, word: str) -> list[str]:
     """The Chinese phrases a toneless pinyin word spells, from the fact base's own words:
@@ -276,9 +294,10 @@ def substring(corpus: Corpus, text: str, how: str = "exact", found_as: str | Non
 
 
 def split_into_words(corpus: Corpus, text: str) -> list[str]:
-    """A Chinese text cut into the words the fact base holds (and numbers), longest first:
-    柞水县木耳品牌价值 → 柞水县, 木耳, 品牌价值. Characters of no known word are dropped."""
-    known = corpus.memo("zh_words", lambda c: frozenset(c.json("zh_words")))
+    """A Chinese text cut into the words the fact base holds and those a thesaurus knows (and
+    numbers), longest first: 柞水县木耳品牌价值 → 柞水县, 木耳, 品牌价值; 蘑菇种植 → 蘑菇, 种植.
+    Characters of no known word are dropped."""
+    known = corpus.memo("zh_words", lambda c: frozenset(c.json("zh_words")) | frozenset(c.json("synonyms")))
     longest = max(map(len, known), default=0)
     pieces, at = [], 0
     while at < len(text):
