@@ -24,7 +24,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from zhashui_cli.cli.app import COMMANDS, app
+from zhashui_cli.cli.app import ORDER, app
 from zhashui_cli.cli.exits import markdown_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +50,7 @@ def help_text(command: tuple[str, ...]) -> str:
 def reference() -> str:
     sections = [
         f"#### `{' '.join(('zhashui', *command, '--help'))}`\n\n```text\n{help_text(command).rstrip()}\n```\n"
-        for command in ((), *((name,) for name in COMMANDS))
+        for command in ((), *((name,) for name in ORDER))
     ]
     return "\n".join(sections)
 

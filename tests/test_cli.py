@@ -796,9 +796,14 @@ BUILDING = {"pypinyin", "rjieba", "eng", "yaml", "jsonschema"}
 
 def test_startup_imports_only_what_the_path_needs(tmp_path: Path) -> None:
     modules_after(["search", "木耳", "--json"], tmp_path)  # warm the cache
-    machine = roots(modules_after(["search", "木耳", "--json"], tmp_path))
+    found = modules_after(["search", "木耳", "--json"], tmp_path)
+    machine = roots(found)
     # typer >= 0.29 would bring pydantic; JSON of a Chinese word needs nothing more than the index.
     assert not machine & {"pydantic", "rich", "opencc", "Stemmer", "rapidfuzz", "decimal", *BUILDING}
+    # nor any other command's module (cli/app.py imports the one the command line names)
+    commands = {name.rpartition(".")[2] for name in found if name.startswith("zhashui_cli.cli.commands.")}
+    assert commands == {"find", "about"}, commands
+    assert "zhashui_cli.cli.completion" not in found
     piped = roots(modules_after(["search", "專項債"], tmp_path))  # a table written to a pipe
     assert "opencc" in piped and not piped & {"rich", "pydantic", *BUILDING}
     table = modules_after(["search", "專項債"], tmp_path, {"ZHASHUI_FORCE_TTY": "1"})

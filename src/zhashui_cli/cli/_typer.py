@@ -94,9 +94,9 @@ def build_command(app: typer.Typer, info: Any) -> Any:
     )
 
 
-def group_without_commands(app: typer.Typer, group_class: type[G]) -> tuple[G, dict[str, Any]]:
+def group_without_commands(app: typer.Typer, group_class: type[G]) -> G:
     """The app's click group with its root options and callback but none of its commands built,
-    and the commands' registrations by name, to be built when the command line names one."""
+    for them to be built when the command line names one (build_command)."""
     from typer.main import get_command
 
     registered, app.registered_commands = app.registered_commands, []
@@ -105,4 +105,4 @@ def group_without_commands(app: typer.Typer, group_class: type[G]) -> tuple[G, d
     finally:
         app.registered_commands = registered
     assert isinstance(group, group_class)
-    return group, {str(info.name): info for info in registered}
+    return group

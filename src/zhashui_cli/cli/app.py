@@ -17,31 +17,43 @@ from typer.core import TyperCommand, TyperGroup
 
 from zhashui_cli.suggest import did_you_mean
 
-from . import completion, exits, options
+from . import exits, options
 from ._typer import HelpContext, build_command, group_without_commands, typer_internals
-from .commands import about, cache, cite, curate, find, overview
+from .commands import about
 from .exits import ExitCode, emit
 from .fields import FIELDS
 
-# The commands in the order --help lists them: finding, describing, curating, the shell.
-COMMANDS: dict[str, Callable[..., None]] = {
-    "search": find.search_command,
-    "show": find.show_command,
-    "cite": cite.cite_command,
-    "tags": find.tags_command,
-    "figures": find.figures_command,
-    "categories": overview.categories_command,
-    "stats": overview.stats_command,
-    "sources": overview.sources_command,
-    "verify": curate.verify_command,
-    "coverage": curate.coverage_command,
-    "export": curate.export_command,
-    "completion": completion.completion_command,
-    "cache": cache.cache_command,
-    "help": about.help_command,
-    "version": about.version_command,
+# The commands in the order --help lists them (finding, describing, curating, the shell), each
+# as the module under cli/ that defines it and its function. A run imports only the module of
+# the command it names (command_function): the others cost a search a few milliseconds.
+COMMANDS: dict[str, str] = {
+    "search": "commands.find:search_command",
+    "show": "commands.find:show_command",
+    "cite": "commands.cite:cite_command",
+    "tags": "commands.find:tags_command",
+    "figures": "commands.find:figures_command",
+    "categories": "commands.overview:categories_command",
+    "stats": "commands.overview:stats_command",
+    "sources": "commands.overview:sources_command",
+    "verify": "commands.curate:verify_command",
+    "coverage": "commands.curate:coverage_command",
+    "export": "commands.curate:export_command",
+    "completion": "completion:completion_command",
+    "cache": "commands.cache:cache_command",
+    "help": "about:help_command",
+    "version": "about:version_command",
 }
 ORDER = list(COMMANDS)
+
+
+def command_function(name: str) -> Callable[..., None]:
+    """The function of the command called name, its module imported now."""
+    import importlib
+
+    module, function = COMMANDS[name].split(":")
+    if module == "about":  # the root's own module, imported by every run
+        return getattr(about, function)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(f"{__package__}.{module}"), function)  # type: ignore[no-any-return]
 
 
 class ZhashuiGroup(TyperGroup):
@@ -53,17 +65,17 @@ class ZhashuiGroup(TyperGroup):
     a run needs one command, not eleven. (CliRunner, given the Typer app, builds them all.)
     """
 
-    unbuilt: dict[str, Any]
+    unbuilt: Sequence[str]  # the commands not built until the command line names one
     context_class = HelpContext
 
     def list_commands(self, ctx: Any) -> list[str]:
-        names = {*super().list_commands(ctx), *getattr(self, "unbuilt", {})}
+        names = {*super().list_commands(ctx), *getattr(self, "unbuilt", ())}
         return sorted(names, key=lambda name: ORDER.index(name) if name in ORDER else len(ORDER))
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        unbuilt = getattr(self, "unbuilt", {})
+        unbuilt = getattr(self, "unbuilt", ())
         if cmd_name not in self.commands and cmd_name in unbuilt:
-            self.commands[cmd_name] = build_command(app, unbuilt[cmd_name])
+            self.commands[cmd_name] = build_command(_app, _registered(cmd_name))
         return super().get_command(ctx, cmd_name)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
@@ -84,11 +96,13 @@ class ZhashuiGroup(TyperGroup):
     ) -> int:
         def invoke() -> Any:
             if os.environ.get("_ZHASHUI_COMPLETE"):  # a shell asks for completions
+                from . import completion
+
                 completion.init()
             return TyperGroup.main(self, args, "zhashui", complete_var, standalone_mode=False, **extra)
 
         words = sys.argv[1:] if args is None else args
-        known = {*self.commands, *getattr(self, "unbuilt", {})}
+        known = {*self.commands, *getattr(self, "unbuilt", ())}
         command = next((word for word in words if word in known), None)
         code = exits.run(invoke, lambda error: usage_message(error, command))
         if standalone_mode:
@@ -102,7 +116,7 @@ class ZhashuiCommand(TyperCommand):
     context_class = HelpContext
 
 
-app = typer.Typer(
+_app = typer.Typer(
     name="zhashui",
     epilog=exits.epilog(),
     invoke_without_command=True,  # zhashui alone: a short usage (_root), as gh prints
@@ -116,7 +130,7 @@ app = typer.Typer(
 
 
 # -- the root ----------------------------------------------------------------------------------
-@app.callback(
+@_app.callback(
     help=f"{about.SUMMARY}: a curated, verifiable fact base of its 2023 results and 2024 plans.\n\n"
     f"\b\nExamples:\n{about.EXAMPLES}"
 )
@@ -142,8 +156,25 @@ def _root(
         emit(lambda: sys.stdout.write(about.usage(ORDER)))
 
 
-for _name, _command in COMMANDS.items():
-    app.command(_name, cls=ZhashuiCommand)(_command)
+def _registered(name: str) -> Any:
+    """Command name registered on the app (once), as typer keeps it until it is built."""
+    for info in _app.registered_commands:
+        if info.name == name:
+            return info
+    _app.command(name, cls=ZhashuiCommand)(command_function(name))
+    return _app.registered_commands[-1]
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`app`: the Typer app with every command registered, as typer's CliRunner and the
+    generated docs take it. A run registers and builds only the command it names
+    (command_group), so that it imports no other command's module."""
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    for command in ORDER:
+        _registered(command)
+    _app.registered_commands.sort(key=lambda info: ORDER.index(str(info.name)))
+    return _app
 
 
 # -- running ----------------------------------------------------------------------------------
@@ -153,9 +184,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def command_group() -> ZhashuiGroup:
-    """The app as a click group whose commands are built when they are named."""
-    group, unbuilt = group_without_commands(app, ZhashuiGroup)
-    group.unbuilt = unbuilt
+    """The app as a click group whose commands are imported and built when they are named."""
+    group = group_without_commands(_app, ZhashuiGroup)
+    group.unbuilt = ORDER
     return group
 
 

@@ -68,7 +68,7 @@ _ABANDONED_NS = 3600 * 1_000_000_000
 _HEADER_READ = 1 << 16
 # The cache's own files, as cache_file() and _note_name() name them: only these are pruned
 # or cleared (with the temporaries of killed writers).
-_OWN = re.compile(r"[0-9a-f]{16}\.(?:index|verified)")
+_OWN = r"[0-9a-f]{16}\.(?:index|verified)"  # compiled by re when first used: a search never is
 # At most this many indexes of one fact file are kept (the newest): one per path it was read by.
 KEPT_PER_FILE = 3
 
@@ -383,7 +383,7 @@ def _own_files(folder: int) -> dict[str, os.stat_result]:
     own = {}
     with os.scandir(folder) as entries:
         for entry in entries:
-            if not _OWN.fullmatch(entry.name):
+            if not re.fullmatch(_OWN, entry.name):
                 continue
             with suppress(OSError):
                 status = entry.stat(follow_symlinks=False)

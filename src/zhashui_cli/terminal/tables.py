@@ -76,7 +76,7 @@ def console(width: int, styling: str) -> Console:
 
 
 _NO_HEIGHT = 25  # rich reads a height only for full-screen layouts, which no table uses
-_TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+_TRAILING = r"(?m) +((?:\x1b\[[0-9;]*m)*)$"  # compiled by re when first used: a JSON run never is
 
 
 def draw(renderable: RenderableType, width: int, styling: str = "") -> str:
@@ -85,7 +85,7 @@ def draw(renderable: RenderableType, width: int, styling: str = "") -> str:
     screen = console(width, styling)
     with screen.capture() as captured:
         screen.print(renderable, crop=False)  # an id longer than a narrow terminal shows whole
-    return _TRAILING.sub(r"\1", captured.get())
+    return re.sub(_TRAILING, r"\1", captured.get())
 
 
 def text(value: Any, pattern: re.Pattern[str] | None = None) -> Wrapped:
