@@ -40,6 +40,8 @@ from faker.providers.person.en_US import Provider as EnglishPerson
 from faker.providers.person.zh_CN import Provider as ChinesePerson
 from pypinyin import lazy_pinyin
 
+from zhashui_cli.factfile.rules import in_gb2312
+
 REPO = Path(__file__).resolve().parent.parent
 SOURCE_FACTS = 200  # facts per synthetic bulletin: about as many as the real one has
 SEED = 20240207
@@ -88,15 +90,7 @@ def pools(rng: random.Random) -> dict[str, list[str]]:
 def simplified(names: Iterable[str]) -> list[str]:
     """The names written in GB 2312, as a fact file's Chinese must be, and holding no number
     (a claim's numbers are its figures)."""
-    return [name for name in names if _NAME.fullmatch(name) and _NUMERALS.isdisjoint(name) and _encodes(name, "gb2312")]
-
-
-def _encodes(text: str, encoding: str) -> bool:
-    try:
-        text.encode(encoding)
-    except UnicodeEncodeError:
-        return False
-    return True
+    return [name for name in names if _NAME.fullmatch(name) and _NUMERALS.isdisjoint(name) and in_gb2312(name)]
 
 
 @functools.cache
