@@ -321,6 +321,27 @@ def test_an_interrupt_while_the_command_line_is_built_is_one_line_and_exit_130()
     assert (result.returncode, result.stdout, result.stderr) == (130, "", "zhashui: interrupted\n")
 
 
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_broken_install_is_one_line_and_exit_70(debug: bool) -> None:
+    """A dependency that cannot be imported (here typer, blocked) fails before the command line
+    can report anything itself: __main__ says it in one line, and the traceback only when asked."""
+    code = "import sys\nsys.modules['typer'] = None\nfrom zhashui_cli.__main__ import main\nmain()\n"
+    env = (
+        {**os.environ, "ZHASHUI_DEBUG": "1"} if debug else {k: v for k, v in os.environ.items() if k != "ZHASHUI_DEBUG"}
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+    if debug:
+        assert result.returncode == 1
+        assert "Traceback" in result.stderr and "import of typer halted" in result.stderr
+        return
+    assert (result.returncode, result.stdout) == (70, "")
+    assert result.stderr.startswith(
+        "zhashui: internal error: cannot start (ModuleNotFoundError: import of typer halted"
+    )
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "reinstall zhashui" in result.stderr
+
+
 def test_typer_still_has_the_internals_we_use() -> None:
     """cli/_typer.py takes these from typer's private modules; if typer moves them,
     this fails first and says what to look for."""

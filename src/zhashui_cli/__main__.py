@@ -15,9 +15,7 @@ def main() -> None:
     before any output). The library never does this; only the command does.
     """
     try:
-        from .cli.app import main as run
-
-        code = run()
+        code = _start()
     except KeyboardInterrupt:
         sys.stderr.write("zhashui: interrupted\n")
         code = 130  # exits.ExitCode.INTERRUPTED, which may not be imported yet
@@ -28,6 +26,24 @@ def main() -> None:
         except (OSError, ValueError):
             pass  # the run has already reported what went wrong with its output
     os._exit(code)
+
+
+def _start() -> int:
+    """Import the command line and run it. Once imported, it turns every failure into a line
+    and an exit code itself; an import that fails is a broken install (a dependency missing
+    or of the wrong version), said here in one line, as exit code 70 (exits.ExitCode.INTERNAL)."""
+    try:
+        from .cli.app import main as run
+    except Exception as error:
+        if os.environ.get("ZHASHUI_DEBUG"):
+            raise
+        said = "".join(char if char.isprintable() else f"\\x{ord(char):02x}" for char in f"{error}")
+        sys.stderr.write(
+            f"zhashui: internal error: cannot start ({type(error).__name__}: {said}); "
+            "reinstall zhashui (pip install --force-reinstall zhashui), or run with ZHASHUI_DEBUG=1 for the traceback\n"
+        )
+        return 70
+    return run()
 
 
 if __name__ == "__main__":
