@@ -461,6 +461,15 @@ def test_wordnet_adjectives_are_left_out_as_too_loose() -> None:
     assert ids("punishing") == []
 
 
+def test_two_english_words_are_joined_only_through_a_chinese_word_of_few_senses() -> None:
+    # restroom → 厕 → toilet joins two English words; 熏 (to smoke, to fumigate, to educate …)
+    # would make fumigation mean education, as a word of many senses joins words of none in common
+    assert not {term["as"] for hit in base().search("fumigation") for term in hit["match"]["terms"].values()} & {
+        "education"
+    }
+    assert how("restroom", "2023-toilets")["terms"]["restroom"]["as"] == "toilets"
+
+
 def test_a_synonym_ranks_below_the_words_own_forms() -> None:
     from zhashui_cli.search.matching import TIER
 

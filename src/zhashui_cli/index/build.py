@@ -266,6 +266,9 @@ _VAGUE_SHARE = 0.1
 # A gloss shared by more Chinese words than this, or a Cilin group of more, is too loose to join
 # them: work glosses dozens of words, and 查处 stands beside 审批 among 21 of Cilin's.
 _MAX_SENSES = 8
+# The most one-word English glosses a Chinese word may have to link two English words as one
+# (restroom → 厕 → toilet): a word of more senses links words that share no meaning.
+_MAX_BRIDGE_GLOSSES = 3
 # A line of CC-CEDICT: traditional, simplified, [pinyin], /gloss/gloss/; and a gloss of one word,
 # lower case (a capital is a name), with what it says of its use ((of students), (e.g. bank)),
 # an infinitive's to and an article dropped.
@@ -328,8 +331,11 @@ class _Synonyms:
             if len(chinese) <= _MAX_SENSES:
                 # an English word → the Chinese words of the facts it glosses (loan → 贷款) …
                 self.link(stem, (head for head in chinese if head in self.held))
-                # … and the English words of the facts that gloss those (restroom → 厕 → toilet)
-                self.link(stem, self.english(other for head in chinese for other in glosses[head]))
+                # … and the English words of the facts that gloss those (restroom → 厕 → toilet),
+                # through a word of few senses only: 行 (to go, to travel, a row, capable …)
+                # would make travel mean row
+                specific = (head for head in chinese if len(glosses[head]) <= _MAX_BRIDGE_GLOSSES)
+                self.link(stem, self.english(other for head in specific for other in glosses[head]))
 
     def from_wordnet(self, wordnet: Mapping[str, Any], phrases: Iterable[str]) -> None:
         """A word of a synset → the words of the facts in it or in the synsets it points to
