@@ -300,9 +300,14 @@ class _Synonyms:
         self.vague = {word for word, (stem, *_) in words.items() if standing[stem] > len(plain) * _VAGUE_SHARE}
         self.table: dict[str, dict[str, None]] = {}
 
+    def found(self, key: str) -> bool:
+        """Whether key is found as itself (or is too short to be a word): a synonym is looked
+        for only for words found nowhere."""
+        return len(key) < 2 or key in self.held or key in self.by_stem
+
     def link(self, key: str, targets: Iterable[str]) -> None:
-        if len(key) < 2 or key in self.held or key in self.by_stem:
-            return  # found as itself: a synonym is looked for only for words found nowhere
+        if self.found(key):
+            return
         for target in targets:
             if target != key and target not in self.vague and target not in STOP_WORDS:
                 self.table.setdefault(key, {})[target] = None
@@ -316,16 +321,20 @@ class _Synonyms:
         for head, stems in glosses.items():
             for stem in stems:
                 heads.setdefault(stem, []).append(head)
+        # the Chinese words of the facts each gloss stands for, where it stands for few words
+        held = {stem: [head for head in chinese if head in self.held] for stem, chinese in heads.items()}
+        held = {stem: found for stem, found in held.items() if found and len(heads[stem]) <= _MAX_SENSES}
         for head, stems in glosses.items():
+            if self.found(head):
+                continue  # most of the dictionary's 43,000 words: checked once, not per gloss
             # a Chinese word → the English words of the facts that gloss it (洗手间 → toilets) …
             self.link(head, self.english(stems))
             # … and the Chinese words of the facts glossed alike (客栈 → hotel → 宾馆)
-            shared = (heads[stem] for stem in stems if len(heads[stem]) <= _MAX_SENSES)
-            self.link(head, (other for others in shared for other in others if other in self.held))
+            self.link(head, (other for stem in stems for other in held.get(stem, ())))
         for stem, chinese in heads.items():
-            if len(chinese) <= _MAX_SENSES:
+            if len(chinese) <= _MAX_SENSES and not self.found(stem):
                 # an English word → the Chinese words of the facts it glosses (loan → 贷款) …
-                self.link(stem, (head for head in chinese if head in self.held))
+                self.link(stem, held.get(stem, ()))
                 # … and the English words of the facts that gloss those (restroom → 厕 → toilet),
                 # through a word of few senses only: 行 (to go, to travel, a row, capable …)
                 # would make travel mean row
