@@ -285,3 +285,20 @@ def test_the_vendored_cc_cedict_table_is_what_its_script_derives() -> None:
     assert glosses == {"洗手间": ["lavatori", "toilet", "washroom"]}
     # a gloss of several words, or a name, is not one to match; an infinitive's to is dropped
     assert script.glosses("修 修 [xiu1] /to repair/to build/Hyatt/a long time/\n") == {"修": ["build", "repair"]}
+
+
+def test_the_index_is_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """A build lets no set's order reach the index (Python's string hashes, and with them the
+    order of a set, change from process to process): builds in two processes of different
+    seeds write the same body (the header holds the file's times and its checksum)."""
+    import subprocess
+    import sys
+
+    bodies = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "XDG_CACHE_HOME": str(tmp_path / seed)}
+        code = "import zhashui_cli; zhashui_cli.open().search('x')"
+        subprocess.run([sys.executable, "-c", code], env=env, check=True)
+        (index,) = (tmp_path / seed / "zhashui").glob("*.index")
+        bodies.append(index.read_bytes().split(b"\n", 2)[2])
+    assert bodies[0] == bodies[1]

