@@ -290,22 +290,27 @@ def _join_pinyin(corpus: Corpus, words: list[str]) -> list[str]:
 def _combine(
     found: dict[str, matching.Hits], required: list[str], optional: list[str], weights: dict[str, float]
 ) -> dict[int, Match]:
-    matches: dict[int, Match] = {}
+    """Each fact's Match over the query's words. A common word finds most of a large base, so
+    the sums are kept in one mutable row per fact and made a Match once, at the end."""
+    rows: dict[int, list[Any]] = {}  # a Match's fields, in its order, as they add up
     for word in (*required, *optional):
+        counted = word in required
+        weight = weights.get(word, 0.0)
         for i, hit in found[word].items():
-            match = matches.get(i, Match({}, 0, 0, 0.0, 0, 0, 0, 0))
-            counted = word in required
-            matches[i] = Match(
-                {**match.terms, word: TermMatch({"as": hit.found_as, "how": hit.how})},
-                match.fields | hit.fields,
-                match.words + counted,
-                match.weight + weights.get(word, 0.0),
-                match.tiers + (hit.tier if counted else 0),
-                match.primary + (counted and primary(hit.fields)),
-                match.claimed + (counted and in_claims(hit.fields)),
-                match.optional + (not counted),
-            )
-    return {i: match for i, match in matches.items() if match.words}
+            row = rows.get(i)
+            if row is None:
+                row = rows[i] = [{}, 0, 0, 0.0, 0, 0, 0, 0]
+            row[0][word] = TermMatch({"as": hit.found_as, "how": hit.how})
+            row[1] |= hit.fields
+            row[3] += weight
+            if counted:
+                row[2] += 1
+                row[4] += hit.tier
+                row[5] += primary(hit.fields)
+                row[6] += in_claims(hit.fields)
+            else:
+                row[7] += 1
+    return {i: Match(*row) for i, row in rows.items() if row[2]}
 
 
 def _corrections(
