@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from zhashui_cli._i18n import _
 from zhashui_cli.output.render import figure_text, markdown_table, printable
 
-from .tables import BAR_LIMIT, MIN_TEXT, Lang, name_fields, pad, whole, width_of
+from .tables import BAR_LIMIT, MIN_TEXT, Lang, name_fields, pad, title, whole, width_of
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -36,19 +37,22 @@ def _amounts(rows: Sequence[FigureRow], lang: Lang, width: int) -> RenderableTyp
     from rich.text import Text
 
     shown = [figure_text(row) for row in rows]
-    amount_width = max(map(width_of, [*shown, "Amount"]), default=6)
+    amount_width = max(map(width_of, [*shown, _("Amount")]), default=6)
     id_width = max((len(row["fact_id"]) for row in rows), default=4)
     room = width - amount_width - id_width - 4
     if amount_width + 2 + id_width > width:
         return Group(
-            Text("Largest amounts of money", style="italic"),
+            Text(_("Largest amounts of money"), style="italic"),
             *(whole(line) for amount, row in zip(shown, rows, strict=True) for line in (amount, f"  {row['fact_id']}")),
         )
     lines: list[RenderableType] = [
-        Text("Largest amounts of money", style="italic"),
+        Text(_("Largest amounts of money"), style="italic"),
         Text(
             (
-                pad("Amount", amount_width) + "  " + pad("Fact", id_width) + ("  Label" if room >= MIN_TEXT else "")
+                pad(_("Amount"), amount_width)
+                + "  "
+                + pad(title("fact_id"), id_width)
+                + ("  " + title("label") if room >= MIN_TEXT else "")
             ).rstrip(),
             style="bold",
         ),
@@ -77,6 +81,11 @@ def _label(row: Mapping[str, Any], lang: Lang, width: int) -> str:
     return " ".join(str(part) for part in (row["key"], *names) if part)
 
 
+def _dimension_name(dimension: str) -> str:
+    """A dimension of the stats as a heading names it: "Facts by category"."""
+    return {"category": _("category"), "year": _("year"), "kind": _("kind")}.get(dimension, dimension)
+
+
 def _bars(dimension: str, rows: Sequence[Mapping[str, Any]], lang: Lang, width: int) -> RenderableType:
     """Counts as bars that fit the width: a label, its count, and a bar that never wraps, so
     that its length is its count. Labels wrap when long; narrow, they are the key alone."""
@@ -86,13 +95,13 @@ def _bars(dimension: str, rows: Sequence[Mapping[str, Any]], lang: Lang, width: 
     from .wrap import wrap_offsets
 
     labels = [_label(row, lang, width) for row in rows]
-    label_width = min(max(map(width_of, [*labels, dimension]), default=1), max(8, width // 2))
+    label_width = min(max(map(width_of, [*labels, title(dimension)]), default=1), max(8, width // 2))
     count_width = max(len(str(row["facts"])) for row in rows) if rows else 1
     room = max(1, min(BAR_LIMIT, width - label_width - count_width - 2))
     most = max((row["facts"] for row in rows), default=0) or 1
     lines = [
-        Text(f"Facts by {dimension}", style="italic"),
-        Text(pad(dimension.capitalize(), label_width) + " " + "Facts", style="bold"),
+        Text(_("Facts by {dimension}").format(dimension=_dimension_name(dimension)), style="italic"),
+        Text(pad(title(dimension), label_width) + " " + title("facts"), style="bold"),
         Text("─" * min(width, label_width + count_width + 2 + room)),
     ]
     for label, row in zip(labels, rows, strict=True):
