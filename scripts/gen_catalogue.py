@@ -25,8 +25,6 @@ from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from zhashui_cli.cli.app import COMMANDS
-
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "zhashui_cli"
 PO = PACKAGE / "locale" / "zh_CN" / "LC_MESSAGES" / "zhashui.po"
@@ -43,7 +41,10 @@ def _typer_core() -> Path:
 
 
 def template() -> Catalog:
-    """Every message the command line may say, with where it is said."""
+    """Every message the command line may say, with where it is said. (zhashui and typer are
+    imported here, not at the top: hatch_build.py runs compile_catalogues before either is installed.)"""
+    from zhashui_cli.cli.app import COMMANDS
+
     catalogue = Catalog(project="zhashui", domain="zhashui", charset="utf-8", fuzzy=False)
     for filename, line, message, _comments, _context in extract_from_dir(
         PACKAGE, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=()

@@ -128,7 +128,7 @@ def click_message(message: str) -> str:
         (r"Missing option '(?P<name>[^']*)'", _("missing option '{name}'")),
         (r"Missing parameter:? '?(?P<name>[^'.]*)'?", _("missing parameter '{name}'")),
         (r"Missing command", _("missing command")),
-        (r"Got unexpected extra arguments? \((?P<args>.*)\)", _("unexpected extra argument(s): {args}")),
+        (r"Got unexpected extra argument\(s\) \((?P<args>.*)\)", _("unexpected extra argument(s): {args}")),
         (r"Option '(?P<name>[^']*)' requires an argument", _("option '{name}' needs a value")),
         (r"Option '(?P<name>[^']*)' requires (?P<count>\d+) arguments", _("option '{name}' needs {count} values")),
         (r"Option '(?P<name>[^']*)' does not take a value", _("option '{name}' takes no value")),

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from zhashui_cli._i18n import _
+from zhashui_cli._i18n import CHINESE, _
+from zhashui_cli.factfile.model import KIND_NAMES_ZH, Kind
 from zhashui_cli.output.render import figure_text, markdown_table, printable
 
 from .tables import BAR_LIMIT, MIN_TEXT, Lang, name_fields, pad, title, whole, width_of
@@ -22,7 +23,8 @@ def stats(document: Stats, lang: Lang, width: int) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
-    parts: list[RenderableType] = [Text(f"{document['facts']} facts, {document['figures']} figures")]
+    counts = _("{facts} facts, {figures} figures").format(facts=document["facts"], figures=document["figures"])
+    parts: list[RenderableType] = [Text(counts)]
     for dimension in ("category", "year", "kind"):
         rows = document[f"by_{dimension}"]  # type: ignore[literal-required]
         parts.append(_bars(dimension, rows, lang, width))
@@ -76,8 +78,12 @@ def _shorten(shown: str, width: int) -> str:
     return shown + "…"
 
 
-def _label(row: Mapping[str, Any], lang: Lang, width: int) -> str:
+def _label(row: Mapping[str, Any], lang: Lang, width: int, dimension: str) -> str:
+    """A bar's label: its key, with its names where there is room; a kind, which has no names
+    in the records, with its Chinese one (model.KIND_NAMES_ZH) when the run speaks Chinese."""
     names = [row.get(field) for field in name_fields(lang)] if width >= 40 else []
+    if dimension == "kind" and CHINESE and row["key"] in {kind.value for kind in KIND_NAMES_ZH}:
+        names = [KIND_NAMES_ZH[Kind(row["key"])]]
     return " ".join(str(part) for part in (row["key"], *names) if part)
 
 
@@ -94,7 +100,7 @@ def _bars(dimension: str, rows: Sequence[Mapping[str, Any]], lang: Lang, width: 
 
     from .wrap import wrap_offsets
 
-    labels = [_label(row, lang, width) for row in rows]
+    labels = [_label(row, lang, width, dimension) for row in rows]
     label_width = min(max(map(width_of, [*labels, title(dimension)]), default=1), max(8, width // 2))
     count_width = max(len(str(row["facts"])) for row in rows) if rows else 1
     room = max(1, min(BAR_LIMIT, width - label_width - count_width - 2))

@@ -17,7 +17,8 @@ from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from zhashui_cli._i18n import _
+from zhashui_cli._i18n import CHINESE, _
+from zhashui_cli.factfile.model import KIND_NAMES_ZH, Kind
 from zhashui_cli.index.text import has_cjk
 from zhashui_cli.output.render import base_text, cell, figure_text, printable
 
@@ -339,6 +340,8 @@ def fact(
         "Tags": _("Tags"),
     }
     for label, value in fact_lines(record, category, source):  # the pipe's labels, which stay English
+        if label == "Year · kind" and CHINESE and record["kind"] in {kind.value for kind in KIND_NAMES_ZH}:
+            value += f" {KIND_NAMES_ZH[Kind(record['kind'])]}"  # model.py's Chinese name of the kind
         about.add_row(labels[label], text(value))
     parts: list[RenderableType] = [about]
     if record["figures"]:
