@@ -18,7 +18,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from zhashui_cli._i18n import CHINESE, _
-from zhashui_cli.factfile.model import KIND_NAMES_ZH, Kind
+from zhashui_cli.factfile.model import KIND_NAMES_ZH
 from zhashui_cli.index.text import has_cjk
 from zhashui_cli.output.render import base_text, cell, figure_text, printable
 
@@ -339,10 +339,10 @@ def fact(
         "Section": _("Section"),
         "Tags": _("Tags"),
     }
+    kind_zh = {kind.value: name for kind, name in KIND_NAMES_ZH.items()}.get(record["kind"]) if CHINESE else None
     for label, value in fact_lines(record, category, source):  # the pipe's labels, which stay English
-        if label == "Year · kind" and CHINESE and record["kind"] in {kind.value for kind in KIND_NAMES_ZH}:
-            value += f" {KIND_NAMES_ZH[Kind(record['kind'])]}"  # model.py's Chinese name of the kind
-        about.add_row(labels[label], text(value))
+        shown = f"{value} {kind_zh}" if label == "Year · kind" and kind_zh else value  # model.py's name of the kind
+        about.add_row(labels[label], text(shown))
     parts: list[RenderableType] = [about]
     if record["figures"]:
         parts += [Text(""), _figures_of(record["figures"], width - 4 if boxed else width)]
