@@ -282,7 +282,10 @@ sys.__stdout__.write("\\n".join(opened))
 """
 
 
-@pytest.mark.parametrize(("environment", "read"), [({"ZHASHUI_LANG": "en"}, False), ({}, False), (ZH, True)])
+@pytest.mark.parametrize(
+    ("environment", "read"),
+    [({"ZHASHUI_LANG": "en", "LANG": "zh_CN.UTF-8"}, False), ({}, False), (ZH, True), ({"LANG": "zh_CN.UTF-8"}, True)],
+)
 def test_only_a_chinese_run_reads_the_catalogue(environment: dict[str, str], read: bool) -> None:
     env = {name: value for name, value in os.environ.items() if name not in _LOCALE_VARIABLES} | environment
     done = subprocess.run(

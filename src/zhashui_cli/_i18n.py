@@ -51,8 +51,9 @@ def catalogue() -> Any:
     if _catalogue is None:
         import gettext
 
-        languages = [LANGUAGE] if CHINESE else []
-        _catalogue = gettext.translation(DOMAIN, LOCALE_DIR, languages=languages, fallback=True)
+        # never gettext's own reading of the environment: ZHASHUI_LANG=en must win over LANG=zh_CN
+        found = gettext.translation(DOMAIN, LOCALE_DIR, languages=[LANGUAGE], fallback=True) if CHINESE else None
+        _catalogue = found or gettext.NullTranslations()
     return _catalogue
 
 
