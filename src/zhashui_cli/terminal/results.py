@@ -35,7 +35,7 @@ def search(records: Sequence["FactRecord"], lang: Lang, width: int, styling: str
     widths[-1] += room - sum(widths)
     for n, field in enumerate(claims):  # a column no wider than its longest claim
         widths[n] = min(widths[n], max(width_of(printable(record[field])) for record in records))  # type: ignore[literal-required]
-    titles = [title(field) for field in claims]
+    titles = [title("claim")] if len(claims) == 1 else [title("claim"), title("claim_en")]  # one claim: "Claim"
     head = (
         pad(title("id"), widest)
         + "   "
