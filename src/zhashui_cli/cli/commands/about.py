@@ -27,8 +27,13 @@ _EXAMPLES = (
 
 
 def examples() -> str:
-    """The examples, their explanations aligned (by cells: 木耳 takes four columns)."""
-    from zhashui_cli.terminal.tables import width_of
+    """The examples, their explanations aligned by cells (木耳 takes four columns). Counted
+    with unicodedata, not terminal.tables.width_of, which brings rich's cell tables: this runs
+    when the app is built, on every run, and a JSON search imports no rich."""
+    import unicodedata
+
+    def width_of(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
     column = max(width_of(command) for command, _said in _EXAMPLES) + 1
     lines = [
