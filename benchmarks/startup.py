@@ -16,6 +16,8 @@ hurts every case alike. The start-up cases, on the packaged base:
     table        zhashui search 木耳, drawn as for a terminal 80 columns wide (ZHASHUI_FORCE_TTY)
     pipe         zhashui search 木耳 into a pipe: tab-separated lines
     english      zhashui search hospitals --format json  (word forms: the stemmer is loaded)
+    json zh      the json case with ZHASHUI_LANG=zh      (the Chinese catalogue is read)
+    table zh     the table case with ZHASHUI_LANG=zh
 
 and the query kinds of issue 20, on the packaged base and on each synthetic one (cache warm):
 
@@ -77,6 +79,7 @@ KINDS = {
     "filter": ["search", "--unit", "元", "--min", "1亿", "--format", "json"],
 }
 TTY = ["env", "ZHASHUI_FORCE_TTY=80"]
+CHINESE = ["env", "ZHASHUI_LANG=zh"]  # the interface in Chinese (zhashui_cli._i18n)
 
 
 def real_fact_count() -> int:
@@ -123,6 +126,8 @@ def main() -> None:
             "table": [*TTY, *search],
             "pipe": search,
             "english": [ZHASHUI, "search", "hospitals", "--format", "json"],
+            "json zh": [*CHINESE, *search, "--format", "json"],
+            "table zh": [*CHINESE, *TTY[1:], *search],
         }
         cases |= {f"{kind} @ {base}": kind_argv(kind, path) for base, path in bases.items() for kind in KINDS}
         colds = {base: run(kind_argv("木耳", path), env) for base, path in bases.items() if path}  # warms the caches
@@ -165,7 +170,7 @@ def print_report(
     )
     print("| case | median ms | × baseline | × json (real base) | peak RSS MiB |")
     print("|---|---:|---:|---:|---:|")
-    for name in ("baseline", "json", "table", "pipe", "english"):
+    for name in ("baseline", "json", "table", "pipe", "english", "json zh", "table zh"):
         ratios = f"{medians[name] / baseline:.2f} | {medians[name] / real:.2f}"
         print(f"| {name} | {medians[name] * 1000:.0f} | {ratios} | {peaks[name] / 1024:.0f} |")
 
@@ -194,6 +199,8 @@ def print_report(
     targets = [
         ("json search", medians["json"] / baseline, "× baseline", 1.25),
         ("table search", medians["table"] / baseline, "× baseline", 1.6),
+        ("json search in Chinese", medians["json zh"] / baseline, "× baseline", 1.25),
+        ("table search in Chinese", medians["table zh"] / baseline, "× baseline", 1.6),
         ("every query kind at 100k, warm", worst, "× the real base (the worst)", 2.0),
         ("cold build of the real base", colds["real"][0], "s", 1.0),
         ("cold build at 100k", per_fact[100_000][0], "ms per fact", 0.25),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,11 @@ from typing import Any
 
 import pytest
 import yaml
+
+# The suite speaks English whatever the machine's locale: zhashui_cli._i18n chooses the language
+# once, when first imported, from ZHASHUI_LANG before LANG and the rest, and every child process
+# a test starts inherits this. tests/test_i18n.py asks for Chinese where it tests it.
+os.environ["ZHASHUI_LANG"] = "en"
 
 REPO = Path(__file__).resolve().parent.parent
 FACTS = REPO / "facts.yaml"

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
 import typer
+import typer.core
 
 # Click's classes for a parameter type of zhashui's own: refusing a value in zhashui's words,
 # with its did-you-mean, rather than click's (options.Choice, options.Count). `import typer`
@@ -22,7 +23,18 @@ from typer._click.formatting import HelpFormatter
 from typer._click.shell_completion import CompletionItem
 from typer._click.types import ParamType
 
+from zhashui_cli import _i18n
+from zhashui_cli._i18n import _
+
 G = TypeVar("G")
+
+# typer's core.py writes the headings and brackets of help ("Options", "[default: …]") through
+# the stdlib's gettext.gettext, bound as its `_`, in gettext's default domain. The command line,
+# and only it, gives that module zhashui's catalogue instead, which carries those messages
+# (scripts/gen_catalogue.py extracts them): the library and any other user of typer are left
+# as they are. Its vendored click has no gettext at all; click_message() translates its errors.
+if _i18n.CHINESE:
+    typer.core._ = _  # type: ignore[attr-defined]
 __all__ = [
     "CompletionItem",
     "ParamType",
@@ -38,6 +50,35 @@ class CellsHelpFormatter(HelpFormatter):
     """Click's help formatter, with the options' help wrapped by the cells a text takes on a
     terminal (a Chinese character is two) and by wrap.py's breaks: click counts characters,
     so a line of `--unit`'s help with 元 and 平方米 in it ran past an 80-column terminal."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}" + _("{heading}:").format(heading=heading) + "\n")
+
+    def write_text(self, text: str) -> None:
+        """Paragraphs wrapped by cells in Chinese, which has no spaces for click's wrapping to
+        break at (a line of it ran to twice the terminal's width); English as click wraps it.
+        A paragraph that starts with a \\b line is kept as it is, as click keeps it."""
+        if not _i18n.CHINESE:
+            super().write_text(text)
+            return
+        import re
+
+        from zhashui_cli.terminal.wrap import wrap_offsets
+
+        indent = " " * self.current_indent
+        paragraphs = []
+        for paragraph in re.split(r"\n\s*\n", text.strip("\n")):
+            lines = paragraph.splitlines()
+            if lines and lines[0].strip() == "\b":
+                paragraphs.append("\n".join(indent + line for line in lines[1:]))
+                continue
+            joined = " ".join(line.strip() for line in lines)
+            room = max(self.width - len(indent), 10)
+            paragraphs.append("\n".join(indent + joined[start:end] for start, end in wrap_offsets(joined, room)))
+        self.write("\n\n".join(paragraphs) + "\n")
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _("Usage: ") if prefix is None else prefix)
 
     def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
         from zhashui_cli.terminal.tables import width_of
@@ -64,6 +105,40 @@ class HelpContext(typer.Context):
     """The context of zhashui's group and commands: help formatted by CellsHelpFormatter."""
 
     formatter_class = CellsHelpFormatter
+
+
+def translate_help_option(option: Any) -> Any:
+    """Click's help option, its help in the language of the run (click writes it in English)."""
+    if option is not None:
+        option.help = _("Show this message and exit.")
+    return option
+
+
+def click_message(message: str) -> str:
+    """One of click's usage errors, as click words it in English, in the language of the run.
+
+    The vendored click formats its messages in place, in English, so they are recognised by
+    their wording (typer is pinned below 0.29, and tests/test_i18n.py checks each wording)."""
+    import re
+
+    if not _i18n.CHINESE:
+        return message
+    patterns = (
+        (r"Missing argument '(?P<name>[^']*)'", _("missing argument '{name}'")),
+        (r"Missing option '(?P<name>[^']*)'", _("missing option '{name}'")),
+        (r"Missing parameter:? '?(?P<name>[^'.]*)'?", _("missing parameter '{name}'")),
+        (r"Missing command", _("missing command")),
+        (r"Got unexpected extra argument\(s\) \((?P<args>.*)\)", _("unexpected extra argument(s): {args}")),
+        (r"Option '(?P<name>[^']*)' requires an argument", _("option '{name}' needs a value")),
+        (r"Option '(?P<name>[^']*)' requires (?P<count>\d+) arguments", _("option '{name}' needs {count} values")),
+        (r"Option '(?P<name>[^']*)' does not take a value", _("option '{name}' takes no value")),
+        (r"Invalid value for (?P<name>.+?): (?P<reason>.*)", _("invalid value for {name}: {reason}")),
+    )
+    for pattern, translated in patterns:
+        found = re.fullmatch(pattern + r"\.?", message)
+        if found:
+            return translated.format(**found.groupdict())
+    return message
 
 
 class TyperInternals(NamedTuple):

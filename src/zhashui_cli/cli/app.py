@@ -7,6 +7,7 @@ alone) and completion.py; what they share, in views.py and options.py.
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -15,12 +16,19 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from zhashui_cli.suggest import did_you_mean
+from zhashui_cli._i18n import _
 
 from . import exits, options
-from ._typer import HelpContext, build_command, group_without_commands, typer_internals
+from ._typer import (
+    HelpContext,
+    build_command,
+    click_message,
+    group_without_commands,
+    translate_help_option,
+    typer_internals,
+)
 from .commands import about
-from .exits import ExitCode, emit
+from .exits import ExitCode, did_you_mean, emit
 from .fields import FIELDS
 
 # The commands in the order --help lists them (finding, describing, curating, the shell), each
@@ -86,6 +94,9 @@ class ZhashuiGroup(TyperGroup):
             raise about.no_such_command(name, self.list_commands(ctx), ctx)
         return super().resolve_command(ctx, args)
 
+    def get_help_option(self, ctx: Any) -> Any:
+        return translate_help_option(super().get_help_option(ctx))
+
     def main(  # type: ignore[override]
         self,
         args: list[str] | None = None,
@@ -115,6 +126,9 @@ class ZhashuiCommand(TyperCommand):
 
     context_class = HelpContext
 
+    def get_help_option(self, ctx: Any) -> Any:
+        return translate_help_option(super().get_help_option(ctx))
+
 
 _app = typer.Typer(
     name="zhashui",
@@ -131,15 +145,19 @@ _app = typer.Typer(
 
 # -- the root ----------------------------------------------------------------------------------
 @_app.callback(
-    help=f"{about.SUMMARY}: a curated, verifiable fact base of its 2023 results and 2024 plans.\n\n"
-    f"\b\nExamples:\n{about.EXAMPLES}"
+    help=_("{summary}: a curated, verifiable fact base of its 2023 results and 2024 plans.").format(
+        summary=about.summary()
+    )
+    + "\n\n\b\n"
+    + _("Examples:")
+    + f"\n{about.examples()}"
 )
 def _root(
     ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
-            "--version", "-V", help="Show the version of zhashui and of the fact base, with its counts, and exit."
+            "--version", "-V", help=_("Show the version of zhashui and of the fact base, with its counts, and exit.")
         ),
     ] = False,
     facts: options.Facts = None,
@@ -157,11 +175,15 @@ def _root(
 
 
 def _registered(name: str) -> Any:
-    """Command name registered on the app (once), as typer keeps it until it is built."""
+    """Command name registered on the app (once), as typer keeps it until it is built. Its
+    docstring is its help, in the language of the run (scripts/gen_catalogue.py extracts the
+    docstrings as messages)."""
     for info in _app.registered_commands:
         if info.name == name:
             return info
-    _app.command(name, cls=ZhashuiCommand)(command_function(name))
+    command = command_function(name)
+    doc = inspect.getdoc(command)
+    _app.command(name, cls=ZhashuiCommand, help=_(doc) if doc else "")(command)
     return _app.registered_commands[-1]
 
 
@@ -202,17 +224,19 @@ def usage_message(error: Exception, command_name: str | None = None) -> str | No
     if context is not None:  # the command whose parsing failed; the root's is zhashui's own
         command_name = context.info_name if context.parent is not None else None
     command = f"zhashui {command_name}" if command_name else "zhashui"
-    message = " ".join(failure.format_message().split()).rstrip(".")
+    message = click_message(" ".join(failure.format_message().split()).rstrip("."))
     name = getattr(error, "option_name", "") or ""
     if isinstance(error, no_such_option):
         if command == "zhashui search" and not name.startswith("--"):
-            hint = "to search for text that starts with '-', put -- before it: zhashui search -- -5%"
-            return f"No such option: {name}; {hint}"
+            hint = _("to search for text that starts with '-', put -- before it: zhashui search -- -5%")
+            return _("No such option: {name}; {hint}").format(name=name, hint=hint)
         # click's own guess, at difflib's default cutoff and with the dashes, offers --bom for --bogus
-        message = f"No such option: {name}{did_you_mean(name, failure.possibilities or [], limit=1)}"
+        message = _("No such option: {name}").format(name=name)
+        message += did_you_mean(name, failure.possibilities or [], limit=1)
     if isinstance(error, missing_value) and name == "--fields" and _fields_of(command_name):
-        return f"--fields needs a value; valid fields: {','.join(_fields_of(command_name))}"
-    return f"{message}; see {command} --help"
+        fields = ",".join(_fields_of(command_name))
+        return _("--fields needs a value; valid fields: {fields}").format(fields=fields)
+    return _("{message}; see {command} --help").format(message=message, command=command)
 
 
 def _fields_of(command: str | None) -> Sequence[str]:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from zhashui_cli._i18n import _
 from zhashui_cli.errors import OutputWriteError
 
 from . import exits, options
@@ -46,13 +47,13 @@ def completion_command(
     shell: Annotated[
         str,
         typer.Argument(
-            metavar=f"<{'|'.join(SHELLS)}>", click_type=options.Choice(SHELLS), help="The shell to complete in."
+            metavar=f"<{'|'.join(SHELLS)}>", click_type=options.Choice(SHELLS), help=_("The shell to complete in.")
         ),
     ],
     install: Annotated[
         bool,
         typer.Option(
-            "--install", help="Install it for this user instead of printing it (says which files it changed)."
+            "--install", help=_("Install it for this user instead of printing it (says which files it changed).")
         ),
     ] = False,
 ) -> None:
@@ -84,8 +85,9 @@ def _install(shell: str, script: str) -> None:
     home = Path.home()
     if shell == "powershell":
         raise UsageProblem(
-            "--install does not change PowerShell's profile; add this line to $PROFILE yourself: "
-            "zhashui completion powershell | Out-String | Invoke-Expression"
+            _("--install does not change PowerShell's profile; add this line to $PROFILE yourself: {line}").format(
+                line="zhashui completion powershell | Out-String | Invoke-Expression"
+            )
         )
     places = {
         "bash": (home / ".bash_completions" / "zhashui.sh", home / ".bashrc"),
@@ -95,12 +97,19 @@ def _install(shell: str, script: str) -> None:
     script_path, rc_path = places[shell]
     if rc_path is not None:
         _text_of(rc_path)  # a start-up file that is no file is refused before anything is written
-    said = [f"{'wrote' if _write_whole(script_path, script) else 'left unchanged'} {script_path}"]
+    wrote = _("wrote {path}") if _write_whole(script_path, script) else _("left unchanged {path}")
+    said = [wrote.format(path=script_path)]
     if rc_path is not None:
         line = f"source '{script_path}'" if shell == "bash" else "fpath+=~/.zfunc; autoload -Uz compinit; compinit"
         added = _add_line(rc_path, line)
-        said.append(f"{'added' if added else 'found'} `{line}` {'to' if added else 'in'} {rc_path}")
-    exits.note(f"{shell} completion: {'; '.join(said)}; it takes effect in a new shell")
+        done = _("added `{line}` to {path}") if added else _("found `{line}` in {path}")
+        said.append(done.format(line=line, path=rc_path))
+    separator = _("; ")
+    exits.note(
+        _("{shell} completion: {changes}; it takes effect in a new shell").format(
+            shell=shell, changes=separator.join(said)
+        )
+    )
 
 
 def _add_line(path: Path, line: str) -> bool:
@@ -121,16 +130,18 @@ def _text_of(path: Path) -> str | None:
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise OutputWriteError(f"cannot read {path}: {error.strerror}") from error
+        raise OutputWriteError(_("cannot read {path}: {reason}").format(path=path, reason=error.strerror)) from error
     if not stat.S_ISREG(status.st_mode):
-        leads = f" (it leads to {path.resolve()})" if path.is_symlink() else ""
+        leads = _(" (it leads to {target})").format(target=path.resolve()) if path.is_symlink() else ""
         raise UsageProblem(
-            f"{path} is not a regular file{leads}, so --install leaves it alone; print the script instead"
+            _("{path} is not a regular file{leads}, so --install leaves it alone; print the script instead").format(
+                path=path, leads=leads
+            )
         )
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise OutputWriteError(f"cannot read {path}: {error}") from error
+        raise OutputWriteError(_("cannot read {path}: {reason}").format(path=path, reason=error)) from error
 
 
 def _write_whole(path: Path, text: str) -> bool:
@@ -151,5 +162,6 @@ def _write_whole(path: Path, text: str) -> bool:
         target.put_file(temporary, real)
     except OSError as error:
         target.discard(temporary)
-        raise OutputWriteError(f"cannot write {path}: {error.strerror or error}") from error
+        reason = error.strerror or error
+        raise OutputWriteError(_("cannot write {path}: {reason}").format(path=path, reason=reason)) from error
     return True

@@ -12,12 +12,14 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from enum import IntEnum
 from typing import Any
 
-from zhashui_cli.errors import FactFileError, OutputWriteError, ZhashuiError
+from zhashui_cli._i18n import CHINESE, _
+from zhashui_cli.errors import FactFileError, NotFoundError, OutputWriteError, ZhashuiError
 from zhashui_cli.output.render import printable
+from zhashui_cli.suggest import close_to
 
 
 class ExitCode(IntEnum):
@@ -60,8 +62,8 @@ class ExitCode(IntEnum):
 def epilog() -> str:
     """The exit codes for --help ("\\b" keeps click from rewrapping them)."""
     width = max(len(str(code.value)) for code in ExitCode) + 2
-    lines = [f"  {code.value:<{width}}{code.description}" for code in ExitCode]
-    return "\b\nExit codes:\n" + "\n".join(lines)
+    lines = [f"  {code.value:<{width}}{code.description_zh if CHINESE else code.description}" for code in ExitCode]
+    return "\b\n" + _("Exit codes:") + "\n" + "\n".join(lines)
 
 
 def markdown_table(chinese: bool = False) -> str:
@@ -72,6 +74,25 @@ def markdown_table(chinese: bool = False) -> str:
         for code in ExitCode
     ]
     return "\n".join([head, "|---:|---|", *rows]) + "\n"
+
+
+def did_you_mean(typed: str, known: Iterable[str] | Mapping[str, str], *, limit: int = 3) -> str:
+    """suggest.did_you_mean in the language of the run: " (did you mean a, b?)"; "" for none."""
+    close = close_to(typed, known, limit=limit)
+    return _(" (did you mean {names}?)").format(names=", ".join(close)) if close else ""
+
+
+def library_message(error: ZhashuiError) -> str:
+    """A library error as the command line says it: in the language of the run where the error
+    carries its parts (NotFoundError), else its English message, which is the library's API."""
+    if isinstance(error, NotFoundError):
+        what = {"fact": _("fact"), "category": _("category"), "source": _("source")}.get(error.what, error.what)
+        if error.close:
+            return _("no {what} with id '{key}'; did you mean {names}?").format(
+                what=what, key=error.key, names=", ".join(error.close)
+            )
+        return _("no {what} with id '{key}'").format(what=what, key=error.key)
+    return str(error)
 
 
 class UsageProblem(ZhashuiError):
@@ -123,7 +144,7 @@ def run(invoke: Callable[[], Any], usage: Callable[[Exception], str | None]) -> 
     """
     if sys.stdout is None:  # started with stdout closed (>&-)
         if sys.stderr is not None:
-            note("standard output is closed; there is nowhere to write the answer")
+            note(_("standard output is closed; there is nowhere to write the answer"))
         return ExitCode.OUTPUT
     if sys.stderr is None:  # started with stderr closed: errors have nowhere to go, answers do
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115, PTH123 - lives as long as the process
@@ -142,13 +163,14 @@ def _exit_code_or_failure(invoke: Callable[[], Any], usage: Callable[[Exception]
         silence_stdout()
         return ExitCode.OK
     except KeyboardInterrupt:
-        note("interrupted")
+        note(_("interrupted"))
         return ExitCode.INTERRUPTED
     except (OutputFailed, OSError) as error:  # an OSError that escapes is click writing help, say
         if isinstance(error, OSError) and error.errno not in _OUTPUT_ERRNOS:  # not a failed stream: a bug
             return _internal(error)
         silence_stdout()
-        note(f"cannot write the output: {error.strerror if isinstance(error, OSError) else error}")
+        reason = error.strerror if isinstance(error, OSError) else error
+        note(_("cannot write the output: {reason}").format(reason=reason))
         return ExitCode.OUTPUT
     except Exception as error:
         return _internal(error)
@@ -157,7 +179,11 @@ def _exit_code_or_failure(invoke: Callable[[], Any], usage: Callable[[Exception]
 def _internal(error: Exception) -> int:
     if os.environ.get("ZHASHUI_DEBUG"):
         raise error
-    note(f"internal error ({type(error).__name__}: {error}); please report it, ZHASHUI_DEBUG=1 shows where")
+    note(
+        _("internal error ({kind}: {error}); please report it, ZHASHUI_DEBUG=1 shows where").format(
+            kind=type(error).__name__, error=error
+        )
+    )
     return ExitCode.INTERNAL
 
 
@@ -171,7 +197,7 @@ def _exit_code(invoke: Callable[[], Any], usage: Callable[[Exception], str | Non
         note(str(error))
         return ExitCode.OUTPUT
     except ZhashuiError as error:  # a query, a filter or options that cannot work
-        note(str(error))
+        note(library_message(error))
         return ExitCode.USAGE
     except Exception as error:
         message = usage(error)

@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from zhashui_cli._i18n import _
 from zhashui_cli.factfile.model import KIND_NAMES_ZH, Kind
 from zhashui_cli.factfile.units import BASE_UNITS, UNIT_ALIASES
 from zhashui_cli.output.render import OutputFormat
 from zhashui_cli.search.engine import SortKey
-from zhashui_cli.suggest import did_you_mean
 from zhashui_cli.terminal.screen import Colour
 from zhashui_cli.terminal.tables import Lang
 
 from ._typer import CompletionItem, ParamType, UsageError
-from .exits import UsageProblem
+from .exits import UsageProblem, did_you_mean
 
 if TYPE_CHECKING:
     from zhashui_cli.base import FactBase, SearchFilters
@@ -59,7 +59,9 @@ def max_bytes_in_use(ctx: typer.Context) -> int:
     text = str(given).strip().upper().removesuffix("B").removesuffix("I")
     number, unit = (text[:-1], text[-1]) if text[-1:] in _SIZE_UNITS else (text, "")
     if not number.isdigit() or int(number) == 0 or len(number) > 12:
-        raise UsageProblem(f"--max-size {given!r} is not a size; write it like 200M, 1G or 100000000")
+        raise UsageProblem(
+            _("--max-size {given!r} is not a size; write it like 200M, 1G or 100000000").format(given=given)
+        )
     return int(number) * _SIZE_UNITS[unit]
 
 
@@ -88,7 +90,10 @@ class Choice(ParamType):
         if text in self.choices:
             return text
         hint = did_you_mean(text, self.choices)
-        raise UsageError(f"unknown {_flag(param)} '{value}'{hint}; use one of {', '.join(self.choices)}", ctx)
+        message = _("unknown {flag} '{value}'{hint}; use one of {choices}")
+        raise UsageError(
+            message.format(flag=_flag(param), value=value, hint=hint, choices=", ".join(self.choices)), ctx
+        )
 
     def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[Any]:
         return [CompletionItem(name) for name in self.choices if name.startswith(incomplete.casefold())]
@@ -111,7 +116,12 @@ class Count(ParamType):
         except ValueError:
             number = -1
         if number < 0:
-            raise UsageError(f"{_flag(param)} takes {self.meaning}; '{value}' is not one", ctx)
+            raise UsageError(
+                _("{flag} takes {meaning}; '{value}' is not one").format(
+                    flag=_flag(param), meaning=self.meaning, value=value
+                ),
+                ctx,
+            )
         return number
 
 
@@ -197,7 +207,7 @@ MaxSize = Annotated[
         "--max-size",
         metavar="SIZE",
         show_default=False,
-        help="Read fact files and source texts up to this size (200M, 1G) [default: 64M].",
+        help=_("Read fact files and source texts up to this size (200M, 1G) [default: 64M]."),
     ),
 ]
 Facts = Annotated[
@@ -207,38 +217,40 @@ Facts = Annotated[
         envvar="ZHASHUI_FACTS",
         metavar="PATH",
         show_default=False,
-        help="Fact file to read [default: the packaged fact base].",
+        help=_("Fact file to read [default: the packaged fact base]."),
     ),
 ]
 Format = Annotated[
     OutputFormat,
-    typer.Option("--format", "-f", click_type=Choice([f.value for f in OutputFormat]), help="Output format."),
+    typer.Option("--format", "-f", click_type=Choice([f.value for f in OutputFormat]), help=_("Output format.")),
 ]
-Json = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+Json = Annotated[bool, typer.Option("--json", help=_("Shorthand for --format json."))]
 Lang_ = Annotated[
     Lang,
     typer.Option(
         "--lang",
         click_type=Choice([lang.value for lang in Lang]),
-        help="Language of the claims shown: auto is both on wide terminals, else the query's language.",
+        help=_("Language of the claims shown: auto is both on wide terminals, else the query's language."),
     ),
 ]
-NoPager = Annotated[bool, typer.Option("--no-pager", help="Never page a table taller than the screen.")]
+NoPager = Annotated[bool, typer.Option("--no-pager", help=_("Never page a table taller than the screen."))]
 Color = Annotated[
     Colour,
     typer.Option(
         "--color",
         case_sensitive=False,
-        help="Style tables and mark matches: auto on a terminal (bold alone under NO_COLOR, none if TERM=dumb); "
-        "never in a pipe.",
+        help=_(
+            "Style tables and mark matches: auto on a terminal (bold alone under NO_COLOR, none if TERM=dumb); "
+            "never in a pipe."
+        ),
     ),
 ]
 Header = Annotated[
     bool,
-    typer.Option("--header", help="In a pipe, a first line with the names of the tab-separated columns."),
+    typer.Option("--header", help=_("In a pipe, a first line with the names of the tab-separated columns.")),
 ]
 Bom = Annotated[
-    bool, typer.Option("--bom", help="Start CSV with a byte order mark, so that Excel reads Chinese right.")
+    bool, typer.Option("--bom", help=_("Start CSV with a byte order mark, so that Excel reads Chinese right."))
 ]
 
 
@@ -247,7 +259,7 @@ def fields_option(fields: Sequence[str]) -> Any:
         "--fields",
         metavar="A,B,…",
         autocompletion=complete_fields(fields),
-        help="Fields (keys, columns) to output, comma-separated or repeated; --fields alone lists them.",
+        help=_("Fields (keys, columns) to output, comma-separated or repeated; --fields alone lists them."),
     )
 
 
@@ -258,12 +270,12 @@ Category = Annotated[
         "-c",
         metavar="ID",
         autocompletion=complete_categories,
-        help="Only this category: id, Chinese or English name.",
+        help=_("Only this category: id, Chinese or English name."),
     ),
 ]
 Year = Annotated[
     list[str] | None,
-    typer.Option("--year", "-y", metavar="YEAR", autocompletion=complete_years, help="Only claims about this year."),
+    typer.Option("--year", "-y", metavar="YEAR", autocompletion=complete_years, help=_("Only claims about this year.")),
 ]
 Kind_ = Annotated[
     list[str] | None,
@@ -272,16 +284,18 @@ Kind_ = Annotated[
         "-k",
         metavar=f"<{'|'.join(k.value for k in Kind)}>",
         autocompletion=_static([k.value for k in Kind]),
-        help=f"Only this kind of claim; its Chinese name works too ({', '.join(KIND_NAMES_ZH.values())}).",
+        help=_("Only this kind of claim; its Chinese name works too ({names}).").format(
+            names=", ".join(KIND_NAMES_ZH.values())
+        ),
     ),
 ]
 Tag = Annotated[
     list[str] | None,
-    typer.Option("--tag", "-t", metavar="TAG", autocompletion=complete_tags, help="Only facts with this tag."),
+    typer.Option("--tag", "-t", metavar="TAG", autocompletion=complete_tags, help=_("Only facts with this tag.")),
 ]
 Source = Annotated[
     list[str] | None,
-    typer.Option("--source", metavar="ID", autocompletion=complete_sources, help="Only facts from this source."),
+    typer.Option("--source", metavar="ID", autocompletion=complete_sources, help=_("Only facts from this source.")),
 ]
 Section = Annotated[
     list[str] | None,
@@ -289,7 +303,7 @@ Section = Annotated[
         "--section",
         metavar="ID",
         autocompletion=complete_sections,
-        help="Only facts from this section (2023-highlight-2 …).",
+        help=_("Only facts from this section (2023-highlight-2 …)."),
     ),
 ]
 Unit = Annotated[
@@ -298,8 +312,10 @@ Unit = Annotated[
         "--unit",
         metavar="UNIT",
         autocompletion=complete_units,
-        help="Only facts with a figure in this unit's base unit: 元 (yuan), 万元, 公里 (km), %, 人次, or one the fact"
-        " file declares; a bare --min or --max is read in it.",
+        help=_(
+            "Only facts with a figure in this unit's base unit: 元 (yuan), 万元, 公里 (km), %, 人次, or one the fact"
+            " file declares; a bare --min or --max is read in it."
+        ),
     ),
 ]
 Minimum = Annotated[
@@ -307,28 +323,30 @@ Minimum = Annotated[
     typer.Option(
         "--min",
         metavar="AMOUNT",
-        help="Only figures of at least this amount: a number in --unit (--unit 万元 --min 5000 is 5000万元; without"
-        " --unit, a base value: 1e8), or one with its own unit, read as written (1亿元, 3万亩).",
+        help=_(
+            "Only figures of at least this amount: a number in --unit (--unit 万元 --min 5000 is 5000万元; without"
+            " --unit, a base value: 1e8), or one with its own unit, read as written (1亿元, 3万亩)."
+        ),
     ),
 ]
 Maximum = Annotated[
     str | None,
-    typer.Option("--max", metavar="AMOUNT", help="Only figures of at most this amount, read as --min is."),
+    typer.Option("--max", metavar="AMOUNT", help=_("Only figures of at most this amount, read as --min is.")),
 ]
 Sort = Annotated[
     SortKey | None,
     typer.Option(
         "--sort",
         click_type=Choice([key.value for key in SortKey]),
-        help="Order [default: relevance with a query, else bulletin].",
+        help=_("Order [default: relevance with a query, else bulletin]."),
     ),
 ]
-Reverse = Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")]
+Reverse = Annotated[bool, typer.Option("--reverse", "-r", help=_("Reverse the order."))]
 Exact = Annotated[
     bool,
     typer.Option(
         "--exact",
-        help="Strict matching for scripts: every word must occur as written (case, width and script folded).",
+        help=_("Strict matching for scripts: every word must occur as written (case, width and script folded)."),
     ),
 ]
 Limit = Annotated[
@@ -336,9 +354,9 @@ Limit = Annotated[
     typer.Option(
         "--limit",
         "-n",
-        click_type=Count("a whole number of rows, 0 for all"),
+        click_type=Count(_("a whole number of rows, 0 for all")),
         metavar="N",
-        help="Show at most this many (0: all; tables default to 20).",
+        help=_("Show at most this many (0: all; tables default to 20)."),
     ),
 ]
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import typer
 
+from zhashui_cli._i18n import _
 from zhashui_cli.base import FactBase
 from zhashui_cli.base import open as open_base
 from zhashui_cli.output import render
@@ -27,7 +28,9 @@ if TYPE_CHECKING:
 
 def output_format(fmt: OutputFormat, as_json: bool) -> OutputFormat:
     if as_json and fmt not in (OutputFormat.TABLE, OutputFormat.JSON):
-        raise UsageProblem(f"--json and --format {fmt.value} contradict each other; use one of them")
+        raise UsageProblem(
+            _("--json and --format {format} contradict each other; use one of them").format(format=fmt.value)
+        )
     return OutputFormat.JSON if as_json else fmt
 
 
@@ -53,7 +56,7 @@ def fact_base(ctx: typer.Context) -> Iterator[FactBase]:
         base = open_base(options.facts_in_use(ctx), progress=progress, max_bytes=options.max_bytes_in_use(ctx))
         yield base
     if base.warnings:
-        exits.note(f"the fact file has {base.warnings} warning(s); `zhashui verify` shows them")
+        exits.note(_("the fact file has {count} warning(s); `zhashui verify` shows them").format(count=base.warnings))
 
 
 class View(NamedTuple):
@@ -125,7 +128,7 @@ def _paged(text: str, target: render.Output) -> int | None:
     try:
         return screen.page(text, target.text, _header_lines(text))
     except screen.PagerError as error:
-        exits.note(f"{error}; showing the table without it")
+        exits.note(_("{error}; showing the table without it").format(error=error))
         return None
 
 
@@ -145,9 +148,12 @@ def row_limit(ctx: typer.Context, limit: int | None, fmt: OutputFormat) -> int |
 
 
 def note_limited(ctx: typer.Context, shown: int, total: int, what: str, fmt: OutputFormat) -> None:
-    """Say on stderr that a table on a terminal shows only some of the rows."""
+    """Say on stderr that a table on a terminal shows only some of the rows (what: the rows'
+    name, in the language of the run)."""
     if fmt is OutputFormat.TABLE and environment(ctx).terminal and total > shown:
-        exits.note(f"showing {shown} of {total} {what}; --limit 0 shows all")
+        exits.note(
+            _("showing {shown} of {total} {what}; --limit 0 shows all").format(shown=shown, total=total, what=what)
+        )
 
 
 def words_of(query: Sequence[str]) -> list[str]:
@@ -158,5 +164,6 @@ def words_of(query: Sequence[str]) -> list[str]:
         try:
             decoded.append(os.fsencode(word).decode("utf-8"))
         except UnicodeDecodeError:
-            raise UsageProblem(f"query word {n} is not valid UTF-8; check the terminal's encoding") from None
+            message = _("query word {n} is not valid UTF-8; check the terminal's encoding").format(n=n)
+            raise UsageProblem(message) from None
     return decoded

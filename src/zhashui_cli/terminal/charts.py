@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from zhashui_cli._i18n import CHINESE, _
+from zhashui_cli.factfile.model import KIND_NAMES_ZH, Kind
 from zhashui_cli.output.render import figure_text, markdown_table, printable
 
-from .tables import BAR_LIMIT, MIN_TEXT, Lang, name_fields, pad, whole, width_of
+from .tables import BAR_LIMIT, MIN_TEXT, Lang, name_fields, pad, title, whole, width_of
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -21,7 +23,8 @@ def stats(document: Stats, lang: Lang, width: int) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
-    parts: list[RenderableType] = [Text(f"{document['facts']} facts, {document['figures']} figures")]
+    counts = _("{facts} facts, {figures} figures").format(facts=document["facts"], figures=document["figures"])
+    parts: list[RenderableType] = [Text(counts)]
     for dimension in ("category", "year", "kind"):
         rows = document[f"by_{dimension}"]  # type: ignore[literal-required]
         parts.append(_bars(dimension, rows, lang, width))
@@ -36,19 +39,22 @@ def _amounts(rows: Sequence[FigureRow], lang: Lang, width: int) -> RenderableTyp
     from rich.text import Text
 
     shown = [figure_text(row) for row in rows]
-    amount_width = max(map(width_of, [*shown, "Amount"]), default=6)
+    amount_width = max(map(width_of, [*shown, _("Amount")]), default=6)
     id_width = max((len(row["fact_id"]) for row in rows), default=4)
     room = width - amount_width - id_width - 4
     if amount_width + 2 + id_width > width:
         return Group(
-            Text("Largest amounts of money", style="italic"),
+            Text(_("Largest amounts of money"), style="italic"),
             *(whole(line) for amount, row in zip(shown, rows, strict=True) for line in (amount, f"  {row['fact_id']}")),
         )
     lines: list[RenderableType] = [
-        Text("Largest amounts of money", style="italic"),
+        Text(_("Largest amounts of money"), style="italic"),
         Text(
             (
-                pad("Amount", amount_width) + "  " + pad("Fact", id_width) + ("  Label" if room >= MIN_TEXT else "")
+                pad(_("Amount"), amount_width)
+                + "  "
+                + pad(title("fact_id"), id_width)
+                + ("  " + title("label") if room >= MIN_TEXT else "")
             ).rstrip(),
             style="bold",
         ),
@@ -72,9 +78,18 @@ def _shorten(shown: str, width: int) -> str:
     return shown + "…"
 
 
-def _label(row: Mapping[str, Any], lang: Lang, width: int) -> str:
+def _label(row: Mapping[str, Any], lang: Lang, width: int, dimension: str) -> str:
+    """A bar's label: its key, with its names where there is room; a kind, which has no names
+    in the records, with its Chinese one (model.KIND_NAMES_ZH) when the run speaks Chinese."""
     names = [row.get(field) for field in name_fields(lang)] if width >= 40 else []
+    if dimension == "kind" and CHINESE and row["key"] in {kind.value for kind in KIND_NAMES_ZH}:
+        names = [KIND_NAMES_ZH[Kind(row["key"])]]
     return " ".join(str(part) for part in (row["key"], *names) if part)
+
+
+def _dimension_name(dimension: str) -> str:
+    """A dimension of the stats as a heading names it: "Facts by category"."""
+    return {"category": _("category"), "year": _("year"), "kind": _("kind")}.get(dimension, dimension)
 
 
 def _bars(dimension: str, rows: Sequence[Mapping[str, Any]], lang: Lang, width: int) -> RenderableType:
@@ -85,14 +100,14 @@ def _bars(dimension: str, rows: Sequence[Mapping[str, Any]], lang: Lang, width: 
 
     from .wrap import wrap_offsets
 
-    labels = [_label(row, lang, width) for row in rows]
-    label_width = min(max(map(width_of, [*labels, dimension]), default=1), max(8, width // 2))
+    labels = [_label(row, lang, width, dimension) for row in rows]
+    label_width = min(max(map(width_of, [*labels, title(dimension)]), default=1), max(8, width // 2))
     count_width = max(len(str(row["facts"])) for row in rows) if rows else 1
     room = max(1, min(BAR_LIMIT, width - label_width - count_width - 2))
     most = max((row["facts"] for row in rows), default=0) or 1
     lines = [
-        Text(f"Facts by {dimension}", style="italic"),
-        Text(pad(dimension.capitalize(), label_width) + " " + "Facts", style="bold"),
+        Text(_("Facts by {dimension}").format(dimension=_dimension_name(dimension)), style="italic"),
+        Text(pad(title(dimension), label_width) + " " + title("facts"), style="bold"),
         Text("─" * min(width, label_width + count_width + 2 + room)),
     ]
     for label, row in zip(labels, rows, strict=True):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from zhashui_cli.output.render import cell, printable
 
-from .tables import MIN_TEXT, Lang, claim_fields, marks, pad, width_of
+from .tables import MIN_TEXT, Lang, claim_fields, marks, pad, title, width_of
 from .wrap import wrap_offsets
 
 if TYPE_CHECKING:
@@ -35,8 +35,13 @@ def search(records: Sequence["FactRecord"], lang: Lang, width: int, styling: str
     widths[-1] += room - sum(widths)
     for n, field in enumerate(claims):  # a column no wider than its longest claim
         widths[n] = min(widths[n], max(width_of(printable(record[field])) for record in records))  # type: ignore[literal-required]
-    titles = ["Claim"] if len(claims) == 1 else ["Claim", "English"]
-    head = pad("ID", widest) + "   Year" + "".join("   " + pad(t, w) for t, w in zip(titles, widths, strict=True))
+    titles = [title("claim")] if len(claims) == 1 else [title("claim"), title("claim_en")]  # one claim: "Claim"
+    head = (
+        pad(title("id"), widest)
+        + "   "
+        + pad(title("year"), 4)
+        + "".join("   " + pad(t, w) for t, w in zip(titles, widths, strict=True))
+    )
     lines = [_styled(head.rstrip(), _BOLD, styling), "─" * min(width, width_of(head))]
     for n, record in enumerate(records):
         if n:

@@ -13,6 +13,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
+from zhashui_cli._i18n import _
 from zhashui_cli.errors import ZhashuiError
 
 if TYPE_CHECKING:
@@ -101,6 +102,16 @@ class Environment(NamedTuple):
         return self._replace(styling="colour" if choice is Colour.ALWAYS else "")
 
 
+def _stage_name(stage: str) -> str:
+    """A stage of a load, as the library names it (factfile/store.py, base.py), in the language of the run."""
+    names = {
+        "Reading facts": _("Reading facts"),
+        "Checking facts": _("Checking facts"),
+        "Indexing facts": _("Indexing facts"),
+    }
+    return names.get(stage, stage)
+
+
 class Progress:
     """A progress callback for loading that draws on a terminal only once loading has taken
     longer than PROGRESS_DELAY; a context manager that clears it when the load is done."""
@@ -120,7 +131,7 @@ class Progress:
                 return
             self.display = self._start()
         if stage not in self.tasks:
-            self.tasks[stage] = self.display.add_task(stage, total=total)
+            self.tasks[stage] = self.display.add_task(_stage_name(stage), total=total)
         self.display.update(self.tasks[stage], completed=done, total=total)
 
     def _start(self) -> Any:
@@ -165,7 +176,9 @@ def page(text: str, stream: TextIO, header: int = 0) -> int | None:
         command = shlex.split(configured)
     except ValueError as error:
         raise PagerError(
-            f"the pager command {configured!r} cannot be read ({error}); fix ZHASHUI_PAGER or PAGER"
+            _("the pager command {command!r} cannot be read ({error}); fix ZHASHUI_PAGER or PAGER").format(
+                command=configured, error=error
+            )
         ) from None
     if command in ([], ["cat"]):
         return None

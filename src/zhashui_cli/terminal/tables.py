@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from zhashui_cli._i18n import CHINESE, _
+from zhashui_cli.factfile.model import KIND_NAMES_ZH
 from zhashui_cli.index.text import has_cjk
 from zhashui_cli.output.render import base_text, cell, figure_text, printable
 
@@ -33,7 +35,6 @@ _BOTH_LANGUAGES_WIDTH = 120
 MIN_TEXT = 16  # the narrowest a column of wrapped text is worth showing
 BAR_LIMIT = 50  # the longest bar, in cells: longer ones say no more
 _HIGHLIGHT = "bold black on yellow"
-_TITLES = {"id": "ID", "fact_id": "Fact", "claim_en": "English", "name_en": "English", "label_en": "English label"}
 _NUMERIC = frozenset({"facts", "value", "base_value", "base value", "n", "line", "column"})
 # Columns never broken: ids are copied into commands, numbers stay with their units.
 _WHOLE = frozenset({"id", "fact_id", "figure", "base value", "value", "base_value", "year", "facts"})
@@ -48,9 +49,71 @@ class Lang(str, Enum):
     BOTH = "both"
 
 
+@functools.cache
+def _titles() -> dict[str, str]:
+    """The headings of the records' fields (records.py), in the language of the run."""
+    return {
+        "accessed": _("Accessed"),
+        "base_unit": _("Base unit"),
+        "base_value": _("Base value"),
+        "base value": _("Base value"),
+        "category": _("Category"),
+        "claim": _("Claim"),
+        "claim_en": _("English"),
+        "column": _("Column"),
+        "context": _("Context"),
+        "description": _("Description"),
+        "dimension": _("Dimension"),
+        "en": _("En"),
+        "fact": _("Fact"),
+        "fact_id": _("Fact"),
+        "factor": _("Factor"),
+        "facts": _("Facts"),
+        "field": _("Field"),
+        "figure": _("Figure"),
+        "figures": _("Figures"),
+        "file": _("File"),
+        "id": _("ID"),
+        "key": _("Key"),
+        "kind": _("Kind"),
+        "label": _("Label"),
+        "label_en": _("English label"),
+        "language": _("Language"),
+        "line": _("Line"),
+        "match": _("Match"),
+        "message": _("Message"),
+        "n": _("N"),
+        "name": _("Name"),
+        "name_en": _("English"),
+        "names": _("Names"),
+        "note": _("Note"),
+        "number": _("Number"),
+        "paragraph": _("Paragraph"),
+        "published": _("Published"),
+        "publisher": _("Publisher"),
+        "qualifier": _("Qualifier"),
+        "quote": _("Quote"),
+        "rule": _("Rule"),
+        "section": _("Section"),
+        "sections": _("Sections"),
+        "severity": _("Severity"),
+        "source": _("Source"),
+        "tag": _("Tag"),
+        "tags": _("Tags"),
+        "text": _("Text"),
+        "title": _("Title"),
+        "title_en": _("English title"),
+        "unit": _("Unit"),
+        "url": _("Url"),
+        "value": _("Value"),
+        "year": _("Year"),
+        "years": _("Years"),
+    }
+
+
 def title(field: str) -> str:
-    """A column's heading, the same with or without --fields."""
-    return _TITLES.get(field, field.replace("_", " ").capitalize())
+    """A column's heading, the same with or without --fields, in the language of the run."""
+    return _titles().get(field, field.replace("_", " ").capitalize())
 
 
 def width_of(text: str) -> int:
@@ -266,8 +329,20 @@ def fact(
     about = Table.grid(padding=(0, 2))
     about.add_column(style="bold", no_wrap=True)
     about.add_column(overflow="fold")
-    for label, value in fact_lines(record, category, source):
-        about.add_row(label, text(value))
+    labels = {
+        "中文": _("中文"),
+        "English": _("English"),
+        "Note": _("Note"),
+        "Category": _("Category"),
+        "Year · kind": _("Year · kind"),
+        "Source": _("Source"),
+        "Section": _("Section"),
+        "Tags": _("Tags"),
+    }
+    kind_zh = {kind.value: name for kind, name in KIND_NAMES_ZH.items()}.get(record["kind"]) if CHINESE else None
+    for label, value in fact_lines(record, category, source):  # the pipe's labels, which stay English
+        shown = f"{value} {kind_zh}" if label == "Year · kind" and kind_zh else value  # model.py's name of the kind
+        about.add_row(labels[label], text(shown))
     parts: list[RenderableType] = [about]
     if record["figures"]:
         parts += [Text(""), _figures_of(record["figures"], width - 4 if boxed else width)]
@@ -281,7 +356,7 @@ def fact(
         context = Text(printable(quote_marked(record["paragraph"], record["quote"])))
     if not boxed:
         return Group(whole(record["id"], "bold"), *parts, Text(""), Wrapped(context), Text(""))
-    parts += [Text(""), Panel(Wrapped(context), title="Quote in its paragraph", title_align="left")]
+    parts += [Text(""), Panel(Wrapped(context), title=_("Quote in its paragraph"), title_align="left")]
     return Panel(Group(*parts), title=Text(printable(record["id"]), style="bold"), title_align="left")
 
 
@@ -292,10 +367,11 @@ def _figures_of(found: Sequence[Mapping[str, Any]], width: int) -> RenderableTyp
     from rich.padding import Padding
 
     shown = [(figure_text(f), f"{f['label']} / {f['label_en']}", base_text(f)) for f in found]
-    figure_width = max(width_of(row[0]) for row in [*shown, ("Figure",)])
-    base_width = max(width_of(row[2]) for row in [*shown, ("", "", "Base value")])
+    headings = (_("Figure"), _("Label"), _("Base value"))
+    figure_width = max(width_of(row[0]) for row in [*shown, headings])
+    base_width = max(width_of(row[2]) for row in [*shown, headings])
     if figure_width + base_width + MIN_TEXT + 4 <= width:
-        figures = table("Figure", "Label", "Base value", numeric=[False, False, True])
+        figures = table(*headings, numeric=[False, False, True])
         figures.columns[0].no_wrap = figures.columns[2].no_wrap = True
         for figure, label, base in shown:
             figures.add_row(whole(figure), text(label), whole(base))
@@ -333,7 +409,9 @@ def categories(rows: Sequence[CategoryRow], years: Sequence[int], width: int) ->
     shown = ["name", "name_en"]
     while shown and width < _table_width(rows, shown, years):
         shown.pop()
-    drawn = table("ID", *map(title, shown), "Facts", *map(str, years), numeric=[False, *[False] * len(shown), True])
+    drawn = table(
+        title("id"), *map(title, shown), title("facts"), *map(str, years), numeric=[False, *[False] * len(shown), True]
+    )
     drawn.columns[0].no_wrap = True
     for row in rows:
         counts = {entry["year"]: entry["facts"] for entry in row["years"]}
@@ -375,7 +453,7 @@ def sources(rows: Sequence[SourceRecord], width: int) -> RenderableType:
             else [whole(source["id"], "bold"), whole(source["published"])]
         )
         parts.append(text(f"{source['title']} · {source['title_en']}"))
-        sections = table("Section", "Year", "Title", title=None)
+        sections = table(title("section"), title("year"), title("title"), title=None)
         sections.columns[0].no_wrap = True
         for section in source["sections"]:
             sections.add_row(

@@ -9,21 +9,42 @@ from typing import Annotated, Any
 
 import typer
 
+from zhashui_cli._i18n import _
 from zhashui_cli._version import __version__
 from zhashui_cli.cli import options
 from zhashui_cli.cli._typer import UsageError
-from zhashui_cli.cli.exits import emit
+from zhashui_cli.cli.exits import did_you_mean, emit
 from zhashui_cli.cli.views import fact_base
 from zhashui_cli.output.render import printable
-from zhashui_cli.suggest import did_you_mean
 
 # The examples `zhashui` alone and `zhashui --help` lead with (a question in Chinese, one in
-# English, a fact in full), aligned by hand: 木耳 takes four columns.
-EXAMPLES = """\
-  zhashui search 木耳                        what did Zhashui claim about wood ear?
-  zhashui search how many toilets were built
-  zhashui show 2023-toilets                  a fact in full, with its source"""
-SUMMARY = "Search the claims of the Zhashui County (柞水县) bulletin of 2024-02-07"
+# English, a fact in full), each with what it shows, in the language of the run.
+_EXAMPLES = (
+    ("zhashui search 木耳", _("what did Zhashui claim about wood ear?")),
+    ("zhashui search how many toilets were built", ""),
+    ("zhashui show 2023-toilets", _("a fact in full, with its source")),
+)
+
+
+def examples() -> str:
+    """The examples, their explanations aligned by cells (木耳 takes four columns). Counted
+    with unicodedata, not terminal.tables.width_of, which brings rich's cell tables: this runs
+    when the app is built, on every run, and a JSON search imports no rich."""
+    import unicodedata
+
+    def width_of(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+    column = max(width_of(command) for command, _said in _EXAMPLES) + 1
+    lines = [
+        f"  {command}{' ' * (column - width_of(command))}{said}" if said else f"  {command}"
+        for command, said in _EXAMPLES
+    ]
+    return "\n".join(lines)
+
+
+def summary() -> str:
+    return _("Search the claims of the Zhashui County (柞水县) bulletin of 2024-02-07")
 
 
 def usage(commands: Sequence[str]) -> str:
@@ -33,9 +54,16 @@ def usage(commands: Sequence[str]) -> str:
 
     listing = textwrap.fill(", ".join(commands), width=78, initial_indent="  ", subsequent_indent="  ")
     return (
-        f"{SUMMARY}.\n\nUsage: zhashui COMMAND [ARGS]...\n\nExamples:\n{EXAMPLES}\n\n"
-        f"Commands:\n{listing}\n\n"
-        "`zhashui help COMMAND` (or COMMAND --help) says more of a command; `zhashui --help` lists them all.\n"
+        _("{summary}.").format(summary=summary())
+        + "\n\n"
+        + _("Usage: ")
+        + "zhashui COMMAND [ARGS]...\n\n"
+        + _("Examples:")
+        + f"\n{examples()}\n\n"
+        + _("Commands:")
+        + f"\n{listing}\n\n"
+        + _("`zhashui help COMMAND` (or COMMAND --help) says more of a command; `zhashui --help` lists them all.")
+        + "\n"
     )
 
 
@@ -45,12 +73,13 @@ def version(ctx: typer.Context) -> None:
         stats = base.stats()
         sources = base.sources()
         digest = base.sha256()
-        where = f"{base.path} (packaged)" if base.packaged else str(base.path)
-    published = ", ".join(f"{s['id']} published {s['published']}" for s in sources)
+        where = _("{path} (packaged)").format(path=base.path) if base.packaged else str(base.path)
+    published = _(", ").join(_("{id} published {date}").format(id=s["id"], date=s["published"]) for s in sources)
+    data = _("data: {facts} facts, {figures} figures from {count} source(s): {published}")
     lines = [
         f"zhashui {__version__}",
-        f"data: {stats['facts']} facts, {stats['figures']} figures from {len(sources)} source(s): {published}",
-        f"fact file: {where}, sha256 {digest[:12]}",
+        data.format(facts=stats["facts"], figures=stats["figures"], count=len(sources), published=published),
+        _("fact file: {where}, sha256 {digest}").format(where=where, digest=digest[:12]),
     ]
     emit(lambda: sys.stdout.write("".join(printable(line) + "\n" for line in lines)))
 
@@ -70,7 +99,7 @@ def version_command(ctx: typer.Context, facts: options.Facts = None) -> None:
 def no_such_command(name: str, commands: Sequence[str], ctx: Any) -> Exception:
     """The usage error for a command zhashui does not have, with the one it likely means (by
     suggest.py's rule, not typer's difflib guess)."""
-    return UsageError(f"No such command '{name}'{did_you_mean(name, commands, limit=1)}", ctx)
+    return UsageError(_("No such command '{name}'").format(name=name) + did_you_mean(name, commands, limit=1), ctx)
 
 
 def _command_names(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -83,7 +112,7 @@ def help_command(
     command: Annotated[
         str | None,
         typer.Argument(
-            metavar="[COMMAND]", autocompletion=_command_names, show_default=False, help="The command to explain."
+            metavar="[COMMAND]", autocompletion=_command_names, show_default=False, help=_("The command to explain.")
         ),
     ] = None,
 ) -> None:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from zhashui_cli import base
+from zhashui_cli._i18n import _
 from zhashui_cli.cli import options
 from zhashui_cli.cli.exits import emit, note
 from zhashui_cli.errors import OutputWriteError
@@ -24,7 +25,7 @@ def cache_command(
         typer.Argument(
             metavar=f"<{'|'.join(ACTIONS)}>",
             click_type=options.Choice(ACTIONS),
-            help="info: where the cache is, its indexes and their size; clear: remove them.",
+            help=_("info: where the cache is, its indexes and their size; clear: remove them."),
         ),
     ],
 ) -> None:
@@ -44,36 +45,45 @@ def cache_command(
     try:
         folder, removed = base.clear_cache()
     except OSError as error:
-        raise OutputWriteError(f"cannot remove a file of the cache: {error.strerror or error}") from error
-    where = printable(str(folder)) if folder is not None else "no cache folder (no home folder)"
+        reason = error.strerror or error
+        raise OutputWriteError(_("cannot remove a file of the cache: {reason}").format(reason=reason)) from error
+    where = printable(str(folder)) if folder is not None else _("no cache folder (no home folder)")
     if not removed:
-        note(f"the cache is empty: {where}")
+        note(_("the cache is empty: {where}").format(where=where))
         return
-    indexes = sum(name.endswith(".index") for name, _ in removed)
+    indexes = sum(name.endswith(".index") for name, _size_of in removed)
     others = len(removed) - indexes
-    more = f" and {others} note(s)" if others else ""
-    note(f"removed {indexes} index(es){more}, {_size(sum(size for _, size in removed))}, from {where}")
+    more = _(" and {count} note(s)").format(count=others) if others else ""
+    size = _size(sum(size for _name, size in removed))
+    message = _("removed {count} index(es){more}, {size}, from {where}")
+    note(message.format(count=indexes, more=more, size=size, where=where))
 
 
 def _info() -> str:
     found = base.cache_listing()
     if found.folder is None:
-        return "cache: none (no home folder, and XDG_CACHE_HOME is not an absolute path)\n"
-    lines = [f"cache: {found.folder}"]
+        return _("cache: none (no home folder, and XDG_CACHE_HOME is not an absolute path)") + "\n"
+    lines = [_("cache: {folder}").format(folder=found.folder)]
     if not found.usable:
-        lines.append("not used: the folder is not yours alone (owner or mode); chmod 700 it, or remove it")
+        lines.append(_("not used: the folder is not yours alone (owner or mode); chmod 700 it, or remove it"))
     elif not found.indexes:
-        lines.append("empty: no index written yet")
+        lines.append(_("empty: no index written yet"))
     else:
         gone = sum(not index.exists for index in found.indexes)
+        count = len(found.indexes)
+        held = _("{count} index(es), {size}; at most {kept} kept per fact file")
         lines.append(
-            f"{len(found.indexes)} index(es), {_size(found.size)}; at most {KEPT_PER_FILE} kept per fact file"
-            + (f"; {gone} of a fact file that is gone, removed when the next index is written" if gone else "")
+            held.format(count=count, size=_size(found.size), kept=KEPT_PER_FILE)
+            + (
+                _("; {gone} of a fact file that is gone, removed when the next index is written").format(gone=gone)
+                if gone
+                else ""
+            )
         )
         for index in sorted(found.indexes, key=lambda index: index.mtime_ns, reverse=True):
             written = time.strftime("%Y-%m-%d %H:%M", time.localtime(index.mtime_ns / 1e9))
-            what = index.fact_file or "(unreadable)"
-            state = "" if index.exists else " (gone)"
+            what = index.fact_file or _("(unreadable)")
+            state = "" if index.exists else _(" (gone)")
             lines.append(f"  {_size(index.size):>9}  {written}  {what}{state}")
     return "".join(printable(line) + "\n" for line in lines)
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from zhashui_cli._i18n import _
 from zhashui_cli.cli import options
 from zhashui_cli.cli.exits import ExitCode, emit, note
 from zhashui_cli.cli.views import fact_base
@@ -20,13 +21,13 @@ def cite_command(
     fact_ids: Annotated[
         list[str],
         typer.Argument(
-            metavar="ID...", autocompletion=options.complete_ids, help="The facts' ids, as search lists them."
+            metavar="ID...", autocompletion=options.complete_ids, help=_("The facts' ids, as search lists them.")
         ),
     ],
     style: Annotated[
         Style,
         typer.Option(
-            "--style", click_type=options.Choice([s.value for s in Style]), help="Citation style of the text format."
+            "--style", click_type=options.Choice([s.value for s in Style]), help=_("Citation style of the text format.")
         ),
     ] = Style.GBT7714,
     fmt: Annotated[
@@ -35,7 +36,7 @@ def cite_command(
             "--format",
             "-f",
             click_type=options.Choice([f.value for f in CiteFormat]),
-            help="Text, CSL-JSON (Zotero) or BibTeX.",
+            help=_("Text, CSL-JSON (Zotero) or BibTeX."),
         ),
     ] = CiteFormat.TEXT,
     facts: options.Facts = None,
@@ -68,6 +69,6 @@ def cite_command(
             written = bibtex(cited) if fmt is CiteFormat.BIBTEX else text(cited, style)
         emit(lambda: sys.stdout.write(written))
     for fact_id in missing:
-        note(f"no fact with id '{fact_id}'; `zhashui search` lists the ids")
+        note(_("no fact with id '{id}'; `zhashui search` lists the ids").format(id=fact_id))
     if missing:
         raise typer.Exit(ExitCode.NOT_FOUND)

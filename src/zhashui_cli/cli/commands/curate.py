@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from zhashui_cli._i18n import _
 from zhashui_cli.base import SearchFilters
 from zhashui_cli.base import open as open_base
 from zhashui_cli.cli import options
@@ -60,11 +61,13 @@ def verify_command(
 
 def _summary(report: VerifyReport, fatal: bool) -> str:
     if fatal:
-        return "the fact file cannot be used as it is, so nothing else was checked"
+        return _("the fact file cannot be used as it is, so nothing else was checked")
     count = len(report["problems"])
-    head = f"{report['facts']} facts, {report['figures']} figures, {report['sources']} source(s): "
-    warnings = f", {report['warnings']} of them warning(s)" if report["warnings"] else ""
-    return head + ("every rule holds" if not count else f"{count} problem(s){warnings}")
+    head = _("{facts} facts, {figures} figures, {sources} source(s): ").format(
+        facts=report["facts"], figures=report["figures"], sources=report["sources"]
+    )
+    warnings = _(", {count} of them warning(s)").format(count=report["warnings"]) if report["warnings"] else ""
+    return head + (_("every rule holds") if not count else _("{count} problem(s)").format(count=count) + warnings)
 
 
 def coverage_command(
@@ -90,7 +93,11 @@ def coverage_command(
     )
     text = (
         lines
-        + ("every number of the sources is covered" if not rows else f"{len(rows)} number(s) left to cover")
+        + (
+            _("every number of the sources is covered")
+            if not rows
+            else _("{count} number(s) left to cover").format(count=len(rows))
+        )
         + "\n"
     )
     view = View(
@@ -111,16 +118,16 @@ def export_command(
     ctx: typer.Context,
     sqlite: Annotated[
         Path | None,
-        typer.Option("--sqlite", metavar="FILE", help="Write a SQLite database (for datasette, sqlite-utils)."),
+        typer.Option("--sqlite", metavar="FILE", help=_("Write a SQLite database (for datasette, sqlite-utils).")),
     ] = None,
     yaml_folder: Annotated[
         Path | None,
-        typer.Option("--yaml", metavar="FOLDER", help="Write a fact file with its source texts and schema."),
+        typer.Option("--yaml", metavar="FOLDER", help=_("Write a fact file with its source texts and schema.")),
     ] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="Write over what is already there.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help=_("Write over what is already there."))] = False,
     query: Annotated[
         list[str] | None,
-        typer.Option("--query", "-q", metavar="WORDS", help="Only facts a search for these words finds (--sqlite)."),
+        typer.Option("--query", "-q", metavar="WORDS", help=_("Only facts a search for these words finds (--sqlite).")),
     ] = None,
     filters: SearchFilters = options.NO_FILTERS,
     facts: options.Facts = None,
@@ -140,19 +147,20 @@ def export_command(
     from zhashui_cli import export
 
     if (sqlite is None) == (yaml_folder is None):
-        raise UsageProblem("give one of --sqlite FILE and --yaml FOLDER")
+        raise UsageProblem(_("give one of --sqlite FILE and --yaml FOLDER"))
     with fact_base(ctx) as base:
         if sqlite is not None:
             hits = base.search(query or [], **filters)
             if not len(hits):
-                note("no facts match, so nothing was written; try fewer words or filters")
+                note(_("no facts match, so nothing was written; try fewer words or filters"))
                 raise typer.Exit(ExitCode.NOT_FOUND)
             if hits.partial:
-                note(f"no fact has every word; exporting facts that match {hits.best} of {len(hits.words)}")
+                message = _("no fact has every word; exporting facts that match {best} of {count}")
+                note(message.format(best=hits.best, count=len(hits.words)))
             export.sqlite(sqlite, hits.records, base.categories(), base.sources(), units=base.units(), replace=replace)
-            note(f"wrote {len(hits)} facts to {sqlite}")
+            note(_("wrote {count} facts to {path}").format(count=len(hits), path=sqlite))
             return
         if query or any(filters.values()):
-            raise UsageProblem("a fact file is exported whole; filters and --query are for --sqlite")
+            raise UsageProblem(_("a fact file is exported whole; filters and --query are for --sqlite"))
         written = export.fact_file(yaml_folder, base.fact_file(), replace=replace)  # type: ignore[arg-type]
-        note(f"wrote {written} and its sources; `zhashui verify --facts {written}` checks it")
+        note(_("wrote {path} and its sources; `zhashui verify --facts {path}` checks it").format(path=written))

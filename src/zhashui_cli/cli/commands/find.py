@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
+from zhashui_cli._i18n import _
 from zhashui_cli.base import SearchFilters
 from zhashui_cli.cli import options
 from zhashui_cli.cli.exits import ExitCode, UsageProblem, note
@@ -21,17 +22,33 @@ _MARKDOWN_SEARCH = ("id", "year", "category", "claim", "claim_en")
 FIGURE_COLUMNS = ("fact_id", "year", "figure", "base_value", "base_unit", "qualifier", "label", "label_en")
 
 
+def _how_found() -> dict[str, str]:
+    """The ways a word is found (search/matching.TIER), as a note on a correction names them."""
+    return {
+        "exact": _("exact"),
+        "form": _("form"),
+        "spelling": _("spelling"),
+        "pinyin": _("pinyin"),
+        "prefix": _("prefix"),
+        "partial": _("partial"),
+        "synonym": _("synonym"),
+        "typo": _("typo"),
+    }
+
+
 def _what_would(suggestions: list[str], filters: SearchFilters, present: list[int]) -> str:
     """What to try when a search found nothing: the words it nearly spells, the years there
     are when it asked for others, or fewer words and filters."""
     if suggestions:
-        return f"did you mean {', '.join(suggestions)}?"
+        return _("did you mean {words}?").format(words=", ".join(suggestions))
     asked = filters.get("year")
     years = [asked] if isinstance(asked, (str, int)) else list(asked or [])
     absent = [str(year) for year in years if int(year) not in present]
     if absent:
-        return f"no facts are about {', '.join(absent)}; years present: {', '.join(map(str, present))}"
-    return "try fewer words or filters"
+        return _("no facts are about {absent}; years present: {present}").format(
+            absent=", ".join(absent), present=", ".join(map(str, present))
+        )
+    return _("try fewer words or filters")
 
 
 @options.takes_filters()
@@ -42,7 +59,7 @@ def search_command(
         typer.Argument(
             metavar="[QUERY]...",
             show_default=False,
-            help="Words to find (none: every fact); a quoted argument with spaces is the same as separate words.",
+            help=_("Words to find (none: every fact); a quoted argument with spaces is the same as separate words."),
         ),
     ] = None,
     filters: SearchFilters = options.NO_FILTERS,
@@ -96,17 +113,25 @@ def search_command(
     )
     show(ctx, view, fmt, not no_pager, bom)
     if not len(hits):
-        common = f" ({', '.join(hits.common)}: in most facts, not enough alone)" if hits.common else ""
-        note(f"no facts match{common}; {_what_would(suggestions, filters, present)}")
+        common = _(" ({words}: in most facts, not enough alone)").format(words=", ".join(hits.common))
+        message = _("no facts match{common}; {advice}")
+        note(message.format(common=common if hits.common else "", advice=_what_would(suggestions, filters, present)))
         raise typer.Exit(ExitCode.NOT_FOUND)
     if hits.partial:
-        count = f"{hits.best} of {len(hits.words)}"
-        note(f"no fact has every word; showing facts that match {count} ({', '.join(hits.matched)})")
+        message = _("no fact has every word; showing facts that match {best} of {count} ({words})")
+        note(message.format(best=hits.best, count=len(hits.words), words=", ".join(hits.matched)))
     if fmt is OutputFormat.TABLE and hits.corrections:
-        note(", ".join(f"{word} → {found['as']} ({found['how']})" for word, found in hits.corrections.items()))
+        how = _how_found()
+        note(
+            ", ".join(
+                f"{word} → {found['as']} ({how.get(found['how'], found['how'])})"
+                for word, found in hits.corrections.items()
+            )
+        )
     if sort is not None and sort.value == "value" and filters.get("unit") is None and len(hits.units) > 1:
-        note(f"sorted by value within each base unit: {', '.join(hits.units)}; --unit sorts one alone")
-    note_limited(ctx, len(hits), hits.total, "facts", fmt)
+        message = _("sorted by value within each base unit: {units}; --unit sorts one alone")
+        note(message.format(units=", ".join(hits.units)))
+    note_limited(ctx, len(hits), hits.total, _("facts"), fmt)
 
 
 def _ids_with_stdin(fact_ids: list[str]) -> list[str]:
@@ -118,10 +143,10 @@ def _ids_with_stdin(fact_ids: list[str]) -> list[str]:
     try:
         lines = sys.stdin.read().splitlines() if sys.stdin is not None else []
     except UnicodeDecodeError:
-        raise UsageProblem("show -: standard input is not UTF-8 text; give it one id a line") from None
+        raise UsageProblem(_("show -: standard input is not UTF-8 text; give it one id a line")) from None
     piped = [word for line in lines for word in (line.split("\t")[:1] if "\t" in line else line.split())]
     if not piped:
-        raise UsageProblem("show -: no ids on standard input; pipe them in: zhashui search 木耳 | zhashui show -")
+        raise UsageProblem(_("show -: no ids on standard input; pipe them in: zhashui search 木耳 | zhashui show -"))
     return [fact_id for given in fact_ids for fact_id in (piped if given == "-" else [given])]
 
 
@@ -132,7 +157,7 @@ def show_command(
         typer.Argument(
             metavar="ID...",
             autocompletion=options.complete_ids,
-            help="The facts' ids, as search lists them; - reads them from standard input.",
+            help=_("The facts' ids, as search lists them; - reads them from standard input."),
         ),
     ],
     fields: Annotated[list[str] | None, options.fields_option(SHOW_FIELDS)] = None,
@@ -178,8 +203,10 @@ def show_command(
         )
         show(ctx, view, fmt, not no_pager)
     for fact_id, suggestions in missing:
-        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else "; `zhashui search` lists the ids"
-        note(f"no fact with id '{fact_id}'{hint}")
+        if suggestions:
+            note(_("no fact with id '{id}'; did you mean {ids}?").format(id=fact_id, ids=", ".join(suggestions)))
+        else:
+            note(_("no fact with id '{id}'; `zhashui search` lists the ids").format(id=fact_id))
     if missing:
         raise typer.Exit(ExitCode.NOT_FOUND)
 
@@ -190,7 +217,9 @@ def tags_command(
     query: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[QUERY]...", show_default=False, help="Only the tags of facts that a search for these words finds."
+            metavar="[QUERY]...",
+            show_default=False,
+            help=_("Only the tags of facts that a search for these words finds."),
         ),
     ] = None,
     filters: SearchFilters = options.NO_FILTERS,
@@ -222,9 +251,9 @@ def tags_command(
     )
     show(ctx, drawn, fmt, not no_pager)
     if not rows:
-        note("no tags; try fewer words or filters")
+        note(_("no tags; try fewer words or filters"))
         raise typer.Exit(ExitCode.NOT_FOUND)
-    note_limited(ctx, len(rows), len(every), "tags", fmt)
+    note_limited(ctx, len(rows), len(every), _("tags"), fmt)
 
 
 @options.takes_filters()
@@ -235,7 +264,7 @@ def figures_command(
         typer.Argument(
             metavar="[QUERY]...",
             show_default=False,
-            help="Only the figures of facts that a search for these words finds.",
+            help=_("Only the figures of facts that a search for these words finds."),
         ),
     ] = None,
     filters: SearchFilters = options.NO_FILTERS,
@@ -273,6 +302,6 @@ def figures_command(
         bom,
     )
     if not rows:
-        note("no figures match; try fewer words or filters")
+        note(_("no figures match; try fewer words or filters"))
         raise typer.Exit(ExitCode.NOT_FOUND)
-    note_limited(ctx, len(rows), len(every), "figures", fmt)
+    note_limited(ctx, len(rows), len(every), _("figures"), fmt)

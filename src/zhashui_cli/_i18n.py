@@ -1,0 +1,70 @@
+"""The language the command line speaks to a person: English, or Simplified Chinese.
+
+Chosen once per process from the environment: ZHASHUI_LANG first, then gettext's own order
+(LANGUAGE, LC_ALL, LC_MESSAGES, LANG), the first of them that is set deciding. Any zh* locale
+(zh_CN, zh_TW, zh_HK, zh) gets the Simplified catalogue, the only one there is; anything else,
+C and POSIX included, is English, which is the text of the source itself.
+
+The choice has to be made before the command modules are imported, as their help is evaluated
+by typer's decorators then; importing this module makes it. An English run reads no catalogue
+and does not even import gettext: _() hands the text back. The catalogue
+(locale/zh_CN/LC_MESSAGES/zhashui.mo) is compiled from its .po by the build (hatch_build.py)
+and read on the first translation a Chinese run asks for.
+
+The library (base.py, search/, index/, factfile/, errors.py, records.py) never calls this: its
+messages are English API text. Only the command line and its terminal views translate.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+DOMAIN = "zhashui"
+LOCALE_DIR = Path(__file__).parent / "locale"
+# gettext's order of the variables that name the language of messages (gettext.find's).
+_ENVIRONMENT = ("ZHASHUI_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def language_of(environ: Any) -> str:
+    """'zh_CN' when the first of the variables set names a Chinese locale, else 'en'.
+
+    LANGUAGE is a colon list of languages in order of preference; its first entry decides."""
+    for name in _ENVIRONMENT:
+        value = (environ.get(name) or "").strip()
+        if value:
+            first = value.split(":", 1)[0].strip().casefold()
+            return "zh_CN" if first == "zh" or first.startswith(("zh_", "zh-", "zh.")) else "en"
+    return "en"
+
+
+LANGUAGE = language_of(os.environ)
+CHINESE = LANGUAGE == "zh_CN"
+_catalogue: Any = None  # gettext.NullTranslations, loaded by the first translation asked for
+
+
+def catalogue() -> Any:
+    """The Chinese catalogue (gettext.GNUTranslations), read once; a NullTranslations, which
+    translates nothing, when the language is English or the catalogue was not compiled."""
+    global _catalogue  # noqa: PLW0603 - one catalogue per process, read when first needed
+    if _catalogue is None:
+        import gettext
+
+        # never gettext's own reading of the environment: ZHASHUI_LANG=en must win over LANG=zh_CN
+        found = gettext.translation(DOMAIN, LOCALE_DIR, languages=[LANGUAGE], fallback=True) if CHINESE else None
+        _catalogue = found or gettext.NullTranslations()
+    return _catalogue
+
+
+def _(message: str) -> str:
+    """The message in the language of the run."""
+    return str(catalogue().gettext(message)) if CHINESE else message
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The singular or plural message for count, in the language of the run (Chinese has
+    one form for every count)."""
+    if CHINESE:
+        return str(catalogue().ngettext(singular, plural, count))
+    return singular if count == 1 else plural

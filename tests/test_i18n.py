@@ -1,0 +1,349 @@
+"""The Chinese interface (issue 19, item 9): what a person reads follows the locale, what a
+program reads never does, and an English run reads no catalogue.
+
+The language is chosen once per process (zhashui_cli._i18n), so every run in another language
+is a child process: run() starts one that runs several command lines in turn, in process, and
+reports each one's exit code, stdout and stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.mofile import write_mo
+
+from tests.conftest import REPO, load_script
+from zhashui_cli._i18n import language_of
+
+# Runs each command line of the JSON list on stdin as `zhashui` would, stdout and stderr caught.
+_DRIVER = """
+import io, json, sys
+from zhashui_cli.cli.app import main
+results = []
+for argv in json.load(sys.stdin):
+    out, err = io.BytesIO(), io.BytesIO()
+    sys.stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
+    sys.stderr = io.TextIOWrapper(err, encoding="utf-8", write_through=True)
+    code = main(argv)
+    sys.stdout.flush(); sys.stderr.flush()
+    results.append([code, out.getvalue().decode("utf-8", "backslashreplace"), err.getvalue().decode()])
+sys.__stdout__.write(json.dumps(results))
+"""
+_LOCALE_VARIABLES = ("ZHASHUI_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def run(argvs: list[list[str]], **environment: str) -> list[tuple[int, str, str]]:
+    """Each command line's exit code, stdout and stderr, in a process with this environment
+    (no locale variable but those given)."""
+    env = {name: value for name, value in os.environ.items() if name not in _LOCALE_VARIABLES}
+    env |= {"COLUMNS": "100", **environment}
+    done = subprocess.run(
+        [sys.executable, "-c", _DRIVER], input=json.dumps(argvs), capture_output=True, text=True, env=env, check=True
+    )
+    return [(code, out, err) for code, out, err in json.loads(done.stdout)]
+
+
+def one(argv: list[str], **environment: str) -> tuple[int, str, str]:
+    return run([argv], **environment)[0]
+
+
+ZH = {"ZHASHUI_LANG": "zh"}
+
+
+# -- choosing the language ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("environ", "language"),
+    [
+        ({}, "en"),
+        ({"LANG": "zh_CN.UTF-8"}, "zh_CN"),
+        ({"LANG": "zh_TW.UTF-8"}, "zh_CN"),  # the Simplified catalogue is the only one
+        ({"LANG": "zh"}, "zh_CN"),
+        ({"LANG": "C"}, "en"),
+        ({"LANG": "POSIX"}, "en"),
+        ({"LANG": "en_GB.UTF-8"}, "en"),
+        ({"ZHASHUI_LANG": "en", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"ZHASHUI_LANG": "zh", "LANG": "en_US.UTF-8"}, "zh_CN"),
+        ({"LANGUAGE": "zh_CN:en", "LANG": "en_US.UTF-8"}, "zh_CN"),
+        ({"LANGUAGE": "en:zh_CN", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh_CN"),
+        ({"LC_MESSAGES": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"ZHASHUI_LANG": "", "LANG": "zh_HK.UTF-8"}, "zh_CN"),  # set but empty: the next decides
+        ({"LANG": "zhx_XX"}, "en"),
+    ],
+)
+def test_language_follows_zhashui_lang_then_gettexts_order(environ: dict[str, str], language: str) -> None:
+    assert language_of(environ) == language
+
+
+def test_lang_alone_gives_chinese_and_zhashui_lang_overrides_it() -> None:
+    (chinese, _, _), (english, _, _) = (
+        one(["--help"], LANG="zh_CN.UTF-8"),
+        one(["--help"], LANG="zh_CN.UTF-8", ZHASHUI_LANG="en"),
+    )
+    assert chinese == english == 0
+    assert "用法：" in one(["--help"], LANG="zh_CN.UTF-8")[1]
+    assert "Usage:" in one(["--help"], LANG="zh_CN.UTF-8", ZHASHUI_LANG="en")[1]
+
+
+def test_english_is_todays_english_whatever_says_so() -> None:
+    """en, C, POSIX and no locale at all say the same, in English."""
+    argvs = [["--help"], ["search", "--help"], [], ["show", "nope"], ["search", "--bogus"], ["version"]]
+    unset = run(argvs)
+    for environment in ({"ZHASHUI_LANG": "en"}, {"LANG": "C"}, {"LC_ALL": "POSIX"}):
+        assert run(argvs, **environment) == unset
+    assert "Usage: zhashui [OPTIONS] COMMAND [ARGS]..." in unset[0][1]
+    assert "Show this message and exit." in unset[0][1]
+    assert unset[3][2] == "zhashui: no fact with id 'nope'; `zhashui search` lists the ids\n"
+
+
+# -- what a person reads ------------------------------------------------------------------------
+def _latin_words(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z]{4,}", text))
+
+
+def test_help_of_the_app_is_chinese() -> None:
+    code, out, _ = one(["--help"], **ZH)
+    assert code == 0
+    for chinese in ("用法：", "选项：", "命令：", "显示此帮助信息并退出。", "退出码：", "示例：", "环境变量："):
+        assert chinese in out
+    for english in ("Usage:", "Options", "Commands", "Show this message", "Exit codes", "Examples", "env var"):
+        assert english not in out
+    # what stays Latin is zhashui's own names: commands, options, metavars, paths and examples
+    assert "Search" not in _latin_words(out) and "List" not in _latin_words(out)
+
+
+def test_help_of_a_command_is_chinese_with_typers_brackets() -> None:
+    code, out, _ = one(["search", "--help"], **ZH)
+    assert code == 0
+    assert out.startswith("用法：zhashui search [OPTIONS] [QUERY]...")
+    for chinese in ("参数：", "选项：", "按内容查找陈述", "只看此类别", "[默认：", "显示此帮助信息并退出。"):
+        assert chinese in out
+    for english in ("Arguments", "Options", "Find claims", "Only this category", "[default:", "Examples"):
+        assert english not in out
+    assert one(["help", "search"], **ZH)[1] == out  # help COMMAND is COMMAND --help
+
+
+def test_help_wraps_chinese_paragraphs_by_cells() -> None:
+    """Chinese has no spaces for click to break at: every line of help fits the terminal."""
+    from zhashui_cli.terminal.tables import width_of
+
+    for argv in (["--help"], ["search", "--help"], ["cache", "--help"]):
+        out = one(argv, COLUMNS="60", **ZH)[1]
+        assert max(width_of(line) for line in out.splitlines() if not line.startswith("    ")) <= 60
+
+
+def test_usage_of_zhashui_alone_and_version_are_chinese() -> None:
+    (usage_code, usage, _), (version_code, version, _) = run([[], ["version"]], **ZH)
+    assert usage_code == version_code == 0
+    assert "用法：zhashui COMMAND" in usage and "命令：" in usage and "Usage" not in usage
+    assert "条事实" in version and "事实文件：" in version and " facts," not in version
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "chinese", "english"),
+    [
+        (["show", "nope"], 1, "没有 ID 为 'nope' 的事实", "no fact with id"),
+        (["search", "--bogus"], 2, "没有此选项：--bogus", "No such option"),
+        (["search", "--sotr", "value"], 2, "没有此选项：--sotr（您是不是要找 --sort？）", "did you mean"),
+        (["show"], 2, "缺少参数 'ID...'", "Missing argument"),
+        (["version", "extra"], 2, "多余的参数：extra", "unexpected extra"),
+        (["search", "--limit"], 2, "选项 '--limit' 需要一个值", "requires an argument"),
+        (["search", "--json=yes"], 2, "选项 '--json' 不接受值", "does not take a value"),
+        (["search", "-n", "abc"], 2, "只接受行数", "takes a whole number"),
+        (["search", "--format", "xml"], 2, "未知的 --format 'xml'", "unknown --format"),
+        (["serch"], 2, "没有此命令：'serch'（您是不是要找 search？）", "No such command"),
+        (["search", "--json", "--format", "csv"], 2, "--json 与 --format csv 相互矛盾", "contradict"),
+        (["search", "-c", "nowhere"], 2, "unknown category", "未知"),  # a library QueryError stays English
+    ],
+)
+def test_errors_are_one_chinese_line_with_the_same_exit_code(
+    argv: list[str], code: int, chinese: str, english: str
+) -> None:
+    got, out, err = one(argv, **ZH)
+    assert (got, out) == (code, "")
+    assert err.startswith("zhashui: ") and err.count("\n") == 1
+    assert chinese in err and english not in err
+    if not chinese.isascii():
+        assert "参见 zhashui" in err or code == 1 or "参见" not in err
+    assert one(argv)[0] == code  # the same exit code in English
+
+
+def test_table_headings_and_notes_are_chinese() -> None:
+    (search, out, err), (categories, table, _) = run(
+        [["search", "木耳", "-n", "2"], ["categories"]], ZHASHUI_FORCE_TTY="130", **ZH
+    )
+    assert search == categories == 0
+    head = out.splitlines()[0].split()
+    assert head == ["ID", "年份", "陈述", "英文"]
+    assert "显示了 2 项" in err and "--limit 0" in err
+    assert "事实数" in table.splitlines()[0] and "Facts" not in table
+    shown = one(["show", "2023-toilets"], ZHASHUI_FORCE_TTY="100", **ZH)[1]
+    assert "原文及其所在段落" in shown and "类别" in shown and "Quote in its paragraph" not in shown
+    stats = one(["stats"], ZHASHUI_FORCE_TTY="100", **ZH)[1]
+    assert "最大的几笔金额" in stats and "按类别统计的事实数" in stats and "Largest" not in stats
+
+
+def test_cache_messages_are_chinese(tmp_path: Path) -> None:
+    (info_code, info, _), (clear_code, _, cleared) = run(
+        [["cache", "info"], ["cache", "clear"]], XDG_CACHE_HOME=str(tmp_path), **ZH
+    )
+    assert info_code == clear_code == 0
+    assert info.startswith("缓存：")
+    assert "缓存为空" in cleared or "已从" in cleared
+
+
+def test_completion_install_says_what_it_changed_in_chinese(tmp_path: Path) -> None:
+    code, _, err = one(["completion", "fish", "--install"], HOME=str(tmp_path), **ZH)
+    assert code == 0
+    assert err.startswith("zhashui: fish 补全：已写入 ") and "在新的 shell 中生效" in err
+
+
+# -- what a program reads -----------------------------------------------------------------------
+_FORMATS = ["table", "json", "jsonl", "csv", "yaml", "markdown"]  # table: the lines written into a pipe
+# verify's and coverage's text is a report for a person, also in a pipe: its summary line follows the locale.
+_REPORTS = ("verify", "coverage")
+_COMMANDS = [
+    ["search", "木耳"],
+    ["search"],
+    ["figures"],
+    ["show", "2023-toilets"],
+    ["show", "2023-toilets", "2023-loans-coordinated"],
+    ["tags"],
+    ["categories"],
+    ["stats"],
+    ["sources"],
+    ["verify"],
+    ["coverage"],
+]
+
+
+def test_machine_formats_and_pipes_are_the_same_bytes_in_every_language() -> None:
+    argvs = [
+        [*command, "--format", fmt]
+        for command in _COMMANDS
+        for fmt in _FORMATS
+        if not (fmt == "table" and command[0] in _REPORTS)
+    ]
+    argvs += [["search", "木耳", "--fields", "id,claim", "--format", fmt] for fmt in _FORMATS]
+    argvs += [["figures", "--header"], ["cite", "2023-toilets", "--format", "csl-json"], ["cite", "2023-toilets"]]
+    english, chinese = run(argvs, ZHASHUI_LANG="en"), run(argvs, **ZH)
+    for argv, (code_en, out_en, _), (code_zh, out_zh, _) in zip(argvs, english, chinese, strict=True):
+        assert (code_zh, out_zh) == (code_en, out_en), argv
+        assert out_en or argv[0] in _REPORTS, argv
+
+
+def test_exports_are_the_same_in_every_language(tmp_path: Path) -> None:
+    written: dict[str, Any] = {}
+    for language in ("en", "zh"):
+        folder = tmp_path / language
+        results = run(
+            [
+                ["export", "--sqlite", str(folder / "all.db")],
+                ["export", "--sqlite", str(folder / "money.db"), "--unit", "yuan"],
+                ["export", "--yaml", str(folder / "base")],
+            ],
+            ZHASHUI_LANG=language,
+        )
+        assert [code for code, _, _ in results] == [0, 0, 0]
+        dumps = []
+        for name in ("all.db", "money.db"):
+            with sqlite3.connect(folder / name) as database:
+                dumps.append(list(database.iterdump()))
+        files = {
+            str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()
+        }
+        written[language] = (dumps, {name: data for name, data in files.items() if not name.endswith(".db")})
+    assert written["zh"] == written["en"]
+    assert written["en"][1]
+
+
+# -- the catalogue ------------------------------------------------------------------------------
+_OPENED_CATALOGUES = """
+import sys
+opened = []
+def hook(event, args):
+    if event == "open" and str(args[0]).endswith(".mo"):
+        opened.append(str(args[0]))
+sys.addaudithook(hook)
+import io
+sys.stdout = io.StringIO()
+from zhashui_cli.cli.app import main
+main(["--help"])
+main(["search", "--bogus"])
+sys.__stdout__.write("\\n".join(opened))
+"""
+
+
+@pytest.mark.parametrize(
+    ("environment", "read"),
+    [({"ZHASHUI_LANG": "en", "LANG": "zh_CN.UTF-8"}, False), ({}, False), (ZH, True), ({"LANG": "zh_CN.UTF-8"}, True)],
+)
+def test_only_a_chinese_run_reads_the_catalogue(environment: dict[str, str], read: bool) -> None:
+    env = {name: value for name, value in os.environ.items() if name not in _LOCALE_VARIABLES} | environment
+    done = subprocess.run(
+        [sys.executable, "-c", _OPENED_CATALOGUES], capture_output=True, text=True, env=env, check=True
+    )
+    assert [Path(path).name for path in done.stdout.split()] == (["zhashui.mo"] if read else [])
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(re.findall(r"\{[^{}]*\}|%\([a-z_]+\)[sd]", text))
+
+
+def test_every_message_is_in_the_catalogue_translated_with_its_placeholders() -> None:
+    script = load_script("gen_catalogue")
+    catalogue = script.read()
+    wanted = {message.id for message in script.template() if message.id}
+    have = {message.id for message in catalogue if message.id}
+    assert sorted(wanted - have) == [], "run scripts/gen_catalogue.py and translate what it adds"
+    assert sorted(have - wanted) == [], "obsolete entries: run scripts/gen_catalogue.py"
+    assert not catalogue.obsolete
+    for message in catalogue:
+        if not message.id:
+            continue
+        assert message.string, f"untranslated: {message.id!r}"
+        assert not message.fuzzy, f"fuzzy: {message.id!r}"
+        assert _placeholders(message.string) == _placeholders(message.id), message.id
+        assert message.string.count("\b") == message.id.count("\b"), message.id  # click's unwrapped blocks
+
+
+def test_the_compiled_catalogue_is_the_po_compiled(tmp_path: Path) -> None:
+    """The .mo a Chinese run reads (compiled by hatch_build.py or gen_catalogue.py) is current."""
+    script = load_script("gen_catalogue")
+    compiled = tmp_path / "zhashui.mo"
+    with compiled.open("wb") as target:
+        write_mo(target, script.read())
+    assert script.PO.with_suffix(".mo").read_bytes() == compiled.read_bytes(), "run scripts/gen_catalogue.py"
+
+
+def test_the_wheel_ships_the_compiled_catalogue() -> None:
+    """hatch_build.py compiles the .po and force-includes the .mo, which .gitignore keeps out of git."""
+    hook = (REPO / "hatch_build.py").read_text(encoding="utf-8")
+    assert "force_include" in hook and "compile_catalogues" in hook
+    ignored = subprocess.run(
+        ["git", "check-ignore", "src/zhashui_cli/locale/zh_CN/LC_MESSAGES/zhashui.mo"],
+        cwd=REPO,
+        capture_output=True,
+        check=False,
+    )
+    assert ignored.returncode == 0
+
+
+def test_a_chinese_json_search_imports_what_an_english_one_does(tmp_path: Path) -> None:
+    """The start-up rule holds in Chinese: the catalogue adds struct, which gettext reads it
+    with (typer has imported gettext already), and no rich, OpenCC or what the index build needs."""
+    from tests.test_cli import modules_after
+
+    modules_after(["search", "木耳", "--json"], tmp_path)  # warm the cache
+    english = modules_after(["search", "木耳", "--json"], tmp_path, {"ZHASHUI_LANG": "en"})
+    chinese = modules_after(["search", "木耳", "--json"], tmp_path, ZH)
+    assert {module.split(".")[0] for module in chinese - english} <= {"gettext", "struct", "_struct"}
+    assert not {module.split(".")[0] for module in chinese} & {"rich", "opencc", "yaml", "pypinyin", "rjieba"}
