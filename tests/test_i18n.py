@@ -124,7 +124,7 @@ def test_help_of_a_command_is_chinese_with_typers_brackets() -> None:
     code, out, _ = one(["search", "--help"], **ZH)
     assert code == 0
     assert out.startswith("用法：zhashui search [OPTIONS] [QUERY]...")
-    for chinese in ("参数：", "选项：", "按内容查找陈述", "只看此类别", "[默认：", "显示此帮助信息并退出。"):
+    for chinese in ("参数：", "选项：", "按内容查找表述", "仅限此类别", "[默认：", "显示此帮助信息并退出。"):
         assert chinese in out
     for english in ("Arguments", "Options", "Find claims", "Only this category", "[default:", "Examples"):
         assert english not in out
@@ -160,7 +160,7 @@ def test_usage_of_zhashui_alone_and_version_are_chinese() -> None:
         (["search", "-n", "abc"], 2, "只接受行数", "takes a whole number"),
         (["search", "--format", "xml"], 2, "未知的 --format 'xml'", "unknown --format"),
         (["serch"], 2, "没有此命令：'serch'（您是不是要找 search？）", "No such command"),
-        (["search", "--json", "--format", "csv"], 2, "--json 与 --format csv 相互矛盾", "contradict"),
+        (["search", "--json", "--format", "csv"], 2, "--json 与 --format csv 相互冲突", "contradict"),
         (["search", "-c", "nowhere"], 2, "unknown category", "未知"),  # a library QueryError stays English
     ],
 )
@@ -182,11 +182,11 @@ def test_table_headings_and_notes_are_chinese() -> None:
     )
     assert search == categories == 0
     head = out.splitlines()[0].split()
-    assert head == ["ID", "年份", "陈述", "英文"]
-    assert "显示了 2 项" in err and "--limit 0" in err
+    assert head == ["ID", "年份", "表述", "英文"]
+    assert "仅显示前 2 项" in err and "--limit 0" in err
     assert "事实数" in table.splitlines()[0] and "Facts" not in table
     shown = one(["show", "2023-toilets"], ZHASHUI_FORCE_TTY="100", **ZH)[1]
-    assert "原文及其所在段落" in shown and "类别" in shown and "Quote in its paragraph" not in shown
+    assert "引文及其所在段落" in shown and "类别" in shown and "Quote in its paragraph" not in shown
     stats = one(["stats"], ZHASHUI_FORCE_TTY="100", **ZH)[1]
     assert "最大的几笔金额" in stats and "按类别统计的事实数" in stats and "Largest" not in stats
 
