@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from zhashui_cli.records import UnitRecord
 
 # Base units a figure may be counted in. Magnitude words (万, 亿) are prefixes, so 万人次 and
-# 亿元 need no entry of their own; a new base unit is a one-word addition here and in
-# schema/facts.schema.json (which tests/test_facts.py holds to BUILT_IN.known()). A fact file
+# 亿元 need no entry of their own; a new base unit is a one-word addition here (then run
+# scripts/gen_schemas.py, which lists BUILT_IN.known() in schema/facts.schema.json). A fact file
 # declares the units it needs beyond these (its `units:` list), which join the same table.
 BASE_UNITS = (
     "元",
