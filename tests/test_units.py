@@ -130,9 +130,40 @@ def test_figure_pattern_rejects_near_misses(value: str, unit: str, quote: str) -
     assert not figure_pattern(Decimal(value), unit).search(quote)
 
 
-def test_written_number_keeps_the_digits_as_written() -> None:
-    assert written_number(Decimal("9.24")) == "9.24"
-    assert written_number(Decimal("3000")) == "3000"
+@pytest.mark.parametrize(
+    ("exact", "written", "grouped"),
+    [
+        ("9.24", "9.24", "9.24"),
+        ("3000", "3000", "3,000"),
+        ("101.5", "101.5", "101.5"),
+        ("924000000", "924000000", "924,000,000"),
+        ("1234.5", "1234.5", "1,234.5"),
+        ("-1234.5", "-1234.5", "-1,234.5"),
+        ("-0.5", "-0.5", "-0.5"),  # the sign of a number below one survives grouping
+        ("0.00001", "0.00001", "0.00001"),  # repr would write 1e-05
+        ("1E+16", "10000000000000000", "10,000,000,000,000,000"),  # repr would write 1e+16
+        ("1.2345678901234567E+30", "1234567890123456700000000000000", "1,234,567,890,123,456,700,000,000,000,000"),
+    ],
+)
+def test_written_number_writes_a_decimal_and_its_float_alike(exact: str, written: str, grouped: str) -> None:
+    """The fact file's Decimals and the records' floats are one number each, written one way:
+    digits as the bulletins write them, never an exponent or a needless .0."""
+    for value in (Decimal(exact), float(exact)):
+        assert written_number(value) == written, value
+        assert written_number(value, grouped=True) == grouped, value
+
+
+def test_written_number_groups_a_whole_number() -> None:
+    assert written_number(1_048_576, grouped=True) == "1,048,576"
+    assert written_number(7168) == "7168"
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_a_float_is_written_as_the_shortest_digits_that_read_back(value: float) -> None:
+    text = written_number(value)
+    assert "e" not in text and float(text) == value
+    assert text == written_number(Decimal(repr(value))).removesuffix(".0")  # 7168, never 7168.0
+    assert written_number(value, grouped=True).replace(",", "") == text
 
 
 def test_qualifier_symbols() -> None:

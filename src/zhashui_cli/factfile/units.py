@@ -252,9 +252,32 @@ def _number(text: str, digits: str, factor: int | Decimal) -> Decimal:
     return value
 
 
-def written_number(value: Decimal) -> str:
-    """The number as the bulletins write it in digits: 9.24, 3000, 101.5."""
-    return format(value, "f")
+def written_number(value: Decimal | float, *, grouped: bool = False) -> str:
+    """A number for people, the one way zhashui writes one: in digits as the bulletins write
+    them (9.24, 3000, 101.5), never with an exponent or a needless fraction (not 3E+3, 3000.0,
+    1e-05); grouped, in thousands as English writes them (924,000,000; 1,234.5).
+
+    Figures are exact Decimals in the fact file and floats in records (JSON): both read the
+    same, so that a check's message, a table and a pipe never show one number two ways. A float
+    is written as the shortest digits that read back as it (repr's), without importing decimal
+    on the warm path unless repr would use an exponent."""
+    if isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, float):
+        text = repr(value)
+        if "e" in text:
+            from decimal import Decimal
+
+            text = format(Decimal(text), "f")
+        elif text.endswith(".0"):
+            text = text[:-2]
+    else:
+        text = format(value, "f")
+    if not grouped:
+        return text
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, point, fraction = digits.partition(".")
+    return f"{sign}{int(whole):,}{point}{fraction}"
 
 
 _CHINESE_DIGITS = "零一二三四五六七八九"
