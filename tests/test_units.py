@@ -110,6 +110,7 @@ def test_no_chinese_numeral_beyond_ninety_nine() -> None:
         ("6", "项", "农村宅基地制度等六项国省改革试点"),
         ("5", "年", "连续五年获评"),
         ("1680", "人", "城镇新增就业1680人以上"),
+        ("300", "人", "培训300多人"),  # 多, like 余, stands between the number and its unit
     ],
 )
 def test_figure_pattern_finds_the_number_as_written(value: str, unit: str, quote: str) -> None:
@@ -193,6 +194,8 @@ def test_qualifier_symbols() -> None:
         ("kw", "千瓦"),
         ("vehicles", "辆"),
         ("%", "%"),
+        (" yuan\t", "元"),  # as a shell variable or a pasted cell brings it
+        (" 万元 ", "元"),
     ],
 )
 def test_units_people_type(typed: str, base: str) -> None:
@@ -208,6 +211,7 @@ def test_units_people_type(typed: str, base: str) -> None:
         ("9.24亿", "924000000"),
         ("1_000", "1000"),
         ("1,000", "1000"),
+        (" 1亿 ", "100000000"),  # the magnitude word is found after the blanks are gone
     ],
 )
 def test_amounts_people_type(typed: str, value: str) -> None:
@@ -237,6 +241,7 @@ def test_amounts_beyond_every_decimal_are_out_of_range(typed: str) -> None:
         ("3万亩", "元", "30000", "亩"),  # named, for the caller to refuse
         ("12.5%", None, "12.5", "%"),
         ("5000", None, "5000", None),  # no unit: a base value of any base unit
+        (" 3万亩\n", None, "30000", "亩"),  # and so is its own unit
     ],
 )
 def test_amounts_are_read_in_the_unit_given(typed: str, unit: str | None, value: str, base: str | None) -> None:

@@ -191,7 +191,7 @@ class Units:
         with a magnitude word (1亿, 3000万), in `unit` without its own (1亿 in 万元 is 1亿元); or
         with a unit of its own (1亿元, 3万亩), as written. An exponent beyond what decimal computes with (1e999999999)
         is out of range, not an overflow for the caller to catch."""
-        cleaned = text.strip().replace("_", "").replace(",", "")
+        cleaned = text.strip().replace(",", "")  # Decimal reads 1_000 itself
         named = next((u for u in sorted(self._table, key=len, reverse=True) if cleaned.endswith(u)), None)
         if named is not None:
             written = self._table[named]
@@ -299,11 +299,12 @@ def figure_pattern(value: Decimal, unit: str) -> re.Pattern[str]:
     then its unit.
 
     The number may be written in digits (9.24亿元) or, for small integers, in Chinese (六项,
-    连续五年); it must not be part of a longer number.
+    连续五年); it must not be part of a longer number: no digit, point or numeral stands before
+    it, and its unit (or 余, 多) right after it, so none can follow it either.
     """
     spellings = [re.escape(written_number(value))]
     if value == value.to_integral_value():
         numeral = chinese_numeral(int(value))
         if numeral is not None:
             spellings.append(numeral)
-    return re.compile(rf"(?<![\d.{_CHINESE_DIGITS}十])(?:{'|'.join(spellings)})(?![\d.])[余多]?{re.escape(unit)}")
+    return re.compile(rf"(?<![\d.{_CHINESE_DIGITS}十])(?:{'|'.join(spellings)})[余多]?{re.escape(unit)}")
