@@ -1,4 +1,5 @@
-"""Generate the JSON Schemas of zhashui's output (schema/output/) from records.py.
+"""Generate the JSON Schemas of zhashui's output (schema/output/) from records.py, and that of
+the fact file (schema/facts.schema.json) from the layout the parser reads.
 
     python scripts/gen_schemas.py           # write them
     python scripts/gen_schemas.py --check   # exit 1 when they are stale (the tests check this too)
@@ -6,6 +7,12 @@
 Each record type of src/zhashui_cli/records.py becomes a schema: its keys in order, all
 required, no others; the comment after a key becomes its description; the values a key may
 take come from the code that makes them (kinds, qualifiers, rules, fields, how words match).
+
+The fact file's schema is factfile/layout.py's tables, field by field: each field's type,
+whether it is required and its description, with the values the parser allows (the id
+pattern, the years, the built-in units, the kinds and qualifiers, which kinds take figures),
+so that what an editor checks is what the loader checks (the loader checks more: unique ids,
+known references, provenance).
 """
 
 from __future__ import annotations
@@ -21,10 +28,14 @@ from typing import Any
 
 from zhashui_cli import records
 from zhashui_cli.errors import FATAL_RULES
+from zhashui_cli.factfile import layout
+from zhashui_cli.factfile.model import KINDS_WITH_FIGURES, KINDS_WITHOUT_FIGURES, Kind, Qualifier
+from zhashui_cli.factfile.units import BUILT_IN
 from zhashui_cli.index.corpus import TEXT_FIELDS
 from zhashui_cli.search.matching import TIER
 
 FOLDER = Path(__file__).resolve().parent.parent / "schema" / "output"
+FACT_FILE = FOLDER.parent / "facts.schema.json"
 BASE = "https://github.com/zhashui/zhashui/schema/output/"
 # The outputs, and the record type each is made of.
 OUTPUTS: dict[str, tuple[type, str]] = {
@@ -166,23 +177,99 @@ def schemas() -> dict[str, str]:
     return written
 
 
+FACT_FILE_DESCRIPTION = (
+    "facts.yaml: the sources, categories and facts of the zhashui fact base. The zhashui loader checks the same "
+    "rules and more (unique ids, known references, provenance)."
+)
+_TEXT = {"$ref": "#/$defs/text"}
+_ID = {"$ref": "#/$defs/id"}
+
+
+def field_schema(field: layout.Field) -> dict[str, Any]:
+    """A field of the fact file as JSON Schema, by its type in layout.py."""
+    kinds: dict[str, dict[str, Any]] = {
+        "text": _TEXT,
+        "id": _ID,
+        "reference": _ID,
+        "regex": {**_TEXT, "format": "regex"},
+        "year": {"type": "integer", "minimum": layout.YEAR_RANGE.start, "maximum": layout.YEAR_RANGE.stop - 1},
+        "number": {"type": "number"},
+        "positive": {"type": "number", "exclusiveMinimum": 0},
+        "kind": {"enum": [kind.value for kind in Kind]},
+        "qualifier": {"enum": [qualifier.value for qualifier in Qualifier]},
+        # Any text is a unit the file may declare; the built-in ones are listed for completion.
+        "unit": {"anyOf": [{"enum": list(BUILT_IN.known())}, _TEXT]},
+        "list": {
+            "type": "array",
+            **({"minItems": 1} if field.non_empty else {}),
+            "items": _TEXT if field.items == "text" else {"$ref": f"#/$defs/{field.items}"},
+        },
+    }
+    if field.type == "formatted":
+        assert field.pattern is not None, f"{field.name} is formatted but has no pattern"
+        schema = {"type": "string", "pattern": f"^{field.pattern.pattern}$"}
+    else:
+        schema = dict(kinds[field.type])
+    if field.description:
+        schema["description"] = field.description
+    return schema
+
+
+def entry_schema(entry: layout.Entry) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [field.name for field in entry if field.required],
+        "properties": {field.name: field_schema(field) for field in entry},
+    }
+
+
+def _kinds_need(kinds: frozenset[Kind], figures: dict[str, int]) -> dict[str, Any]:
+    """A fact of one of these kinds has figures of this many (minItems or maxItems)."""
+    named = [kind.value for kind in Kind if kind in kinds]
+    return {"if": {"properties": {"kind": {"enum": named}}}, "then": {"properties": {"figures": figures}}}
+
+
+def fact_file_schema() -> str:
+    """schema/facts.schema.json, as layout.py says."""
+    definitions: dict[str, Any] = {
+        "text": {"type": "string", "minLength": 1, "pattern": "\\S"},
+        "id": {"type": "string", "pattern": f"^{layout.ID_PATTERN.pattern}$"},
+    }
+    definitions.update((name, entry_schema(entry)) for name, entry in layout.ENTRIES.items())
+    definitions["fact"]["allOf"] = [
+        _kinds_need(KINDS_WITH_FIGURES, {"minItems": 1}),
+        _kinds_need(KINDS_WITHOUT_FIGURES, {"maxItems": 0}),
+    ]
+    document = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "zhashui fact base",
+        "description": FACT_FILE_DESCRIPTION,
+        **entry_schema(layout.TOP_LEVEL),
+        "$defs": definitions,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report stale schemas")
     args = parser.parse_args(argv)
     fresh = schemas()
     current = {path.name: path.read_text(encoding="utf-8") for path in FOLDER.glob("*.schema.json")}
-    if fresh == current:
+    fact_file = fact_file_schema()
+    if fresh == current and FACT_FILE.is_file() and FACT_FILE.read_text(encoding="utf-8") == fact_file:
         return 0
     if args.check:
-        print("schema/output/ is stale: run python scripts/gen_schemas.py", file=sys.stderr)
+        print("schema/ is stale: run python scripts/gen_schemas.py", file=sys.stderr)
         return 1
+    FACT_FILE.write_text(fact_file, encoding="utf-8")
     FOLDER.mkdir(parents=True, exist_ok=True)
     for stale in set(current) - set(fresh):
         (FOLDER / stale).unlink()
     for name, text in fresh.items():
         (FOLDER / name).write_text(text, encoding="utf-8")
-    print(f"wrote {len(fresh)} schemas to {FOLDER}")
+    print(f"wrote {FACT_FILE} and {len(fresh)} schemas to {FOLDER}")
     return 0
 
 

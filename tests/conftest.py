@@ -1,14 +1,21 @@
-"""Shared fixtures: every test gets its own cache folder and a clean environment."""
+"""Shared fixtures: every test gets its own cache folder and a clean environment; the tests
+that start a real process are marked `process`, so that `pytest -m "not process"` is a fast
+loop in one process."""
 
 from __future__ import annotations
 
+import ast
 import copy
 import importlib.util
+import inspect
 import json
 import os
+import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -86,6 +93,47 @@ SAMPLE: dict[str, Any] = {
         },
     ],
 }
+
+
+# -- real processes ---------------------------------------------------------------------------
+# The modules through which a test starts a process: the console script, a shell, an interpreter.
+_PROCESS_MODULES = frozenset({"subprocess", "pty"})
+
+
+@cache
+def _starting_processes(module: ModuleType) -> frozenset[str]:
+    """The functions of a test module that start a process: those that use subprocess or pty,
+    and those that call, name or take as a fixture one that does (found to a fixed point), so
+    that a test is marked through the helpers and fixtures it starts its process with."""
+    functions = [node for node in ast.walk(ast.parse(inspect.getsource(module))) if isinstance(node, ast.FunctionDef)]
+    uses = {
+        node.name: {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} | {a.arg for a in node.args.args}
+        for node in functions
+    }
+    starting = {name for name, names in uses.items() if names & _PROCESS_MODULES}
+    while grown := {name for name, names in uses.items() if name not in starting and names & starting}:
+        starting |= grown
+    return frozenset(starting)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `process` every test that starts a real process (pyproject.toml registers it)."""
+    for item in items:
+        if isinstance(item, pytest.Function) and item.originalname in _starting_processes(item.module):
+            item.add_marker(pytest.mark.process)
+
+
+@pytest.fixture(autouse=True)
+def processes_only_where_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A test not marked `process` that starts one fails, so that the fast loop stays in process
+    and the marker can be trusted (a test that starts one unseen: mark it @pytest.mark.process)."""
+    if request.node.get_closest_marker("process") is None:
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise AssertionError(f"{request.node.nodeid} starts a process but is not marked process: {args[1:2]}")
+
+        monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+    yield
 
 
 @pytest.fixture(autouse=True)

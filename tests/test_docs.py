@@ -41,6 +41,7 @@ def test_ci_runs_the_readmes_test_command() -> None:
         assert check in ci
 
 
+@pytest.mark.process  # scripts/gen_readme.py runs each example in a shell
 @pytest.mark.parametrize("name", ["README.md", "README.zh-CN.md"])
 def test_the_examples_reference_and_exit_codes_are_the_apps_own_output(name: str) -> None:
     current = (REPO / name).read_text(encoding="utf-8")

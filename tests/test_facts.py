@@ -30,7 +30,7 @@ from zhashui_cli.records import (
     fields_of,
 )
 
-from .conftest import FACT_COUNT, FACTS, FIGURE_COUNT, REPO
+from .conftest import FACT_COUNT, FACTS, FIGURE_COUNT, REPO, load_script
 
 SCHEMA = json.loads((REPO / "schema" / "facts.schema.json").read_text(encoding="utf-8"))
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -58,6 +58,11 @@ def test_editors_find_the_schema_through_the_modeline() -> None:
     first = FACTS.read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=schema/facts.schema.json"
     assert (FACTS.parent / "schema" / "facts.schema.json").is_file()
+
+
+def test_the_schema_is_generated_from_the_layout_the_parser_reads() -> None:
+    text = (REPO / "schema" / "facts.schema.json").read_text(encoding="utf-8")
+    assert load_script("gen_schemas").fact_file_schema() == text, "run python scripts/gen_schemas.py"
 
 
 def test_the_schema_names_the_fields_the_loader_reads_in_the_same_order() -> None:

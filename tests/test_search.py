@@ -262,6 +262,13 @@ def test_category_year_and_kind_filters() -> None:
     assert found == ["2024-ten-million-model-villages", "2024-rural-labour-transfer"]
 
 
+def test_filter_values_are_read_as_people_type_them() -> None:
+    """Blanks around a value (a shell variable, a pasted cell) and its case are not part of it."""
+    targets = ids(kind="target")
+    assert targets and ids(kind=" Target\t") == ids(kind="TARGET") == ids(kind="目标") == targets
+    assert ids(year=" 2024 ") == ids(year=2024)
+
+
 def test_a_category_is_named_by_id_or_name_in_any_case() -> None:
     assert ids(category="ECONOMY") == ids(category="经济发展") == ids(category="economy and investment")
 
@@ -359,11 +366,14 @@ def test_limit_keeps_the_total() -> None:
     ("options", "message"),
     [
         ({"category": "econ"}, "unknown category 'econ' (did you mean economy?); known: economy, reform"),
+        ({"category": "经济发展s"}, "unknown category '经济发展s' (did you mean 经济发展?); known: economy"),
+        ({"category": "economy and investmen"}, "unknown category 'economy and investmen' (did you mean economy?)"),
         ({"source": "nope"}, "unknown source 'nope'; known: zhashui-2024-02-07"),
         ({"unit": "斤"}, "unknown unit '斤'; use a base unit (元"),
         ({"year": "twenty"}, "'twenty' is not a year; give one in digits: 2023, 2024"),
         ({"tag": "loan"}, "unknown tag 'loan' (did you mean loans"),
         ({"kind": "rumour"}, "unknown kind 'rumour'; use one of outcome (成果), honour (荣誉)"),
+        ({"kind": "目标值"}, "unknown kind '目标值' (did you mean 目标?); use one of"),  # offered as typed: in Chinese
         ({"section": "2023-highlight-9"}, "unknown section '2023-highlight-9' (did you mean 2023-highlight-"),
         ({"minimum": "lots"}, "minimum 'lots' is not a number; write it like 100000000, 1e8 or 1亿"),
     ],
@@ -372,6 +382,13 @@ def test_filter_values_that_cannot_match_are_errors_that_say_what_would(options:
     with pytest.raises(QueryError) as caught:
         ids(**options)
     assert str(caught.value).startswith(message)
+
+
+def test_an_unknown_tag_offers_the_near_ones_not_every_tag() -> None:
+    """The tags are hundreds: an unknown one is answered with those that look like it only."""
+    with pytest.raises(QueryError) as caught:
+        ids(tag="loan")
+    assert str(caught.value).startswith("unknown tag 'loan' (did you mean ") and "known:" not in str(caught.value)
 
 
 def test_a_year_no_fact_is_about_finds_nothing_and_the_command_line_says_which_are() -> None:

@@ -110,6 +110,7 @@ def test_no_chinese_numeral_beyond_ninety_nine() -> None:
         ("6", "项", "农村宅基地制度等六项国省改革试点"),
         ("5", "年", "连续五年获评"),
         ("1680", "人", "城镇新增就业1680人以上"),
+        ("300", "人", "培训300多人"),  # 多, like 余, stands between the number and its unit
     ],
 )
 def test_figure_pattern_finds_the_number_as_written(value: str, unit: str, quote: str) -> None:
@@ -130,9 +131,40 @@ def test_figure_pattern_rejects_near_misses(value: str, unit: str, quote: str) -
     assert not figure_pattern(Decimal(value), unit).search(quote)
 
 
-def test_written_number_keeps_the_digits_as_written() -> None:
-    assert written_number(Decimal("9.24")) == "9.24"
-    assert written_number(Decimal("3000")) == "3000"
+@pytest.mark.parametrize(
+    ("exact", "written", "grouped"),
+    [
+        ("9.24", "9.24", "9.24"),
+        ("3000", "3000", "3,000"),
+        ("101.5", "101.5", "101.5"),
+        ("924000000", "924000000", "924,000,000"),
+        ("1234.5", "1234.5", "1,234.5"),
+        ("-1234.5", "-1234.5", "-1,234.5"),
+        ("-0.5", "-0.5", "-0.5"),  # the sign of a number below one survives grouping
+        ("0.00001", "0.00001", "0.00001"),  # repr would write 1e-05
+        ("1E+16", "10000000000000000", "10,000,000,000,000,000"),  # repr would write 1e+16
+        ("1.2345678901234567E+30", "1234567890123456700000000000000", "1,234,567,890,123,456,700,000,000,000,000"),
+    ],
+)
+def test_written_number_writes_a_decimal_and_its_float_alike(exact: str, written: str, grouped: str) -> None:
+    """The fact file's Decimals and the records' floats are one number each, written one way:
+    digits as the bulletins write them, never an exponent or a needless .0."""
+    for value in (Decimal(exact), float(exact)):
+        assert written_number(value) == written, value
+        assert written_number(value, grouped=True) == grouped, value
+
+
+def test_written_number_groups_a_whole_number() -> None:
+    assert written_number(1_048_576, grouped=True) == "1,048,576"
+    assert written_number(7168) == "7168"
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_a_float_is_written_as_the_shortest_digits_that_read_back(value: float) -> None:
+    text = written_number(value)
+    assert "e" not in text and float(text) == value
+    assert text == written_number(Decimal(repr(value))).removesuffix(".0")  # 7168, never 7168.0
+    assert written_number(value, grouped=True).replace(",", "") == text
 
 
 def test_qualifier_symbols() -> None:
@@ -162,6 +194,8 @@ def test_qualifier_symbols() -> None:
         ("kw", "千瓦"),
         ("vehicles", "辆"),
         ("%", "%"),
+        (" yuan\t", "元"),  # as a shell variable or a pasted cell brings it
+        (" 万元 ", "元"),
     ],
 )
 def test_units_people_type(typed: str, base: str) -> None:
@@ -177,6 +211,7 @@ def test_units_people_type(typed: str, base: str) -> None:
         ("9.24亿", "924000000"),
         ("1_000", "1000"),
         ("1,000", "1000"),
+        (" 1亿 ", "100000000"),  # the magnitude word is found after the blanks are gone
     ],
 )
 def test_amounts_people_type(typed: str, value: str) -> None:
@@ -206,6 +241,7 @@ def test_amounts_beyond_every_decimal_are_out_of_range(typed: str) -> None:
         ("3万亩", "元", "30000", "亩"),  # named, for the caller to refuse
         ("12.5%", None, "12.5", "%"),
         ("5000", None, "5000", None),  # no unit: a base value of any base unit
+        (" 3万亩\n", None, "30000", "亩"),  # and so is its own unit
     ],
 )
 def test_amounts_are_read_in_the_unit_given(typed: str, unit: str | None, value: str, base: str | None) -> None:

@@ -22,7 +22,8 @@ import pytest
 from typer.testing import CliRunner
 
 from zhashui_cli.cli.app import app
-from zhashui_cli.output.render import base_text, figure_text, number_text
+from zhashui_cli.factfile.units import written_number
+from zhashui_cli.output.render import base_text, figure_text
 from zhashui_cli.terminal.screen import Environment
 from zhashui_cli.terminal.tables import width_of
 
@@ -70,7 +71,7 @@ def figure_needles(record: dict[str, Any], shown: bool = True) -> list[str]:
     found = [record["id"]]
     for figure in record["figures"]:
         found += [figure_text(figure), base_text(figure)] if shown else []
-        plain = number_text(figure["value"]) + figure["unit"]
+        plain = written_number(figure["value"]) + figure["unit"]
         found += [plain] if plain in record["claim"] else []
     return found
 

@@ -143,7 +143,7 @@ def shown(figure: Figure) -> str:
     """The figure as a problem names it: 9.24亿元 = 924,000,000, the value English states."""
     written = f"{written_number(figure.value)}{figure.unit}"
     base = figure.base_value
-    return written if base == figure.value else f"{written} = {base:,}"
+    return written if base == figure.value else f"{written} = {written_number(base, grouped=True)}"
 
 
 def figure_match(fact: Fact, figure: Figure) -> re.Match[str] | None:

@@ -5,19 +5,14 @@ problem at the line of the field it is about, named the way a curator reads the 
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from zhashui_cli.records import Problem, problem
 from zhashui_cli.suggest import close_to
 
+from .layout import ID_PATTERN, YEAR_RANGE
 from .yamlfile import Ambiguous, Places, Position
-
-# Matched with fullmatch: a $ would let "2023-loans\n" through.
-ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-YEAR_RANGE = range(1949, 2101)
-
 
 # What YAML made of a value, in a curator's words; bool before int, since True is an int too.
 _TYPE_NAMES: tuple[tuple[type | tuple[type, ...], str], ...] = (

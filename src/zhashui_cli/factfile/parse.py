@@ -13,20 +13,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from zhashui_cli.records import (
-    FACT_FIELDS,
-    FIGURE_FIELDS,
-    CategoryRecord,
-    NameRecord,
-    Problem,
-    SectionRecord,
-    SourceRecord,
-    UnitRecord,
-    fields_of,
-)
+from zhashui_cli.records import FIGURE_FIELDS, Problem
 
 from .fields import Located, Reader, describe_type
 from .folding import fold_many
+from .layout import CATEGORY, FACT, FIGURE, NAME, SECTION, SOURCE, TOP_LEVEL, UNIT, Entry, Field, names, optional
 from .model import (
     KINDS_WITH_FIGURES,
     KINDS_WITHOUT_FIGURES,
@@ -45,27 +36,13 @@ from .yamlfile import Ambiguous, Places
 if TYPE_CHECKING:
     from decimal import Decimal
 
-# Whole values, matched with fullmatch (a $ would also match before a final line break).
-LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
-PUBLISHED_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?: [0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?")
 _CHINESE_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万亿点]+")
 
-TOP_LEVEL_FIELDS = ("units", "sources", "categories", "facts")
-TOP_LEVEL_OPTIONAL = frozenset({"units"})
-UNIT_FIELDS = fields_of(UnitRecord)
-SOURCE_FIELDS = fields_of(SourceRecord)
-SOURCE_OPTIONAL = frozenset({"publisher", "url", "accessed", "names"})
-URL_PATTERN = re.compile(r"https?://[^\s/]+\S*")
-ACCESSED_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-SECTION_FIELDS = fields_of(SectionRecord)
-SECTION_OPTIONAL = frozenset({"year"})
-NAME_FIELDS = fields_of(NameRecord)
-NAME_OPTIONAL = frozenset({"en"})
-CATEGORY_FIELDS = fields_of(CategoryRecord)
-CATEGORY_OPTIONAL = frozenset({"description"})
-FACT_OPTIONAL = frozenset({"note"})
-FIGURE_INPUT_FIELDS = FIGURE_FIELDS[:5]  # the record's last two, base_value and base_unit, are derived
-DERIVED_FIELDS = frozenset(FIGURE_FIELDS[5:])
+TOP_LEVEL_FIELDS = names(TOP_LEVEL)
+# The figure record's fields beyond those a fact file writes (base_value, base_unit) are derived.
+DERIVED_FIELDS = frozenset(FIGURE_FIELDS) - set(names(FIGURE))
+_KINDS = {k.value: k for k in Kind}
+_QUALIFIERS = {q.value: q for q in Qualifier}
 
 
 class Parsed(NamedTuple):
@@ -102,67 +79,72 @@ class _Parser(Reader):
     # Each builder notes how many problems had been found before it (Reader.found), reads every
     # field, and builds its entry only if no new problem came up.
 
+    def fields(self, item: object, path: tuple[Any, ...], entry: Entry) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        """An entry's mapping (None if it is none), and the values of its single fields read
+        by their types in layout.py; references and lists are the builders' to read."""
+        data = self.mapping(item, path, names(entry), optional(entry))
+        if data is None:
+            return None, {}
+        return data, {f.name: self.value(data, path, f) for f in entry if f.type not in ("reference", "list")}
+
+    def value(self, data: dict[str, Any], path: tuple[Any, ...], field: Field) -> Any:
+        """One field's value, read as its type says, or None with its problem reported."""
+        key = field.name
+        if field.type == "id":
+            return self.identifier(data, path, key)
+        if field.type == "year":
+            return self.year(data, path, field.required)
+        if field.type in ("number", "positive"):
+            number = self.number(data, path, key)
+            if field.type == "positive" and number is not None and not number > 0:
+                self.problem((*path, key), f"{data[key]} is not a positive number; give how many base units one is")
+                return None
+            return number
+        if field.type in ("kind", "qualifier"):
+            return self.choice(data, path, key, _KINDS if field.type == "kind" else _QUALIFIERS)
+        value = self.text(data, path, key) if field.required else self.optional_text(data, path, key)
+        if value is not None and field.pattern is not None and not field.pattern.fullmatch(value):
+            self.problem((*path, key), f"{value!r} is not {field.like}")
+        if value is not None and field.type == "regex" and (wrong := _not_a_pattern(value)):
+            self.problem((*path, key), f"not a regular expression: {wrong}")
+        return value
+
     def source(self, n: int, entry: object, seen: dict[str, tuple[Any, ...]]) -> Source | None:
         path, before = ("sources", n), self.found
-        data = self.mapping(entry, path, SOURCE_FIELDS, SOURCE_OPTIONAL)
+        data, values = self.fields(entry, path, SOURCE)
         if data is None:
             return None
-        values: dict[str, Any] = {key: self.text(data, path, key) for key in ("title", "title_en", "text")}
-        values.update(id=self.identifier(data, path), publisher=self.optional_text(data, path, "publisher"))
-        for key, pattern, example in (("url", URL_PATTERN, "https://…"), ("accessed", ACCESSED_PATTERN, "2024-02-08")):
-            value = values[key] = self.optional_text(data, path, key)
-            if value is not None and not pattern.fullmatch(value):
-                self.problem((*path, key), f"{value!r} is not like {example}")
-        published = values["published"] = self.text(data, path, "published")
-        language = values["language"] = self.text(data, path, "language")
-        if published is not None and not PUBLISHED_PATTERN.fullmatch(published):
-            self.problem((*path, "published"), f"{published!r} is not like 2024-02-07 or 2024-02-07 09:41:58")
-        if language is not None and not LANGUAGE_PATTERN.fullmatch(language):
-            self.problem((*path, "language"), f"{language!r} is not a language tag like zh-Hans")
         seen_sections: dict[str, tuple[Any, ...]] = {}
         sections = [
             self.section((*path, "sections", i), item, seen_sections)
             for i, item in enumerate(self.listing(data, path, "sections"))
         ]
-        names = [
+        names_ = [
             self.name((*path, "names", i), item) for i, item in enumerate(self.listing(data, path, "names", False))
         ]
         values["sections"] = tuple(section for section in sections if section is not None)
-        values["names"] = tuple(name for name in names if name is not None)
+        values["names"] = tuple(name for name in names_ if name is not None)
         self.unique(seen, values["id"], path, "source")
         return Source(**values) if self.found == before else None
 
     def section(self, path: tuple[Any, ...], entry: object, seen: dict[str, tuple[Any, ...]]) -> Section | None:
         before = self.found
-        data = self.mapping(entry, path, SECTION_FIELDS, SECTION_OPTIONAL)
+        data, values = self.fields(entry, path, SECTION)
         if data is None:
             return None
-        values: dict[str, Any] = {key: self.text(data, path, key) for key in ("title", "title_en", "start")}
-        values.update(id=self.identifier(data, path), year=self.year(data, path, required=False))
         self.unique(seen, values["id"], path, "section")
         return Section(**values) if self.found == before else None
 
     def name(self, path: tuple[Any, ...], entry: object) -> Name | None:
         before = self.found
-        data = self.mapping(entry, path, NAME_FIELDS, NAME_OPTIONAL)
-        if data is None:
-            return None
-        pattern, reason = self.text(data, path, "pattern"), self.text(data, path, "reason")
-        en = self.optional_text(data, path, "en")
-        for key, value in (("pattern", pattern), ("en", en)):
-            if value is not None and (wrong := _not_a_pattern(value)):
-                self.problem((*path, key), f"not a regular expression: {wrong}")
-        if pattern is None or reason is None or self.found != before:
-            return None
-        return Name(pattern, reason, en)
+        data, values = self.fields(entry, path, NAME)
+        return Name(**values) if data is not None and self.found == before else None
 
     def category(self, n: int, entry: object, seen: dict[str, tuple[Any, ...]]) -> Category | None:
         path, before = ("categories", n), self.found
-        data = self.mapping(entry, path, CATEGORY_FIELDS, CATEGORY_OPTIONAL)
+        data, values = self.fields(entry, path, CATEGORY)
         if data is None:
             return None
-        values: dict[str, Any] = {key: self.text(data, path, key) for key in ("name", "name_en")}
-        values.update(id=self.identifier(data, path), description=self.optional_text(data, path, "description"))
         self.unique(seen, values["id"], path, "category")
         return Category(**values) if self.found == before else None
 
@@ -175,18 +157,12 @@ class _Parser(Reader):
         categories: Mapping[str, object],
     ) -> Fact | None:
         path, before = ("facts", n), self.found
-        data = self.mapping(entry, path, FACT_FIELDS, FACT_OPTIONAL)
+        data, values = self.fields(entry, path, FACT)
         if data is None:
             return None
-        values: dict[str, Any] = {key: self.text(data, path, key) for key in ("claim", "claim_en", "quote")}
         values.update(
-            id=self.identifier(data, path),
-            note=self.optional_text(data, path, "note"),
             source=self.reference(data, path, "source", sources, "sources"),
             category=self.reference(data, path, "category", categories, "categories"),
-            section=self.identifier(data, path, "section"),
-            year=self.year(data, path),
-            kind=self.choice(data, path, "kind", {k.value: k for k in Kind}),
             figures=self.figures(data, path),
             tags=self.tags(data, path),
         )
@@ -202,14 +178,9 @@ class _Parser(Reader):
 
     def figure(self, path: tuple[Any, ...], entry: object) -> Figure | None:
         before = self.found
-        data = self.mapping(entry, path, FIGURE_INPUT_FIELDS)
+        data, values = self.fields(entry, path, FIGURE)
         if data is None:
             return None
-        values: dict[str, Any] = {key: self.text(data, path, key) for key in ("unit", "label", "label_en")}
-        values.update(
-            value=self.number(data, path),
-            qualifier=self.choice(data, path, "qualifier", {q.value: q for q in Qualifier}),
-        )
         if values["unit"] is not None:
             try:
                 values["scale"] = self.units.unit(values["unit"])
@@ -234,20 +205,18 @@ class _Parser(Reader):
         seen: dict[str, tuple[Any, ...]] = {}
         for n, item in enumerate(items):
             path, before = ("units", n), self.found
-            data = self.mapping(item, path, UNIT_FIELDS)
+            data, values = self.fields(item, path, UNIT)
             if data is None:
                 continue
-            values = [self.text(data, path, key) for key in ("unit", "base_unit")]
-            factor, en = self.factor(data, path), self.text(data, path, "en")
-            unit, base = values
+            unit = values["unit"]
             if unit is not None and unit in seen:
                 first = self.located.position(seen[unit])
                 where = f" (first at line {first[0]})" if first else ""
                 self.problem((*path, "unit"), f"'{unit}' is declared twice{where}; keep one entry", "unique")
             elif unit is not None:
                 seen[unit] = (*path, "unit")
-            if unit is not None and base is not None and factor is not None and en is not None and self.found == before:
-                entries.append((path, Unit(unit, base, factor, en)))
+            if self.found == before:
+                entries.append((path, Unit(unit, values["base_unit"], values["factor"], values["en"])))
         new_bases = {entry.unit for _, entry in entries if entry.base == entry.unit}
         declared = []
         for path, entry in entries:
@@ -257,18 +226,8 @@ class _Parser(Reader):
                 declared.append(entry)
         return Units(declared)
 
-    def factor(self, data: dict[str, Any], path: tuple[Any, ...]) -> Any:
-        """How many base units one declared unit is: a positive number, exact."""
-        value = self.number(data, path, "factor")
-        if value is not None and not value > 0:
-            self.problem(
-                (*path, "factor"), f"{data['factor']} is not a positive number; give how many base units one is"
-            )
-            return None
-        return value
-
     # -- typed fields --------------------------------------------------------------------------
-    def number(self, data: dict[str, Any], path: tuple[Any, ...], key: str = "value") -> Any:
+    def number(self, data: dict[str, Any], path: tuple[Any, ...], key: str) -> Any:
         if key not in data:
             return None
         value = data[key]
@@ -330,11 +289,11 @@ class _Parser(Reader):
     def fact_file(self, data: object) -> Parsed:
         if not isinstance(data, dict):
             got = describe_type(data)
-            required = ", ".join(key for key in TOP_LEVEL_FIELDS if key not in TOP_LEVEL_OPTIONAL)
+            required = ", ".join(key for key in TOP_LEVEL_FIELDS if key not in optional(TOP_LEVEL))
             self.problem((), f"expected a mapping with {required}, got {got}")
             return Parsed((), (), (), self.problems)
-        top = self.mapping(data, (), TOP_LEVEL_FIELDS, TOP_LEVEL_OPTIONAL) or {}
-        lists = {key: self.listing(top, (), key, key not in TOP_LEVEL_OPTIONAL) for key in TOP_LEVEL_FIELDS}
+        top = self.mapping(data, (), TOP_LEVEL_FIELDS, optional(TOP_LEVEL)) or {}
+        lists = {key: self.listing(top, (), key, key not in optional(TOP_LEVEL)) for key in TOP_LEVEL_FIELDS}
         self.units = self.unit_table(lists["units"])
         seen_sources: dict[str, tuple[Any, ...]] = {}
         sources = [self.source(i, entry, seen_sources) for i, entry in enumerate(lists["sources"])]

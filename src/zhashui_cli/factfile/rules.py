@@ -282,8 +282,8 @@ def _claim_en_problems(context: Context, fact: Fact) -> list[Problem]:
     for n, figure in enumerate(fact.figures):
         number = next((number for number in numbers if en_states(fact.claim_en, number, figure)), None)
         if number is None:
-            named = f" or '{figure.value:,} {figure.scale.en}'" if figure.scale.en else ""
-            missing.append((n, f"write its value, as in '{figure.base_value:,}'{named}"))
+            named = f" or '{written_number(figure.value, grouped=True)} {figure.scale.en}'" if figure.scale.en else ""
+            missing.append((n, f"write its value, as in '{written_number(figure.base_value, grouped=True)}'{named}"))
             continue
         numbers.remove(number)
         implied = en_qualifier(fact.claim_en, number.start)

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from zhashui_cli.errors import FactFileError
 from zhashui_cli.records import Problem, integrity_errors, problem
 
+from .units import written_number
+
 if TYPE_CHECKING:
     from .fields import Located
     from .model import FactFile, Source
@@ -80,7 +82,7 @@ class FileTooLargeError(OSError):
     """A file larger than the limit, refused after reading no more than the limit and a byte."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(f"larger than the limit of {limit:,} bytes")
+        super().__init__(f"larger than the limit of {written_number(limit, grouped=True)} bytes")
 
 
 class Loaded(NamedTuple):

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from zhashui_cli.records import UnitRecord
 
 # Base units a figure may be counted in. Magnitude words (万, 亿) are prefixes, so 万人次 and
-# 亿元 need no entry of their own; a new base unit is a one-word addition here and in
-# schema/facts.schema.json (which tests/test_facts.py holds to BUILT_IN.known()). A fact file
+# 亿元 need no entry of their own; a new base unit is a one-word addition here (then run
+# scripts/gen_schemas.py, which lists BUILT_IN.known() in schema/facts.schema.json). A fact file
 # declares the units it needs beyond these (its `units:` list), which join the same table.
 BASE_UNITS = (
     "元",
@@ -191,7 +191,7 @@ class Units:
         with a magnitude word (1亿, 3000万), in `unit` without its own (1亿 in 万元 is 1亿元); or
         with a unit of its own (1亿元, 3万亩), as written. An exponent beyond what decimal computes with (1e999999999)
         is out of range, not an overflow for the caller to catch."""
-        cleaned = text.strip().replace("_", "").replace(",", "")
+        cleaned = text.strip().replace(",", "")  # Decimal reads 1_000 itself
         named = next((u for u in sorted(self._table, key=len, reverse=True) if cleaned.endswith(u)), None)
         if named is not None:
             written = self._table[named]
@@ -252,9 +252,32 @@ def _number(text: str, digits: str, factor: int | Decimal) -> Decimal:
     return value
 
 
-def written_number(value: Decimal) -> str:
-    """The number as the bulletins write it in digits: 9.24, 3000, 101.5."""
-    return format(value, "f")
+def written_number(value: Decimal | float, *, grouped: bool = False) -> str:
+    """A number for people, the one way zhashui writes one: in digits as the bulletins write
+    them (9.24, 3000, 101.5), never with an exponent or a needless fraction (not 3E+3, 3000.0,
+    1e-05); grouped, in thousands as English writes them (924,000,000; 1,234.5).
+
+    Figures are exact Decimals in the fact file and floats in records (JSON): both read the
+    same, so that a check's message, a table and a pipe never show one number two ways. A float
+    is written as the shortest digits that read back as it (repr's), without importing decimal
+    on the warm path unless repr would use an exponent."""
+    if isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, float):
+        text = repr(value)
+        if "e" in text:
+            from decimal import Decimal
+
+            text = format(Decimal(text), "f")
+        elif text.endswith(".0"):
+            text = text[:-2]
+    else:
+        text = format(value, "f")
+    if not grouped:
+        return text
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, point, fraction = digits.partition(".")
+    return f"{sign}{int(whole):,}{point}{fraction}"
 
 
 _CHINESE_DIGITS = "零一二三四五六七八九"
@@ -276,11 +299,12 @@ def figure_pattern(value: Decimal, unit: str) -> re.Pattern[str]:
     then its unit.
 
     The number may be written in digits (9.24亿元) or, for small integers, in Chinese (六项,
-    连续五年); it must not be part of a longer number.
+    连续五年); it must not be part of a longer number: no digit, point or numeral stands before
+    it, and its unit (or 余, 多) right after it, so none can follow it either.
     """
     spellings = [re.escape(written_number(value))]
     if value == value.to_integral_value():
         numeral = chinese_numeral(int(value))
         if numeral is not None:
             spellings.append(numeral)
-    return re.compile(rf"(?<![\d.{_CHINESE_DIGITS}十])(?:{'|'.join(spellings)})(?![\d.])[余多]?{re.escape(unit)}")
+    return re.compile(rf"(?<![\d.{_CHINESE_DIGITS}十])(?:{'|'.join(spellings)})[余多]?{re.escape(unit)}")

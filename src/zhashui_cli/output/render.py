@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Any, BinaryIO, NamedTuple, TextIO
 
 from zhashui_cli.errors import UnknownFieldError
+from zhashui_cli.factfile.units import written_number
 from zhashui_cli.records import UNSAFE_CHARACTERS, json_line, json_text
 
 
@@ -85,24 +86,18 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
-def number_text(value: float) -> str:
-    """A number as the bulletin writes it: 9.24, 7168 (not 7168.0), 101.5."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
 def figure_text(figure: Mapping[str, Any]) -> str:
     """A figure as the bulletin would write it, with its qualifier as a sign: >3000万元."""
     from zhashui_cli.factfile.model import Qualifier
 
-    return f"{Qualifier(figure['qualifier']).symbol}{number_text(figure['value'])}{figure['unit']}"
+    return f"{Qualifier(figure['qualifier']).symbol}{written_number(figure['value'])}{figure['unit']}"
 
 
 def base_text(figure: Mapping[str, Any]) -> str:
     """A figure's base value with its qualifier: >30,000,000 元."""
     from zhashui_cli.factfile.model import Qualifier
 
-    value = figure["base_value"]
-    shown = f"{int(value):,}" if float(value).is_integer() else number_text(value)
+    shown = written_number(figure["base_value"], grouped=True)
     return f"{Qualifier(figure['qualifier']).symbol}{shown} {figure['base_unit']}"
 
 
@@ -111,7 +106,7 @@ def cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return number_text(value)
+        return written_number(value)
     if isinstance(value, list):
         return ", ".join(figure_text(item) if _is_figure(item) else cell(item) for item in value)
     if isinstance(value, dict):
