@@ -337,6 +337,7 @@ def test_the_wheel_ships_the_compiled_catalogue() -> None:
     assert ignored.returncode == 0
 
 
+@pytest.mark.process  # modules_after, from test_cli, starts one
 def test_a_chinese_json_search_imports_what_an_english_one_does(tmp_path: Path) -> None:
     """The start-up rule holds in Chinese: the catalogue adds struct, which gettext reads it
     with (typer has imported gettext already), and no rich, OpenCC or what the index build needs."""

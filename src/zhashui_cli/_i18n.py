@@ -57,6 +57,12 @@ def catalogue() -> Any:
     return _catalogue
 
 
+def N_(message: str) -> str:
+    """Mark message for the catalogue without translating it (gettext_noop): for a text the
+    library defines in English and the command line translates where it says it."""
+    return message
+
+
 def _(message: str) -> str:
     """The message in the language of the run."""
     return str(catalogue().gettext(message)) if CHINESE else message

@@ -16,6 +16,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 
+from ._i18n import N_
+
+# How every refusal offers what is close: in English here, as the library says it; the command
+# line passes it translated (cli/exits.did_you_mean).
+DID_YOU_MEAN = N_(" (did you mean {names}?)")
+
 CUTOFF = 0.6
 
 
@@ -47,10 +53,11 @@ def did_you_mean(
     *,
     limit: int = 3,
     fold: Callable[[str], str] = str.casefold,
+    wording: str = DID_YOU_MEAN,
 ) -> str:
     """close_to's names as every refusal words them, " (did you mean a, b?)"; "" for none."""
     close = close_to(typed, known, limit=limit, fold=fold)
-    return f" (did you mean {', '.join(close)}?)" if close else ""
+    return wording.format(names=", ".join(close)) if close else ""
 
 
 def _alike(wanted: str, folded: dict[str, str]) -> list[str]:

@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterable, Mapping
 from enum import IntEnum
 from typing import Any
 
+from zhashui_cli import suggest
 from zhashui_cli._i18n import CHINESE, _
 from zhashui_cli.errors import FactFileError, NotFoundError, OutputWriteError, ZhashuiError
 from zhashui_cli.output.render import printable
-from zhashui_cli.suggest import close_to
 
 
 class ExitCode(IntEnum):
@@ -78,8 +78,7 @@ def markdown_table(chinese: bool = False) -> str:
 
 def did_you_mean(typed: str, known: Iterable[str] | Mapping[str, str], *, limit: int = 3) -> str:
     """suggest.did_you_mean in the language of the run: " (did you mean a, b?)"; "" for none."""
-    close = close_to(typed, known, limit=limit)
-    return _(" (did you mean {names}?)").format(names=", ".join(close)) if close else ""
+    return suggest.did_you_mean(typed, known, limit=limit, wording=_(suggest.DID_YOU_MEAN))
 
 
 def library_message(error: ZhashuiError) -> str:
