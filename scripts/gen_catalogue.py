@@ -43,7 +43,10 @@ def _typer_core() -> Path:
 def template() -> Catalog:
     """Every message the command line may say, with where it is said. (zhashui and typer are
     imported here, not at the top: hatch_build.py runs compile_catalogues before either is installed.)"""
+    import zhashui_cli
     from zhashui_cli.cli.app import ORDER, command_function
+
+    installed = Path(zhashui_cli.__file__).parent  # the source tree, or site-packages for a wheel
 
     catalogue = Catalog(project="zhashui", domain="zhashui", charset="utf-8", fuzzy=False)
     for filename, line, message, _comments, _context in extract_from_dir(
@@ -55,8 +58,8 @@ def template() -> Catalog:
     for command in map(command_function, ORDER):
         doc = inspect.getdoc(command)
         if doc:
-            source = Path(inspect.getsourcefile(command) or "").relative_to(ROOT)
-            catalogue.add(doc, locations=[(str(source), inspect.getsourcelines(command)[1])])
+            source = Path(inspect.getsourcefile(command) or "").relative_to(installed).as_posix()
+            catalogue.add(doc, locations=[(f"src/zhashui_cli/{source}", inspect.getsourcelines(command)[1])])
     return catalogue
 
 

@@ -267,8 +267,9 @@ _VAGUE_SHARE = 0.1
 # them: work glosses dozens of words, and 查处 stands beside 审批 among 21 of Cilin's.
 _MAX_SENSES = 8
 # The most one-word English glosses a Chinese word may have to link two English words as one
-# (restroom → 厕 → toilet): a word of more senses links words that share no meaning.
-_MAX_BRIDGE_GLOSSES = 3
+# (restroom → 厕 → toilet; drug → 药物, of five, → pharmaceutical): a word of more senses links
+# words that share no meaning (熏, of six, made fumigation mean education). Three lost drug.
+_MAX_BRIDGE_GLOSSES = 5
 
 
 def _add_synonyms(sections: dict[str, bytes], words: Mapping[str, list[Any]], plain: Sequence[Sequence[str]]) -> None:
