@@ -14,6 +14,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -255,7 +256,7 @@ def test_exports_are_the_same_in_every_language(tmp_path: Path) -> None:
         assert [code for code, _, _ in results] == [0, 0, 0]
         dumps = []
         for name in ("all.db", "money.db"):
-            with sqlite3.connect(folder / name) as database:
+            with closing(sqlite3.connect(folder / name)) as database:  # a with of the connection only commits
                 dumps.append(list(database.iterdump()))
         files = {
             str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()
