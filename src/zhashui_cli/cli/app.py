@@ -7,6 +7,7 @@ alone) and completion.py; what they share, in views.py and options.py.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import os
 import sys
@@ -48,19 +49,15 @@ COMMANDS: dict[str, str] = {
     "export": "commands.curate:export_command",
     "completion": "completion:completion_command",
     "cache": "commands.cache:cache_command",
-    "help": "about:help_command",
-    "version": "about:version_command",
+    "help": "commands.about:help_command",
+    "version": "commands.about:version_command",
 }
 ORDER = list(COMMANDS)
 
 
 def command_function(name: str) -> Callable[..., None]:
     """The function of the command called name, its module imported now."""
-    import importlib
-
     module, function = COMMANDS[name].split(":")
-    if module == "about":  # the root's own module, imported by every run
-        return getattr(about, function)  # type: ignore[no-any-return]
     return getattr(importlib.import_module(f"{__package__}.{module}"), function)  # type: ignore[no-any-return]
 
 
