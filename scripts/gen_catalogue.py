@@ -4,9 +4,10 @@
     python scripts/gen_catalogue.py --check   # exit 1 when a message is missing or obsolete (the tests check this)
 
 The messages are every _(), N_() and ngettext() of the package (zhashui_cli._i18n), the commands'
-docstrings (their help: cli/app.py registers each command with _(its docstring)), and the
-_() of typer's core.py, which writes the headings and brackets of every help ("Options",
-"[default: …]", "[required]"); the command line hands typer its catalogue (cli/_typer.py).
+docstrings (their help: cli/app.py registers each command with its docstring, translated when
+drawn), the _() of typer's core.py, which writes the headings and brackets of every help
+("Options", "[default: …]", "[required]"; the command line hands typer its catalogue,
+cli/_typer.py), and the help of click's help option, which click does not mark.
 Obsolete entries are dropped, not kept commented out: the .po holds only what the code says.
 After an update, translate the new entries (an empty msgstr fails tests/test_i18n.py), and
 run this again to compile the .mo that a Chinese run reads (hatch_build.py compiles it for
@@ -40,6 +41,20 @@ def _typer_core() -> Path:
     return Path(typer.core.__file__)
 
 
+def _clicks_help_option() -> tuple[str, Path, int]:
+    """The help of click's help option ("Show this message and exit."), its file and line."""
+    import re
+
+    from typer._click.decorators import help_option
+
+    lines, first = inspect.getsourcelines(help_option)
+    for number, line in enumerate(lines, first):
+        found = re.search(r'help="([^"]+)"', line)
+        if found:
+            return found.group(1), Path(inspect.getsourcefile(help_option) or ""), number
+    raise SystemExit('click\'s help_option() has no help="…" any more: see how it words its help')
+
+
 def template() -> Catalog:
     """Every message the command line may say, with where it is said. (zhashui and typer are
     imported here, not at the top: hatch_build.py runs compile_catalogues before either is installed.)"""
@@ -55,6 +70,8 @@ def template() -> Catalog:
         catalogue.add(message, locations=[(f"src/zhashui_cli/{filename}", line)])
     for line, message, _comments, _context in extract_from_file("python", _typer_core(), keywords={"_": None}):
         catalogue.add(message, locations=[("typer/core.py", line)])
+    message, path, line = _clicks_help_option()
+    catalogue.add(message, locations=[(f"typer/_click/{path.name}", line)])
     for command in map(command_function, ORDER):
         doc = inspect.getdoc(command)
         if doc:

@@ -207,6 +207,20 @@ def test_completion_install_says_what_it_changed_in_chinese(tmp_path: Path) -> N
     assert err.startswith("zhashui: fish 补全：已写入 ") and "在新的 shell 中生效" in err
 
 
+def test_completions_are_described_in_chinese() -> None:
+    """zsh shows each option and command it offers with its help, which is held in English until
+    drawn: a completion draws it too."""
+
+    def zsh(line: str) -> str:
+        env = {name: value for name, value in os.environ.items() if name not in _LOCALE_VARIABLES}
+        env |= {**ZH, "_ZHASHUI_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": line}
+        command = [sys.executable, "-m", "zhashui_cli"]
+        return subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+
+    assert '"--year":"仅限关于该年份的表述。"' in zsh("zhashui search --ye")
+    assert '"search":"按内容查找表述，可用中文、英文或拼音。"' in zsh("zhashui sea")
+
+
 # -- what a program reads -----------------------------------------------------------------------
 _FORMATS = ["table", "json", "jsonl", "csv", "yaml", "markdown"]  # table: the lines written into a pipe
 # verify's and coverage's text is a report for a person, also in a pipe: its summary line follows the locale.
@@ -274,13 +288,22 @@ def hook(event, args):
     if event == "open" and str(args[0]).endswith(".mo"):
         opened.append(str(args[0]))
 sys.addaudithook(hook)
-import io
-sys.stdout = io.StringIO()
+import io, json
 from zhashui_cli.cli.app import main
-main(["--help"])
-main(["search", "--bogus"])
-sys.__stdout__.write("\\n".join(opened))
+codes = []
+for argv in json.loads(sys.argv[1]):
+    sys.stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    codes.append(main(argv))
+sys.__stdout__.write(json.dumps([codes, opened]))
 """
+
+
+def _catalogues_opened(argvs: list[list[str]], environment: dict[str, str]) -> tuple[list[int], list[str]]:
+    """Each command line's exit code, and the catalogues the process opened running them in turn."""
+    env = {name: value for name, value in os.environ.items() if name not in _LOCALE_VARIABLES} | environment
+    script = [sys.executable, "-c", _OPENED_CATALOGUES, json.dumps(argvs)]
+    codes, opened = json.loads(subprocess.run(script, capture_output=True, text=True, env=env, check=True).stdout)
+    return codes, [Path(path).name for path in opened]
 
 
 @pytest.mark.parametrize(
@@ -288,11 +311,22 @@ sys.__stdout__.write("\\n".join(opened))
     [({"ZHASHUI_LANG": "en", "LANG": "zh_CN.UTF-8"}, False), ({}, False), (ZH, True), ({"LANG": "zh_CN.UTF-8"}, True)],
 )
 def test_only_a_chinese_run_reads_the_catalogue(environment: dict[str, str], read: bool) -> None:
-    env = {name: value for name, value in os.environ.items() if name not in _LOCALE_VARIABLES} | environment
-    done = subprocess.run(
-        [sys.executable, "-c", _OPENED_CATALOGUES], capture_output=True, text=True, env=env, check=True
-    )
-    assert [Path(path).name for path in done.stdout.split()] == (["zhashui.mo"] if read else [])
+    codes, opened = _catalogues_opened([["--help"], ["search", "--bogus"]], environment)
+    assert codes == [0, 2]
+    assert opened == (["zhashui.mo"] if read else [])
+
+
+def test_a_chinese_run_that_says_nothing_to_a_person_reads_no_catalogue() -> None:
+    """Help is translated when drawn, not when the commands are built: JSON and pipes cost a
+    Chinese run what they cost an English one."""
+    quiet = [
+        ["search", "木耳", "--json"],
+        ["search", "柞水", "--format", "csv"],
+        ["figures", "--json"],
+        ["show", "2023-toilets"],
+    ]
+    assert _catalogues_opened(quiet, ZH) == ([0, 0, 0, 0], [])
+    assert _catalogues_opened([*quiet, ["search", "--help"]], ZH) == ([0, 0, 0, 0, 0], ["zhashui.mo"])
 
 
 def _placeholders(text: str) -> list[str]:
@@ -340,14 +374,12 @@ def test_the_wheel_ships_the_compiled_catalogue() -> None:
 
 @pytest.mark.process  # modules_after, from test_cli, starts one
 def test_a_chinese_json_search_imports_what_an_english_one_does(tmp_path: Path) -> None:
-    """The start-up rule holds in Chinese: the catalogue adds struct, which gettext reads it
-    with (typer has imported gettext already; before Python 3.11 gettext imports locale too),
-    and no rich, OpenCC or what the index build needs."""
+    """The start-up rule holds in Chinese: a JSON search reads no catalogue, so it imports what
+    an English one does, and no rich, OpenCC or what the index build needs."""
     from tests.test_cli import modules_after
 
     modules_after(["search", "木耳", "--json"], tmp_path)  # warm the cache
     english = modules_after(["search", "木耳", "--json"], tmp_path, {"ZHASHUI_LANG": "en"})
     chinese = modules_after(["search", "木耳", "--json"], tmp_path, ZH)
-    gettexts_own = {"gettext", "struct", "_struct", *(("locale", "_locale") if sys.version_info < (3, 11) else ())}
-    assert {module.split(".")[0] for module in chinese - english} <= gettexts_own
+    assert chinese == english
     assert not {module.split(".")[0] for module in chinese} & {"rich", "opencc", "yaml", "pypinyin", "rjieba"}

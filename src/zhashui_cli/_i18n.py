@@ -5,11 +5,12 @@ Chosen once per process from the environment: ZHASHUI_LANG first, then gettext's
 (zh_CN, zh_TW, zh_HK, zh) gets the Simplified catalogue, the only one there is; anything else,
 C and POSIX included, is English, which is the text of the source itself.
 
-The choice has to be made before the command modules are imported, as their help is evaluated
-by typer's decorators then; importing this module makes it. An English run reads no catalogue
-and does not even import gettext: _() hands the text back. The catalogue
-(locale/zh_CN/LC_MESSAGES/zhashui.mo) is compiled from its .po by the build (hatch_build.py)
-and read on the first translation a Chinese run asks for.
+Importing this module makes the choice. An English run reads no catalogue: _() hands the text
+back. The catalogue (locale/zh_CN/LC_MESSAGES/zhashui.mo) is compiled from its .po by the build
+(hatch_build.py) and read on the first translation a Chinese run asks for. Help is held in
+English (N_, deferred) while typer's decorators build the commands, on every run, and translated
+only when it is drawn (translated()), so that a Chinese run that draws no help, a JSON search
+say, reads no catalogue either: it starts as fast as an English one.
 
 The library (base.py, search/, index/, factfile/, errors.py, records.py) never calls this: its
 messages are English API text. Only the command line and its terminal views translate.
@@ -18,8 +19,11 @@ messages are English API text. Only the command line and its terminal views tran
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+Translate = Callable[[str], str]  # _ or N_: what a text made in either language is made with
 
 DOMAIN = "zhashui"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -74,3 +78,26 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     if CHINESE:
         return str(catalogue().ngettext(singular, plural, count))
     return singular if count == 1 else plural
+
+
+_DEFERRED: dict[str, Callable[[], str]] = {}  # deferred()'s English texts, and how to make them in Chinese
+
+
+def deferred(build: Callable[[Translate], str]) -> str:
+    """The text build makes with N_, English, now; made again with _ when translated() is asked
+    for it, so that a composed help (a message formatted, several joined) is translated whole.
+    build takes the translation function as its `_`, so that Babel extracts the messages it is
+    called on."""
+    english = build(N_)
+    if CHINESE:
+        _DEFERRED[english] = lambda: build(_)
+    return english
+
+
+def translated(text: str) -> str:
+    """text, held in English (an N_-marked message, or what deferred() made), in the language of
+    the run."""
+    if not CHINESE:
+        return text
+    build = _DEFERRED.get(text)
+    return build() if build else _(text)

@@ -24,7 +24,7 @@ from typer._click.shell_completion import CompletionItem
 from typer._click.types import ParamType
 
 from zhashui_cli import _i18n
-from zhashui_cli._i18n import _
+from zhashui_cli._i18n import _, translated
 
 G = TypeVar("G")
 
@@ -107,11 +107,33 @@ class HelpContext(typer.Context):
     formatter_class = CellsHelpFormatter
 
 
-def translate_help_option(option: Any) -> Any:
-    """Click's help option, its help in the language of the run (click writes it in English)."""
-    if option is not None:
-        option.help = _("Show this message and exit.")
-    return option
+class TranslatedHelp:
+    """For zhashui's group and commands: their help, held in English until then (_i18n.deferred),
+    translated when it is drawn (--help, `zhashui help`) or describes a completion (zsh, fish)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        translate_help(self, ctx)
+        super().format_help(ctx, formatter)  # type: ignore[misc]
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        translate_help(self, ctx)
+        return super().shell_complete(ctx, incomplete)  # type: ignore[misc, no-any-return]
+
+
+def translate_help(command: Any, ctx: Any) -> None:
+    """The help of command, of its parameters and, for a group, of its commands, in the language
+    of the run, in place, once."""
+    if not _i18n.CHINESE or getattr(command, "help_translated", False):
+        return
+    command.help_translated = True
+    for name in ("help", "short_help", "epilog"):
+        if getattr(command, name, None):
+            setattr(command, name, translated(getattr(command, name)))
+    for param in command.get_params(ctx):
+        if getattr(param, "help", None):
+            param.help = translated(param.help)
+    for name in getattr(command, "list_commands", lambda ctx: [])(ctx):
+        translate_help(command.get_command(ctx, name), ctx)
 
 
 def click_message(message: str) -> str:
@@ -134,10 +156,10 @@ def click_message(message: str) -> str:
         (r"Option '(?P<name>[^']*)' does not take a value", _("option '{name}' takes no value")),
         (r"Invalid value for (?P<name>.+?): (?P<reason>.*)", _("invalid value for {name}: {reason}")),
     )
-    for pattern, translated in patterns:
+    for pattern, chinese in patterns:
         found = re.fullmatch(pattern + r"\.?", message)
         if found:
-            return translated.format(**found.groupdict())
+            return chinese.format(**found.groupdict())
     return message
 
 

@@ -17,15 +17,15 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from zhashui_cli._i18n import _
+from zhashui_cli._i18n import N_, _, deferred
 
 from . import exits, options
 from ._typer import (
     HelpContext,
+    TranslatedHelp,
     build_command,
     click_message,
     group_without_commands,
-    translate_help_option,
     typer_internals,
 )
 from .commands import about
@@ -61,7 +61,7 @@ def command_function(name: str) -> Callable[..., None]:
     return getattr(importlib.import_module(f"{__package__}.{module}"), function)  # type: ignore[no-any-return]
 
 
-class ZhashuiGroup(TyperGroup):
+class ZhashuiGroup(TranslatedHelp, TyperGroup):
     """The command group. Its main() turns every failure into one line on stderr and an exit
     code, so the console script, `python -m zhashui_cli` and CliRunner all behave alike.
 
@@ -91,9 +91,6 @@ class ZhashuiGroup(TyperGroup):
             raise about.no_such_command(name, self.list_commands(ctx), ctx)
         return super().resolve_command(ctx, args)
 
-    def get_help_option(self, ctx: Any) -> Any:
-        return translate_help_option(super().get_help_option(ctx))
-
     def main(  # type: ignore[override]
         self,
         args: list[str] | None = None,
@@ -118,18 +115,15 @@ class ZhashuiGroup(TyperGroup):
         return code
 
 
-class ZhashuiCommand(TyperCommand):
+class ZhashuiCommand(TranslatedHelp, TyperCommand):
     """A command whose help is formatted as the group's (HelpContext)."""
 
     context_class = HelpContext
 
-    def get_help_option(self, ctx: Any) -> Any:
-        return translate_help_option(super().get_help_option(ctx))
-
 
 _app = typer.Typer(
     name="zhashui",
-    epilog=exits.epilog(),
+    epilog=deferred(exits.epilog),
     invoke_without_command=True,  # zhashui alone: a short usage (_root), as gh prints
     add_completion=False,
     rich_markup_mode=None,
@@ -141,20 +135,13 @@ _app = typer.Typer(
 
 
 # -- the root ----------------------------------------------------------------------------------
-@_app.callback(
-    help=_("{summary}: a curated, verifiable fact base of its 2023 results and 2024 plans.").format(
-        summary=about.summary()
-    )
-    + "\n\n\b\n"
-    + _("Examples:")
-    + f"\n{about.examples()}"
-)
+@_app.callback(help=deferred(about.root_help))
 def _root(
     ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
-            "--version", "-V", help=_("Show the version of zhashui and of the fact base, with its counts, and exit.")
+            "--version", "-V", help=N_("Show the version of zhashui and of the fact base, with its counts, and exit.")
         ),
     ] = False,
     facts: options.Facts = None,
@@ -173,14 +160,14 @@ def _root(
 
 def _registered(name: str) -> Any:
     """Command name registered on the app (once), as typer keeps it until it is built. Its
-    docstring is its help, in the language of the run (scripts/gen_catalogue.py extracts the
+    docstring is its help, translated when it is drawn (scripts/gen_catalogue.py extracts the
     docstrings as messages)."""
     for info in _app.registered_commands:
         if info.name == name:
             return info
     command = command_function(name)
     doc = inspect.getdoc(command)
-    _app.command(name, cls=ZhashuiCommand, help=_(doc) if doc else "")(command)
+    _app.command(name, cls=ZhashuiCommand, help=doc or "")(command)
     return _app.registered_commands[-1]
 
 

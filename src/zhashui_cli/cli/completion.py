@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from zhashui_cli._i18n import _
+from zhashui_cli._i18n import N_, _
 from zhashui_cli.errors import OutputWriteError
 
 from . import exits, options
@@ -47,13 +47,13 @@ def completion_command(
     shell: Annotated[
         str,
         typer.Argument(
-            metavar=f"<{'|'.join(SHELLS)}>", click_type=options.Choice(SHELLS), help=_("The shell to complete in.")
+            metavar=f"<{'|'.join(SHELLS)}>", click_type=options.Choice(SHELLS), help=N_("The shell to complete in.")
         ),
     ],
     install: Annotated[
         bool,
         typer.Option(
-            "--install", help=_("Install it for this user instead of printing it (says which files it changed).")
+            "--install", help=N_("Install it for this user instead of printing it (says which files it changed).")
         ),
     ] = False,
 ) -> None:

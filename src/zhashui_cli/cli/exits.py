@@ -17,7 +17,7 @@ from enum import IntEnum
 from typing import Any
 
 from zhashui_cli import suggest
-from zhashui_cli._i18n import CHINESE, _
+from zhashui_cli._i18n import CHINESE, N_, Translate, _
 from zhashui_cli.errors import FactFileError, NotFoundError, OutputWriteError, ZhashuiError
 from zhashui_cli.output.render import printable
 
@@ -59,10 +59,12 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130, "interrupted (Ctrl-C)", "被中断（Ctrl-C）"
 
 
-def epilog() -> str:
-    """The exit codes for --help ("\\b" keeps click from rewrapping them)."""
+def epilog(_: Translate) -> str:
+    """The exit codes for --help ("\\b" keeps click from rewrapping them), made with _: N_ makes
+    them in English whatever the run's language (_i18n.deferred)."""
+    chinese = CHINESE and _ is not N_
     width = max(len(str(code.value)) for code in ExitCode) + 2
-    lines = [f"  {code.value:<{width}}{code.description_zh if CHINESE else code.description}" for code in ExitCode]
+    lines = [f"  {code.value:<{width}}{code.description_zh if chinese else code.description}" for code in ExitCode]
     return "\b\n" + _("Exit codes:") + "\n" + "\n".join(lines)
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from zhashui_cli._i18n import _
+from zhashui_cli._i18n import N_, _, deferred
 from zhashui_cli.factfile.model import KIND_NAMES_ZH, Kind
 from zhashui_cli.factfile.units import BASE_UNITS, UNIT_ALIASES
 from zhashui_cli.output.render import OutputFormat
@@ -106,7 +106,7 @@ class Count(ParamType):
     name = "integer"
 
     def __init__(self, meaning: str) -> None:
-        self.meaning = meaning  # what the number counts, for the refusal: "a number of rows, 0 for all"
+        self.meaning = meaning  # what the number counts, for the refusal, marked N_: "a number of rows, 0 for all"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> int:
         if isinstance(value, int):
@@ -118,7 +118,7 @@ class Count(ParamType):
         if number < 0:
             raise UsageError(
                 _("{flag} takes {meaning}; '{value}' is not one").format(
-                    flag=_flag(param), meaning=self.meaning, value=value
+                    flag=_flag(param), meaning=_(self.meaning), value=value
                 ),
                 ctx,
             )
@@ -207,7 +207,7 @@ MaxSize = Annotated[
         "--max-size",
         metavar="SIZE",
         show_default=False,
-        help=_("Read fact files and source texts up to this size (200M, 1G) [default: 64M]."),
+        help=N_("Read fact files and source texts up to this size (200M, 1G) [default: 64M]."),
     ),
 ]
 Facts = Annotated[
@@ -217,29 +217,29 @@ Facts = Annotated[
         envvar="ZHASHUI_FACTS",
         metavar="PATH",
         show_default=False,
-        help=_("Fact file to read [default: the packaged fact base]."),
+        help=N_("Fact file to read [default: the packaged fact base]."),
     ),
 ]
 Format = Annotated[
     OutputFormat,
-    typer.Option("--format", "-f", click_type=Choice([f.value for f in OutputFormat]), help=_("Output format.")),
+    typer.Option("--format", "-f", click_type=Choice([f.value for f in OutputFormat]), help=N_("Output format.")),
 ]
-Json = Annotated[bool, typer.Option("--json", help=_("Shorthand for --format json."))]
+Json = Annotated[bool, typer.Option("--json", help=N_("Shorthand for --format json."))]
 Lang_ = Annotated[
     Lang,
     typer.Option(
         "--lang",
         click_type=Choice([lang.value for lang in Lang]),
-        help=_("Language of the claims shown: auto is both on wide terminals, else the query's language."),
+        help=N_("Language of the claims shown: auto is both on wide terminals, else the query's language."),
     ),
 ]
-NoPager = Annotated[bool, typer.Option("--no-pager", help=_("Never page a table taller than the screen."))]
+NoPager = Annotated[bool, typer.Option("--no-pager", help=N_("Never page a table taller than the screen."))]
 Color = Annotated[
     Colour,
     typer.Option(
         "--color",
         case_sensitive=False,
-        help=_(
+        help=N_(
             "Style tables and mark matches: auto on a terminal (bold alone under NO_COLOR, none if TERM=dumb); "
             "never in a pipe."
         ),
@@ -247,10 +247,10 @@ Color = Annotated[
 ]
 Header = Annotated[
     bool,
-    typer.Option("--header", help=_("In a pipe, a first line with the names of the tab-separated columns.")),
+    typer.Option("--header", help=N_("In a pipe, a first line with the names of the tab-separated columns.")),
 ]
 Bom = Annotated[
-    bool, typer.Option("--bom", help=_("Start CSV with a byte order mark, so that Excel reads Chinese right."))
+    bool, typer.Option("--bom", help=N_("Start CSV with a byte order mark, so that Excel reads Chinese right."))
 ]
 
 
@@ -259,7 +259,7 @@ def fields_option(fields: Sequence[str]) -> Any:
         "--fields",
         metavar="A,B,…",
         autocompletion=complete_fields(fields),
-        help=_("Fields (keys, columns) to output, comma-separated or repeated; --fields alone lists them."),
+        help=N_("Fields (keys, columns) to output, comma-separated or repeated; --fields alone lists them."),
     )
 
 
@@ -270,12 +270,14 @@ Category = Annotated[
         "-c",
         metavar="ID",
         autocompletion=complete_categories,
-        help=_("Only this category: id, Chinese or English name."),
+        help=N_("Only this category: id, Chinese or English name."),
     ),
 ]
 Year = Annotated[
     list[str] | None,
-    typer.Option("--year", "-y", metavar="YEAR", autocompletion=complete_years, help=_("Only claims about this year.")),
+    typer.Option(
+        "--year", "-y", metavar="YEAR", autocompletion=complete_years, help=N_("Only claims about this year.")
+    ),
 ]
 Kind_ = Annotated[
     list[str] | None,
@@ -284,18 +286,20 @@ Kind_ = Annotated[
         "-k",
         metavar=f"<{'|'.join(k.value for k in Kind)}>",
         autocompletion=_static([k.value for k in Kind]),
-        help=_("Only this kind of claim; its Chinese name works too ({names}).").format(
-            names=", ".join(KIND_NAMES_ZH.values())
+        help=deferred(
+            lambda _: _("Only this kind of claim; its Chinese name works too ({names}).").format(
+                names=", ".join(KIND_NAMES_ZH.values())
+            )
         ),
     ),
 ]
 Tag = Annotated[
     list[str] | None,
-    typer.Option("--tag", "-t", metavar="TAG", autocompletion=complete_tags, help=_("Only facts with this tag.")),
+    typer.Option("--tag", "-t", metavar="TAG", autocompletion=complete_tags, help=N_("Only facts with this tag.")),
 ]
 Source = Annotated[
     list[str] | None,
-    typer.Option("--source", metavar="ID", autocompletion=complete_sources, help=_("Only facts from this source.")),
+    typer.Option("--source", metavar="ID", autocompletion=complete_sources, help=N_("Only facts from this source.")),
 ]
 Section = Annotated[
     list[str] | None,
@@ -303,7 +307,7 @@ Section = Annotated[
         "--section",
         metavar="ID",
         autocompletion=complete_sections,
-        help=_("Only facts from this section (2023-highlight-2 …)."),
+        help=N_("Only facts from this section (2023-highlight-2 …)."),
     ),
 ]
 Unit = Annotated[
@@ -312,7 +316,7 @@ Unit = Annotated[
         "--unit",
         metavar="UNIT",
         autocompletion=complete_units,
-        help=_(
+        help=N_(
             "Only facts with a figure in this unit's base unit: 元 (yuan), 万元, 公里 (km), %, 人次, or one the fact"
             " file declares; a bare --min or --max is read in it."
         ),
@@ -323,7 +327,7 @@ Minimum = Annotated[
     typer.Option(
         "--min",
         metavar="AMOUNT",
-        help=_(
+        help=N_(
             "Only figures of at least this amount: a number in --unit (--unit 万元 --min 5000 is 5000万元; without"
             " --unit, a base value: 1e8), or one with its own unit, read as written (1亿元, 3万亩)."
         ),
@@ -331,22 +335,22 @@ Minimum = Annotated[
 ]
 Maximum = Annotated[
     str | None,
-    typer.Option("--max", metavar="AMOUNT", help=_("Only figures of at most this amount, read as --min is.")),
+    typer.Option("--max", metavar="AMOUNT", help=N_("Only figures of at most this amount, read as --min is.")),
 ]
 Sort = Annotated[
     SortKey | None,
     typer.Option(
         "--sort",
         click_type=Choice([key.value for key in SortKey]),
-        help=_("Order [default: relevance with a query, else bulletin]."),
+        help=N_("Order [default: relevance with a query, else bulletin]."),
     ),
 ]
-Reverse = Annotated[bool, typer.Option("--reverse", "-r", help=_("Reverse the order."))]
+Reverse = Annotated[bool, typer.Option("--reverse", "-r", help=N_("Reverse the order."))]
 Exact = Annotated[
     bool,
     typer.Option(
         "--exact",
-        help=_("Strict matching for scripts: every word must occur as written (case, width and script folded)."),
+        help=N_("Strict matching for scripts: every word must occur as written (case, width and script folded)."),
     ),
 ]
 Limit = Annotated[
@@ -354,9 +358,9 @@ Limit = Annotated[
     typer.Option(
         "--limit",
         "-n",
-        click_type=Count(_("a whole number of rows, 0 for all")),
+        click_type=Count(N_("a whole number of rows, 0 for all")),
         metavar="N",
-        help=_("Show at most this many (0: all; tables default to 20)."),
+        help=N_("Show at most this many (0: all; tables default to 20)."),
     ),
 ]
 

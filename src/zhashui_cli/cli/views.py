@@ -149,11 +149,10 @@ def row_limit(ctx: typer.Context, limit: int | None, fmt: OutputFormat) -> int |
 
 def note_limited(ctx: typer.Context, shown: int, total: int, what: str, fmt: OutputFormat) -> None:
     """Say on stderr that a table on a terminal shows only some of the rows (what: the rows'
-    name, in the language of the run)."""
+    name, marked N_: translated only if the note is made)."""
     if fmt is OutputFormat.TABLE and environment(ctx).terminal and total > shown:
-        exits.note(
-            _("showing {shown} of {total} {what}; --limit 0 shows all").format(shown=shown, total=total, what=what)
-        )
+        message = _("showing {shown} of {total} {what}; --limit 0 shows all")
+        exits.note(message.format(shown=shown, total=total, what=_(what)))
 
 
 def words_of(query: Sequence[str]) -> list[str]:

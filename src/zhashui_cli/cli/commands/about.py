@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from zhashui_cli._i18n import _
+from zhashui_cli._i18n import N_, Translate, _
 from zhashui_cli._version import __version__
 from zhashui_cli.cli import options
 from zhashui_cli.cli._typer import UsageError
@@ -18,18 +18,18 @@ from zhashui_cli.cli.views import fact_base
 from zhashui_cli.output.render import printable
 
 # The examples `zhashui` alone and `zhashui --help` lead with (a question in Chinese, one in
-# English, a fact in full), each with what it shows, in the language of the run.
+# English, a fact in full), each with what it shows.
 _EXAMPLES = (
-    ("zhashui search 木耳", _("what did Zhashui claim about wood ear?")),
+    ("zhashui search 木耳", N_("what did Zhashui claim about wood ear?")),
     ("zhashui search how many toilets were built", ""),
-    ("zhashui show 2023-toilets", _("a fact in full, with its source")),
+    ("zhashui show 2023-toilets", N_("a fact in full, with its source")),
 )
 
 
-def examples() -> str:
-    """The examples, their explanations aligned by cells (木耳 takes four columns). Counted
-    with unicodedata, not terminal.tables.width_of, which brings rich's cell tables: this runs
-    when the app is built, on every run, and a JSON search imports no rich."""
+def examples(_: Translate = _) -> str:
+    """The examples, their explanations (through _) aligned by cells (木耳 takes four columns).
+    Counted with unicodedata, not terminal.tables.width_of, which brings rich's cell tables:
+    this runs when the app is built, on every run, and a JSON search imports no rich."""
     import unicodedata
 
     def width_of(text: str) -> int:
@@ -37,14 +37,21 @@ def examples() -> str:
 
     column = max(width_of(command) for command, _said in _EXAMPLES) + 1
     lines = [
-        f"  {command}{' ' * (column - width_of(command))}{said}" if said else f"  {command}"
+        f"  {command}{' ' * (column - width_of(command))}{_(said)}" if said else f"  {command}"
         for command, said in _EXAMPLES
     ]
     return "\n".join(lines)
 
 
-def summary() -> str:
+def summary(_: Translate = _) -> str:
     return _("Search the claims of the Zhashui County (柞水县) bulletin of 2024-02-07")
+
+
+def root_help(_: Translate) -> str:
+    """What `zhashui --help` says of zhashui, each message through _ (N_ when the app is built,
+    the run's language when the help is drawn: _i18n.deferred)."""
+    summary_line = _("{summary}: a curated, verifiable fact base of its 2023 results and 2024 plans.")
+    return summary_line.format(summary=summary(_)) + "\n\n\b\n" + _("Examples:") + f"\n{examples(_)}"
 
 
 def usage(commands: Sequence[str]) -> str:
@@ -112,7 +119,7 @@ def help_command(
     command: Annotated[
         str | None,
         typer.Argument(
-            metavar="[COMMAND]", autocompletion=_command_names, show_default=False, help=_("The command to explain.")
+            metavar="[COMMAND]", autocompletion=_command_names, show_default=False, help=N_("The command to explain.")
         ),
     ] = None,
 ) -> None:

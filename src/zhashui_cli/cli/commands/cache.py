@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from zhashui_cli import base
-from zhashui_cli._i18n import _
+from zhashui_cli._i18n import N_, _
 from zhashui_cli.cli import options
 from zhashui_cli.cli.exits import emit, note
 from zhashui_cli.errors import OutputWriteError
@@ -25,7 +25,7 @@ def cache_command(
         typer.Argument(
             metavar=f"<{'|'.join(ACTIONS)}>",
             click_type=options.Choice(ACTIONS),
-            help=_("info: where the cache is, its indexes and their size; clear: remove them."),
+            help=N_("info: where the cache is, its indexes and their size; clear: remove them."),
         ),
     ],
 ) -> None:

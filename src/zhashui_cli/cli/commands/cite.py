@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from zhashui_cli._i18n import _
+from zhashui_cli._i18n import N_, _
 from zhashui_cli.cli import options
 from zhashui_cli.cli.exits import ExitCode, emit, note
 from zhashui_cli.cli.views import fact_base
@@ -21,13 +21,15 @@ def cite_command(
     fact_ids: Annotated[
         list[str],
         typer.Argument(
-            metavar="ID...", autocompletion=options.complete_ids, help=_("The facts' ids, as search lists them.")
+            metavar="ID...", autocompletion=options.complete_ids, help=N_("The facts' ids, as search lists them.")
         ),
     ],
     style: Annotated[
         Style,
         typer.Option(
-            "--style", click_type=options.Choice([s.value for s in Style]), help=_("Citation style of the text format.")
+            "--style",
+            click_type=options.Choice([s.value for s in Style]),
+            help=N_("Citation style of the text format."),
         ),
     ] = Style.GBT7714,
     fmt: Annotated[
@@ -36,7 +38,7 @@ def cite_command(
             "--format",
             "-f",
             click_type=options.Choice([f.value for f in CiteFormat]),
-            help=_("Text, CSL-JSON (Zotero) or BibTeX."),
+            help=N_("Text, CSL-JSON (Zotero) or BibTeX."),
         ),
     ] = CiteFormat.TEXT,
     facts: options.Facts = None,

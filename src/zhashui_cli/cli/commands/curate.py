@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from zhashui_cli._i18n import _
+from zhashui_cli._i18n import N_, _
 from zhashui_cli.base import SearchFilters
 from zhashui_cli.base import open as open_base
 from zhashui_cli.cli import options
@@ -118,16 +118,18 @@ def export_command(
     ctx: typer.Context,
     sqlite: Annotated[
         Path | None,
-        typer.Option("--sqlite", metavar="FILE", help=_("Write a SQLite database (for datasette, sqlite-utils).")),
+        typer.Option("--sqlite", metavar="FILE", help=N_("Write a SQLite database (for datasette, sqlite-utils).")),
     ] = None,
     yaml_folder: Annotated[
         Path | None,
-        typer.Option("--yaml", metavar="FOLDER", help=_("Write a fact file with its source texts and schema.")),
+        typer.Option("--yaml", metavar="FOLDER", help=N_("Write a fact file with its source texts and schema.")),
     ] = None,
-    replace: Annotated[bool, typer.Option("--replace", help=_("Write over what is already there."))] = False,
+    replace: Annotated[bool, typer.Option("--replace", help=N_("Write over what is already there."))] = False,
     query: Annotated[
         list[str] | None,
-        typer.Option("--query", "-q", metavar="WORDS", help=_("Only facts a search for these words finds (--sqlite).")),
+        typer.Option(
+            "--query", "-q", metavar="WORDS", help=N_("Only facts a search for these words finds (--sqlite).")
+        ),
     ] = None,
     filters: SearchFilters = options.NO_FILTERS,
     facts: options.Facts = None,

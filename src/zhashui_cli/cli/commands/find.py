@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
-from zhashui_cli._i18n import _
+from zhashui_cli._i18n import N_, _
 from zhashui_cli.base import SearchFilters
 from zhashui_cli.cli import options
 from zhashui_cli.cli.exits import ExitCode, UsageProblem, note
@@ -59,7 +59,7 @@ def search_command(
         typer.Argument(
             metavar="[QUERY]...",
             show_default=False,
-            help=_("Words to find (none: every fact); a quoted argument with spaces is the same as separate words."),
+            help=N_("Words to find (none: every fact); a quoted argument with spaces is the same as separate words."),
         ),
     ] = None,
     filters: SearchFilters = options.NO_FILTERS,
@@ -131,7 +131,7 @@ def search_command(
     if sort is not None and sort.value == "value" and filters.get("unit") is None and len(hits.units) > 1:
         message = _("sorted by value within each base unit: {units}; --unit sorts one alone")
         note(message.format(units=", ".join(hits.units)))
-    note_limited(ctx, len(hits), hits.total, _("facts"), fmt)
+    note_limited(ctx, len(hits), hits.total, N_("facts"), fmt)
 
 
 def _ids_with_stdin(fact_ids: list[str]) -> list[str]:
@@ -157,7 +157,7 @@ def show_command(
         typer.Argument(
             metavar="ID...",
             autocompletion=options.complete_ids,
-            help=_("The facts' ids, as search lists them; - reads them from standard input."),
+            help=N_("The facts' ids, as search lists them; - reads them from standard input."),
         ),
     ],
     fields: Annotated[list[str] | None, options.fields_option(SHOW_FIELDS)] = None,
@@ -219,7 +219,7 @@ def tags_command(
         typer.Argument(
             metavar="[QUERY]...",
             show_default=False,
-            help=_("Only the tags of facts that a search for these words finds."),
+            help=N_("Only the tags of facts that a search for these words finds."),
         ),
     ] = None,
     filters: SearchFilters = options.NO_FILTERS,
@@ -253,7 +253,7 @@ def tags_command(
     if not rows:
         note(_("no tags; try fewer words or filters"))
         raise typer.Exit(ExitCode.NOT_FOUND)
-    note_limited(ctx, len(rows), len(every), _("tags"), fmt)
+    note_limited(ctx, len(rows), len(every), N_("tags"), fmt)
 
 
 @options.takes_filters()
@@ -264,7 +264,7 @@ def figures_command(
         typer.Argument(
             metavar="[QUERY]...",
             show_default=False,
-            help=_("Only the figures of facts that a search for these words finds."),
+            help=N_("Only the figures of facts that a search for these words finds."),
         ),
     ] = None,
     filters: SearchFilters = options.NO_FILTERS,
@@ -304,4 +304,4 @@ def figures_command(
     if not rows:
         note(_("no figures match; try fewer words or filters"))
         raise typer.Exit(ExitCode.NOT_FOUND)
-    note_limited(ctx, len(rows), len(every), _("figures"), fmt)
+    note_limited(ctx, len(rows), len(every), N_("figures"), fmt)
