@@ -99,7 +99,7 @@ def test_cache_info_says_where_how_many_how_big_and_of_which_fact_files(tmp_path
     lines = result.stdout.splitlines()
     assert lines[0] == f"cache: {isolated}"
     assert lines[1] == (
-        f"2 index(es), {size / 1024:.1f} KiB; at most 3 kept per fact file; "
+        f"2 indexes, {size / 1024:.1f} KiB; at most 3 kept per fact file; "
         "1 of a fact file that is gone, removed when the next index is written"
     )
     row = r"  +\d+\.\d KiB  \d{4}-\d\d-\d\d \d\d:\d\d  "
@@ -119,7 +119,7 @@ def test_cache_clear_says_what_it_removed(tmp_path: Path, isolated: Path) -> Non
     size = sum(entry.stat().st_size for entry in isolated.iterdir())
     result = CliRunner().invoke(app, ["cache", "clear"])
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == f"zhashui: removed 1 index(es) and 1 note(s), {size / 1024:.1f} KiB, from {isolated}\n"
+    assert result.stderr == f"zhashui: removed 1 index and 1 note, {size / 1024:.1f} KiB, from {isolated}\n"
     assert files(isolated) == []
 
 

@@ -143,6 +143,11 @@ def test_show_prints_the_fact_with_its_quote_in_context() -> None:
     assert "协调金融贷款9.24亿元" in document["paragraph"]
 
 
+def test_show_shows_a_fact_named_twice_in_different_cases_once() -> None:
+    documents = json.loads(cli("show", "2023-toilets", "2023-TOILETS", "2023-fungus-brand-value", "--json").stdout)
+    assert [document["id"] for document in documents] == ["2023-toilets", "2023-fungus-brand-value"]
+
+
 def test_show_unknown_id_suggests_close_ones() -> None:
     result = cli("show", "2023-loans")
     assert result.exit_code == 1
@@ -185,7 +190,7 @@ def test_verify_names_each_failing_fact(write_facts: WriteFacts) -> None:
     result = cli("verify", "--facts", str(path))
     assert result.exit_code == 1
     assert "2023-toilets" in result.stdout and "not found verbatim" in result.stdout
-    assert "2 problem(s)" in result.stdout  # the quote, and the figure no longer in it
+    assert "2 problems" in result.stdout  # the quote, and the figure no longer in it
     # Every other command refuses the file outright.
     failed = cli("search", "--facts", str(path))
     assert failed.exit_code == 2
@@ -204,7 +209,7 @@ def test_version_says_the_tools_and_the_datas() -> None:
     digest = hashlib.sha256((REPO / "facts.yaml").read_bytes()).hexdigest()[:12]
     expected = (
         f"zhashui {__version__}\n"
-        f"data: {FACT_COUNT} facts, {FIGURE_COUNT} figures from 1 source(s): "
+        f"data: {FACT_COUNT} facts, {FIGURE_COUNT} figures from 1 source: "
         "zhashui-2024-02-07 published 2024-02-07 09:41:58\n"
     )
     for args in (["--version"], ["-V"], ["version"]):
@@ -287,7 +292,7 @@ def test_zhashui_alone_prints_a_short_usage_with_examples_and_succeeds() -> None
     assert (result.exit_code, result.stderr) == (0, "")
     lines = result.stdout.splitlines()
     assert "Usage: zhashui COMMAND [ARGS]..." in lines
-    assert "  zhashui search 木耳                        what did Zhashui claim about wood ear?" in lines
+    assert "  zhashui search 木耳        what did Zhashui claim about wood ear?" in lines
     assert all(name in result.stdout for name in ORDER) and "help" in ORDER and "version" in ORDER
     assert len(lines) < 20 and "Exit codes" not in result.stdout  # short: --help has the rest
 

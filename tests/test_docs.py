@@ -109,7 +109,7 @@ def test_the_fact_the_readme_shows_pastes_into_an_exported_base(tmp_path: Path) 
     result = CliRunner().invoke(app, ["verify", "--facts", str(facts)])
     assert (result.exit_code, result.stdout.splitlines()[-1]) == (
         0,
-        f"{FACT_COUNT} facts, {FIGURE_COUNT} figures, 1 source(s): every rule holds",
+        f"{FACT_COUNT} facts, {FIGURE_COUNT} figures, 1 source: every rule holds",
     )
 
 

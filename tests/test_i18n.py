@@ -141,6 +141,23 @@ def test_help_wraps_chinese_paragraphs_by_cells() -> None:
         assert max(width_of(line) for line in out.splitlines() if not line.startswith("    ")) <= 60
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_every_help_fits_80_columns_examples_too_and_lists_commands_whole(language: str) -> None:
+    from zhashui_cli.cli.app import ORDER
+    from zhashui_cli.terminal.tables import width_of
+
+    helps = run([["--help"], *([command, "--help"] for command in ORDER)], COLUMNS="80", ZHASHUI_LANG=language)
+    for (code, out, _), argv in zip(helps, [["--help"], *([command] for command in ORDER)], strict=True):
+        assert code == 0
+        assert max(width_of(line) for line in out.splitlines()) <= 80, argv
+    # the commands, each with the first sentence of its help whole (click cut them with "...")
+    listing = re.search(r"^(?:Commands|命令)[:：]\n(.*?)\n\n", helps[0][1], re.S | re.M)
+    assert listing is not None
+    entries = re.split(r"\n(?=  [a-z])", listing.group(1))
+    assert [entry.split()[0] for entry in entries] == ORDER
+    assert all(entry.endswith((".", "。")) and "..." not in entry for entry in entries), entries
+
+
 def test_usage_of_zhashui_alone_and_version_are_chinese() -> None:
     (usage_code, usage, _), (version_code, version, _) = run([[], ["version"]], **ZH)
     assert usage_code == version_code == 0
@@ -344,10 +361,14 @@ def test_every_message_is_in_the_catalogue_translated_with_its_placeholders() ->
     for message in catalogue:
         if not message.id:
             continue
-        assert message.string, f"untranslated: {message.id!r}"
+        # a plural message is (singular, plural) with one translation for Chinese's one form
+        english = message.id if isinstance(message.id, tuple) else (message.id,)
+        chinese = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(chinese), f"untranslated: {message.id!r}"
         assert not message.fuzzy, f"fuzzy: {message.id!r}"
-        assert _placeholders(message.string) == _placeholders(message.id), message.id
-        assert message.string.count("\b") == message.id.count("\b"), message.id  # click's unwrapped blocks
+        for text in chinese:
+            assert all(_placeholders(text) == _placeholders(form) for form in english), message.id
+            assert all(text.count("\b") == form.count("\b") for form in english), message.id  # click's blocks
 
 
 def test_the_compiled_catalogue_is_the_po_compiled(tmp_path: Path) -> None:

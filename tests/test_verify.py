@@ -43,7 +43,7 @@ def in_broken(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_base_of_the_broken_files_holds_every_rule() -> None:
-    assert verify("--facts", "base.yaml") == (0, "5 facts, 3 figures, 1 source(s): every rule holds\n")
+    assert verify("--facts", "base.yaml") == (0, "5 facts, 3 figures, 1 source: every rule holds\n")
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -163,7 +163,7 @@ def test_a_draft_with_only_warnings_is_searched_and_says_how_many() -> None:
     written can be searched, with one line on stderr for what verify would show."""
     result = CliRunner().invoke(app, ["search", "--facts", "sentence--one.yaml", "--fields", "id", "厕所"])
     assert (result.exit_code, result.stdout) == (0, "2023-toilets\n")
-    assert result.stderr == "zhashui: the fact file has 2 warning(s); `zhashui verify` shows them\n"
+    assert result.stderr == "zhashui: the fact file has 2 warnings; `zhashui verify` shows them\n"
     assert verify("--facts", "sentence--one.yaml")[0] == 1
 
 
@@ -178,4 +178,4 @@ def test_a_warning_is_marked_as_one_and_counted() -> None:
     report = json.loads(output)
     assert (exit_code, report["ok"], report["warnings"]) == (1, False, 1)
     assert [problem["severity"] for problem in report["problems"]] == ["warning"]
-    assert verify("--facts", "tags-languages.yaml")[1].endswith(": 1 problem(s), 1 of them warning(s)\n")
+    assert verify("--facts", "tags-languages.yaml")[1].endswith(": 1 problem, 1 of them a warning\n")

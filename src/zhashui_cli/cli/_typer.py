@@ -126,7 +126,7 @@ def translate_help(command: Any, ctx: Any) -> None:
     if not _i18n.CHINESE or getattr(command, "help_translated", False):
         return
     command.help_translated = True
-    for name in ("help", "short_help", "epilog"):
+    for name in ("help", "short_help"):
         if getattr(command, name, None):
             setattr(command, name, translated(getattr(command, name)))
     for param in command.get_params(ctx):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
@@ -91,6 +92,11 @@ class ZhashuiGroup(TranslatedHelp, TyperGroup):
             raise about.no_such_command(name, self.list_commands(ctx), ctx)
         return super().resolve_command(ctx, args)
 
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        """The exit codes, where click would write an epilog."""
+        with formatter.section(_("Exit codes")):
+            formatter.write_dl(exits.described())
+
     def main(  # type: ignore[override]
         self,
         args: list[str] | None = None,
@@ -123,7 +129,6 @@ class ZhashuiCommand(TranslatedHelp, TyperCommand):
 
 _app = typer.Typer(
     name="zhashui",
-    epilog=deferred(exits.epilog),
     invoke_without_command=True,  # zhashui alone: a short usage (_root), as gh prints
     add_completion=False,
     rich_markup_mode=None,
@@ -166,9 +171,18 @@ def _registered(name: str) -> Any:
         if info.name == name:
             return info
     command = command_function(name)
-    doc = inspect.getdoc(command)
-    _app.command(name, cls=ZhashuiCommand, help=doc or "")(command)
+    doc = inspect.getdoc(command) or ""
+    short = deferred(lambda _: first_sentence(_(doc)))
+    _app.command(name, cls=ZhashuiCommand, help=doc, short_help=short)(command)
     return _app.registered_commands[-1]
+
+
+def first_sentence(help_text: str) -> str:
+    """What `zhashui --help` lists a command with, and zsh and fish describe it by: the first
+    sentence of its help, whole (click's own cuts it at a width with "...", and knows no 。)."""
+    paragraph = " ".join(help_text.split("\n\n", 1)[0].split())
+    found = re.match(r".+?(\.(?=\s|$)|。)", paragraph)
+    return found.group() if found else paragraph
 
 
 def __getattr__(name: str) -> typer.Typer:

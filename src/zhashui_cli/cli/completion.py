@@ -64,8 +64,8 @@ def completion_command(
 
     \b
     Examples:
-      eval "$(zhashui completion bash)"              in ~/.bashrc
-      zhashui completion zsh > ~/.zfunc/_zhashui     with fpath+=~/.zfunc in ~/.zshrc
+      eval "$(zhashui completion bash)"            in ~/.bashrc
+      zhashui completion zsh > ~/.zfunc/_zhashui   and fpath+=~/.zfunc in ~/.zshrc
       zhashui completion fish --install
     """
     init()

@@ -3,7 +3,7 @@ on stderr and a documented code.
 
 This is the only module that knows about exit codes. The library raises its own errors
 (errors.py), click raises usage errors, the operating system refuses output; here each
-becomes one line on stderr and a code of ExitCode, whose descriptions the help epilog and
+becomes one line on stderr and a code of ExitCode, whose descriptions the help and
 the README's table are generated from.
 """
 
@@ -17,7 +17,7 @@ from enum import IntEnum
 from typing import Any
 
 from zhashui_cli import suggest
-from zhashui_cli._i18n import CHINESE, N_, Translate, _
+from zhashui_cli._i18n import CHINESE, _
 from zhashui_cli.errors import FactFileError, NotFoundError, OutputWriteError, ZhashuiError
 from zhashui_cli.output.render import printable
 
@@ -59,13 +59,10 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130, "interrupted (Ctrl-C)", "被中断（Ctrl-C）"
 
 
-def epilog(_: Translate) -> str:
-    """The exit codes for --help ("\\b" keeps click from rewrapping them), made with _: N_ makes
-    them in English whatever the run's language (_i18n.deferred)."""
-    chinese = CHINESE and _ is not N_
-    width = max(len(str(code.value)) for code in ExitCode) + 2
-    lines = [f"  {code.value:<{width}}{code.description_zh if chinese else code.description}" for code in ExitCode]
-    return "\b\n" + _("Exit codes:") + "\n" + "\n".join(lines)
+def described() -> list[tuple[str, str]]:
+    """The exit codes with what each means, in the language of the run: the last section of
+    `zhashui --help`, wrapped as its options are."""
+    return [(str(code.value), code.description_zh if CHINESE else code.description) for code in ExitCode]
 
 
 def markdown_table(chinese: bool = False) -> str:

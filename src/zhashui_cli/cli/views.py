@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import typer
 
-from zhashui_cli._i18n import _
+from zhashui_cli._i18n import _, ngettext
 from zhashui_cli.base import FactBase
 from zhashui_cli.base import open as open_base
 from zhashui_cli.output import render
@@ -56,7 +56,21 @@ def fact_base(ctx: typer.Context) -> Iterator[FactBase]:
         base = open_base(options.facts_in_use(ctx), progress=progress, max_bytes=options.max_bytes_in_use(ctx))
         yield base
     if base.warnings:
-        exits.note(_("the fact file has {count} warning(s); `zhashui verify` shows them").format(count=base.warnings))
+        warned = ngettext(
+            "the fact file has {count} warning; `zhashui verify` shows it",
+            "the fact file has {count} warnings; `zhashui verify` shows them",
+            base.warnings,
+        )
+        exits.note(warned.format(count=base.warnings))
+
+
+def counted(facts: int, figures: int, sources: int) -> dict[str, str]:
+    """The counts a summary gives (verify's, version's), each with its noun in its number."""
+    return {
+        "facts": ngettext("{count} fact", "{count} facts", facts).format(count=facts),
+        "figures": ngettext("{count} figure", "{count} figures", figures).format(count=figures),
+        "sources": ngettext("{count} source", "{count} sources", sources).format(count=sources),
+    }
 
 
 class View(NamedTuple):

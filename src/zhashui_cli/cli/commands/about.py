@@ -14,7 +14,7 @@ from zhashui_cli._version import __version__
 from zhashui_cli.cli import options
 from zhashui_cli.cli._typer import UsageError
 from zhashui_cli.cli.exits import did_you_mean, emit
-from zhashui_cli.cli.views import fact_base
+from zhashui_cli.cli.views import counted, fact_base
 from zhashui_cli.output.render import printable
 
 # The examples `zhashui` alone and `zhashui --help` lead with (a question in Chinese, one in
@@ -35,7 +35,7 @@ def examples(_: Translate = _) -> str:
     def width_of(text: str) -> int:
         return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
-    column = max(width_of(command) for command, _said in _EXAMPLES) + 1
+    column = max(width_of(command) for command, said in _EXAMPLES if said) + 2  # a long one alone runs past
     lines = [
         f"  {command}{' ' * (column - width_of(command))}{_(said)}" if said else f"  {command}"
         for command, said in _EXAMPLES
@@ -82,10 +82,10 @@ def version(ctx: typer.Context) -> None:
         digest = base.sha256()
         where = _("{path} (packaged)").format(path=base.path) if base.packaged else str(base.path)
     published = _(", ").join(_("{id} published {date}").format(id=s["id"], date=s["published"]) for s in sources)
-    data = _("data: {facts} facts, {figures} figures from {count} source(s): {published}")
+    data = _("data: {facts}, {figures} from {sources}: {published}")
     lines = [
         f"zhashui {__version__}",
-        data.format(facts=stats["facts"], figures=stats["figures"], count=len(sources), published=published),
+        data.format(**counted(stats["facts"], stats["figures"], len(sources)), published=published),
         _("fact file: {where}, sha256 {digest}").format(where=where, digest=digest[:12]),
     ]
     emit(lambda: sys.stdout.write("".join(printable(line) + "\n" for line in lines)))

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from zhashui_cli import base
-from zhashui_cli._i18n import N_, _
+from zhashui_cli._i18n import N_, _, ngettext
 from zhashui_cli.cli import options
 from zhashui_cli.cli.exits import emit, note
 from zhashui_cli.errors import OutputWriteError
@@ -53,9 +53,13 @@ def cache_command(
         return
     indexes = sum(name.endswith(".index") for name, _size_of in removed)
     others = len(removed) - indexes
-    more = _(" and {count} note(s)").format(count=others) if others else ""
+    more = ngettext(" and {count} note", " and {count} notes", others).format(count=others) if others else ""
     size = _size(sum(size for _name, size in removed))
-    message = _("removed {count} index(es){more}, {size}, from {where}")
+    message = ngettext(
+        "removed {count} index{more}, {size}, from {where}",
+        "removed {count} indexes{more}, {size}, from {where}",
+        indexes,
+    )
     note(message.format(count=indexes, more=more, size=size, where=where))
 
 
@@ -71,7 +75,11 @@ def _info() -> str:
     else:
         gone = sum(not index.exists for index in found.indexes)
         count = len(found.indexes)
-        held = _("{count} index(es), {size}; at most {kept} kept per fact file")
+        held = ngettext(
+            "{count} index, {size}; at most {kept} kept per fact file",
+            "{count} indexes, {size}; at most {kept} kept per fact file",
+            count,
+        )
         lines.append(
             held.format(count=count, size=_size(found.size), kept=KEPT_PER_FILE)
             + (

@@ -50,7 +50,7 @@ def cite_command(
     Examples:
       zhashui cite 2023-loans-coordinated
       zhashui cite 2023-loans-coordinated --style apa
-      zhashui cite 2023-loans-coordinated 2023-toilets --format bibtex > zhashui.bib
+      zhashui cite 2023-toilets 2023-special-funds --format bibtex > zhashui.bib
 
     GB/T 7714-2015 cites an online source as [EB/OL] with its publication and access dates, and
     one without a url as [Z]; CSL-JSON imports into Zotero; BibTeX into LaTeX.

@@ -5,12 +5,12 @@ from typing import Annotated
 
 import typer
 
-from zhashui_cli._i18n import N_, _
+from zhashui_cli._i18n import N_, _, ngettext
 from zhashui_cli.base import SearchFilters
 from zhashui_cli.base import open as open_base
 from zhashui_cli.cli import options
 from zhashui_cli.cli.exits import ExitCode, UsageProblem, note
-from zhashui_cli.cli.views import View, fact_base, output_format, show
+from zhashui_cli.cli.views import View, counted, fact_base, output_format, show
 from zhashui_cli.errors import FATAL_RULES
 from zhashui_cli.output import render
 from zhashui_cli.output.render import OutputFormat
@@ -62,12 +62,13 @@ def verify_command(
 def _summary(report: VerifyReport, fatal: bool) -> str:
     if fatal:
         return _("the fact file cannot be used as it is, so nothing else was checked")
-    count = len(report["problems"])
-    head = _("{facts} facts, {figures} figures, {sources} source(s): ").format(
-        facts=report["facts"], figures=report["figures"], sources=report["sources"]
-    )
-    warnings = _(", {count} of them warning(s)").format(count=report["warnings"]) if report["warnings"] else ""
-    return head + (_("every rule holds") if not count else _("{count} problem(s)").format(count=count) + warnings)
+    count, warned = len(report["problems"]), report["warnings"]
+    head = _("{facts}, {figures}, {sources}: ").format(**counted(report["facts"], report["figures"], report["sources"]))
+    if not count:
+        return head + _("every rule holds")
+    problems = ngettext("{count} problem", "{count} problems", count).format(count=count)
+    warnings = ngettext(", {count} of them a warning", ", {count} of them warnings", warned).format(count=warned)
+    return head + problems + (warnings if warned else "")
 
 
 def coverage_command(
@@ -96,7 +97,9 @@ def coverage_command(
         + (
             _("every number of the sources is covered")
             if not rows
-            else _("{count} number(s) left to cover").format(count=len(rows))
+            else ngettext("{count} number left to cover", "{count} numbers left to cover", len(rows)).format(
+                count=len(rows)
+            )
         )
         + "\n"
     )

@@ -182,12 +182,14 @@ def show_command(
     chosen = render.parse_fields(fields, SHOW_FIELDS)
     found: list[tuple[ShowRecord, Any, Any]] = []
     missing: list[tuple[str, list[str]]] = []
+    shown_ids: set[str] = set()  # ids match in any case: 2023-TOILETS is 2023-toilets, shown once
     with fact_base(ctx) as base:
         for fact_id in dict.fromkeys(fact_ids):
             record = base.get(fact_id)
             if record is None:
                 missing.append((fact_id, base.suggest(fact_id)))
-            else:
+            elif record["id"] not in shown_ids:
+                shown_ids.add(record["id"])
                 shown: ShowRecord = {**record, "paragraph": base.paragraph(record)}
                 found.append((shown, base.category(record["category"]), base.source(record["source"])))
     documents = [entry[0] for entry in found]
