@@ -3,7 +3,7 @@
     python scripts/gen_catalogue.py           # update the .po (new messages get an empty msgstr), compile the .mo
     python scripts/gen_catalogue.py --check   # exit 1 when a message is missing or obsolete (the tests check this)
 
-The messages are every _(), N_() and ngettext() of the package (zhashui_cli._i18n), the commands'
+The messages are every _(), N_(), ngettext() and Message() of the package (zhashui_cli._i18n), the commands'
 docstrings (their help: cli/app.py registers each command with its docstring, translated when
 drawn), the _() of typer's core.py, which writes the headings and brackets of every help
 ("Options", "[default: …]", "[required]"; the command line hands typer its catalogue,
@@ -29,7 +29,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "zhashui_cli"
 PO = PACKAGE / "locale" / "zh_CN" / "LC_MESSAGES" / "zhashui.po"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "Message": (1,)}
 HEADER = """\
 # The Simplified Chinese messages of the zhashui command line, for any zh* locale.
 # Updated by scripts/gen_catalogue.py; docs/architecture.md, "Languages", says how to translate."""

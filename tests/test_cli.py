@@ -262,9 +262,9 @@ def test_help_documents_the_exit_codes() -> None:
         (["search", "--json", "-f", "csv"], "zhashui: --json and --format csv contradict each other; use one of them"),
         (
             ["search", "--fields", "id,nope"],
-            f"zhashui: unknown field(s) nope (did you mean note?); valid fields: {','.join(SEARCH_FIELDS)}",
+            f"zhashui: unknown field nope (did you mean note?); valid fields: {','.join(SEARCH_FIELDS)}",
         ),
-        (["search", "--fields", "zzz"], f"zhashui: unknown field(s) zzz; valid fields: {','.join(SEARCH_FIELDS)}"),
+        (["search", "--fields", "zzz"], f"zhashui: unknown field zzz; valid fields: {','.join(SEARCH_FIELDS)}"),
         (
             ["search", "-n", "-1"],
             "zhashui: --limit takes a whole number of rows, 0 for all; '-1' is not one; see zhashui search --help",

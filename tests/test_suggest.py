@@ -59,5 +59,5 @@ def test_nothing_known_is_nothing_close() -> None:
 def test_every_refusal_words_the_names_alike() -> None:
     from zhashui_cli.suggest import did_you_mean
 
-    assert did_you_mean("jsn", ["json", "jsonl", "csv"]) == " (did you mean json, jsonl?)"
+    assert str(did_you_mean("jsn", ["json", "jsonl", "csv"])) == " (did you mean json, jsonl?)"  # a Message
     assert did_you_mean("zzz", ["json"]) == ""

@@ -40,8 +40,8 @@ def test_help_of_a_command_zhashui_lacks_suggests_the_one_it_has() -> None:
         (["search", "-c", "rur"], "unknown category 'rur' (did you mean rural?); known:"),  # once, not by its names too
         (["search", "-k", "计"], "unknown kind '计' (did you mean 计划?); use one of outcome (成果), honour (荣誉),"),
         (["search", "-k", "plann"], "unknown kind 'plann' (did you mean plan?)"),
-        (["search", "--fields", "idd"], "unknown field(s) idd (did you mean id?); valid fields: id,source,"),
-        (["figures", "--fields", "fact"], "unknown field(s) fact (did you mean fact_id?)"),
+        (["search", "--fields", "idd"], "unknown field idd (did you mean id?); valid fields: id,source,"),
+        (["figures", "--fields", "fact"], "unknown field fact (did you mean fact_id?)"),
         (["show", "2023-TOILET"], "no fact with id '2023-TOILET'; did you mean 2023-toilets?"),
         (
             ["search", "--sort", "valu"],

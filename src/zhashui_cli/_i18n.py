@@ -12,8 +12,10 @@ English (N_, deferred) while typer's decorators build the commands, on every run
 only when it is drawn (translated()), so that a Chinese run that draws no help, a JSON search
 say, reads no catalogue either: it starts as fast as an English one.
 
-The library (base.py, search/, index/, factfile/, errors.py, records.py) never calls this: its
-messages are English API text. Only the command line and its terminal views translate.
+The library (base.py, search/, index/, factfile/, errors.py, records.py) never translates: its
+messages are English API text. It words its errors as Messages, which keep their parts apart,
+so that the command line, which with its terminal views alone translates, can say them in
+Chinese.
 """
 
 from __future__ import annotations
@@ -101,3 +103,34 @@ def translated(text: str) -> str:
         return text
     build = _DEFERRED.get(text)
     return build() if build else _(text)
+
+
+class Message:
+    """A message with its parts kept apart: str() is its English text, said() its text in the
+    language of the run. The library words its errors so (errors.ZhashuiError.message): their
+    text is English, the library's API, and the command line says them in Chinese under a
+    Chinese locale. A part may be a Message itself (a did-you-mean, a name such as "category").
+    scripts/gen_catalogue.py extracts the first argument of every Message() as a message."""
+
+    __slots__ = ("fields", "template")
+
+    def __init__(self, template: str, **fields: object) -> None:
+        self.template, self.fields = template, fields
+
+    def worded(self, translate: Translate) -> str:
+        parts = {
+            name: value.worded(translate) if isinstance(value, Message) else value
+            for name, value in self.fields.items()
+        }
+        return translate(self.template).format(**parts)
+
+    def __str__(self) -> str:
+        return self.worded(N_)
+
+    def __repr__(self) -> str:
+        return f"Message({str(self)!r})"
+
+
+def said(message: Message | str) -> str:
+    """message in the language of the run."""
+    return message.worded(_) if isinstance(message, Message) else message

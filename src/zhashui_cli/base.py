@@ -20,6 +20,7 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict, TypeVar, overload
 
+from ._i18n import Message
 from .errors import CorruptIndexError, NotFoundError, QueryError
 from .factfile import store
 from .index import cache
@@ -237,7 +238,9 @@ class FactBase:
         words = _split(query)
         sort_key = None if sort is None else choice(SortKey, sort, "sort")
         if limit is not None and limit < 0:
-            raise QueryError(f"limit {limit} is negative; give a number of facts, or 0 or None for all")
+            raise QueryError(
+                Message("limit {limit} is negative; give a number of facts, or 0 or None for all", limit=limit)
+            )
 
         def find(corpus: Corpus) -> Hits:
             resolved = search_filters(corpus, **filters)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ._i18n import Message
 from .records import Problem, describe
-from .suggest import close_to
+from .suggest import DID_YOU_MEAN, close_to
 
 MAX_PROBLEMS_SHOWN = 20
 # Problems that leave nothing to check: the file could not be read, or must not be.
@@ -13,7 +14,12 @@ FATAL_RULES = frozenset({"file", "yaml", "source-path"})
 
 
 class ZhashuiError(Exception):
-    """Base of every error zhashui raises on purpose."""
+    """Base of every error zhashui raises on purpose. Its text is English; its message, when
+    worded as a Message, keeps the parts the command line says it from in Chinese."""
+
+    def __init__(self, message: str | Message = "") -> None:
+        super().__init__(str(message))
+        self.message = message
 
 
 class FactFileError(ZhashuiError):
@@ -54,8 +60,15 @@ class NotFoundError(ZhashuiError, KeyError):
 
     def __init__(self, what: str, key: str, close: Sequence[str] = ()) -> None:
         self.what, self.key, self.close = what, key, list(close)
-        hint = f"; did you mean {', '.join(self.close)}?" if self.close else ""
-        super().__init__(f"no {what} with id '{key}'{hint}")
+        named = _WHAT.get(what, what)
+        if self.close:
+            super().__init__(
+                Message(
+                    "no {what} with id '{key}'; did you mean {names}?", what=named, key=key, names=", ".join(self.close)
+                )
+            )
+        else:
+            super().__init__(Message("no {what} with id '{key}'", what=named, key=key))
 
     def __str__(self) -> str:  # KeyError's own would quote the message
         return str(self.args[0])
@@ -81,8 +94,19 @@ class OutputWriteError(ZhashuiError, OSError):
 class UnknownFieldError(ZhashuiError, ValueError):
     def __init__(self, unknown: Sequence[str], allowed: Sequence[str]) -> None:
         close = [name for typed in unknown for name in close_to(typed, allowed, limit=1)]
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        super().__init__(f"unknown field(s) {', '.join(unknown)}{hint}; valid fields: {','.join(allowed)}")
+        parts = {"names": ", ".join(unknown), "hint": Message(DID_YOU_MEAN, names=", ".join(close)) if close else ""}
+        if len(unknown) == 1:
+            super().__init__(
+                Message("unknown field {names}{hint}; valid fields: {valid}", **parts, valid=",".join(allowed))
+            )
+        else:
+            super().__init__(
+                Message("unknown fields {names}{hint}; valid fields: {valid}", **parts, valid=",".join(allowed))
+            )
+
+
+# The things an id names, as NotFoundError says them.
+_WHAT = {"fact": Message("fact"), "category": Message("category"), "source": Message("source")}
 
 
 class CorruptIndexError(Exception):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 
-from ._i18n import N_
+from ._i18n import N_, Message
 
 # How every refusal offers what is close: in English here, as the library says it; the command
 # line passes it translated (cli/exits.did_you_mean).
@@ -53,11 +53,10 @@ def did_you_mean(
     *,
     limit: int = 3,
     fold: Callable[[str], str] = str.casefold,
-    wording: str = DID_YOU_MEAN,
-) -> str:
+) -> Message | str:
     """close_to's names as every refusal words them, " (did you mean a, b?)"; "" for none."""
     close = close_to(typed, known, limit=limit, fold=fold)
-    return wording.format(names=", ".join(close)) if close else ""
+    return Message(DID_YOU_MEAN, names=", ".join(close)) if close else ""
 
 
 def _alike(wanted: str, folded: dict[str, str]) -> list[str]:

@@ -17,8 +17,8 @@ from enum import IntEnum
 from typing import Any
 
 from zhashui_cli import suggest
-from zhashui_cli._i18n import CHINESE, _
-from zhashui_cli.errors import FactFileError, NotFoundError, OutputWriteError, ZhashuiError
+from zhashui_cli._i18n import CHINESE, _, said
+from zhashui_cli.errors import FactFileError, OutputWriteError, ZhashuiError
 from zhashui_cli.output.render import printable
 
 
@@ -77,20 +77,13 @@ def markdown_table(chinese: bool = False) -> str:
 
 def did_you_mean(typed: str, known: Iterable[str] | Mapping[str, str], *, limit: int = 3) -> str:
     """suggest.did_you_mean in the language of the run: " (did you mean a, b?)"; "" for none."""
-    return suggest.did_you_mean(typed, known, limit=limit, wording=_(suggest.DID_YOU_MEAN))
+    return said(suggest.did_you_mean(typed, known, limit=limit))
 
 
 def library_message(error: ZhashuiError) -> str:
-    """A library error as the command line says it: in the language of the run where the error
-    carries its parts (NotFoundError), else its English message, which is the library's API."""
-    if isinstance(error, NotFoundError):
-        what = {"fact": _("fact"), "category": _("category"), "source": _("source")}.get(error.what, error.what)
-        if error.close:
-            return _("no {what} with id '{key}'; did you mean {names}?").format(
-                what=what, key=error.key, names=", ".join(error.close)
-            )
-        return _("no {what} with id '{key}'").format(what=what, key=error.key)
-    return str(error)
+    """A library error as the command line says it: in the language of the run, from the parts
+    its message keeps (_i18n.Message)."""
+    return said(error.message)
 
 
 class UsageProblem(ZhashuiError):
@@ -192,7 +185,7 @@ def _exit_code(invoke: Callable[[], Any], usage: Callable[[Exception], str | Non
         note(*error.lines())
         return ExitCode.USAGE
     except OutputWriteError as error:
-        note(str(error))
+        note(library_message(error))
         return ExitCode.OUTPUT
     except ZhashuiError as error:  # a query, a filter or options that cannot work
         note(library_message(error))

@@ -8,6 +8,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from zhashui_cli._i18n import Message
 from zhashui_cli.errors import OutputWriteError
 from zhashui_cli.records import CategoryRecord, SearchRecord, SourceRecord, UnitRecord
 
@@ -132,7 +133,8 @@ def sqlite(
             _add_search(db)
         target.put_file(temporary, destination)
     except (OSError, sqlite3.Error) as error:
-        raise OutputWriteError(f"cannot write {destination}: {getattr(error, 'strerror', None) or error}") from error
+        reason = getattr(error, "strerror", None) or error
+        raise OutputWriteError(Message("cannot write {path}: {reason}", path=destination, reason=reason)) from error
     finally:
         target.discard(temporary)
 

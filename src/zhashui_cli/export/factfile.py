@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from zhashui_cli._i18n import Message
 from zhashui_cli.errors import OutputWriteError
 from zhashui_cli.factfile.model import FactFile
 
@@ -39,7 +40,8 @@ def fact_file(destination: Path, file: FactFile, *, replace: bool = False) -> Pa
             (temporary / name).write_text(text, encoding="utf-8")
         target.put_folder(temporary, ["facts.yaml", SCHEMA, *texts], destination)
     except OSError as error:
-        raise OutputWriteError(f"cannot write {destination}: {error.strerror or error}") from error
+        reason = error.strerror or error
+        raise OutputWriteError(Message("cannot write {path}: {reason}", path=destination, reason=reason)) from error
     finally:
         target.discard(temporary)
     return destination / "facts.yaml"

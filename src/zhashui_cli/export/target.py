@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
 
+from zhashui_cli._i18n import Message
 from zhashui_cli._process import running
 from zhashui_cli.errors import OutputExistsError, OutputWriteError, UnsafeOutputError
 
@@ -35,7 +36,9 @@ def check(destination: Path, *, folder: bool, replace: bool) -> None:
     working = _working_folder(destination)
     resolved = destination.resolve()
     if destination.name in ("", ".", "..") or resolved == working or resolved in working.parents:
-        raise UnsafeOutputError(f"{destination} is the working folder or one of its parents; name a new folder")
+        raise UnsafeOutputError(
+            Message("{path} is the working folder or one of its parents; name a new folder", path=destination)
+        )
     if destination.parent.is_dir():
         _remove_stale(destination)
     try:
@@ -43,19 +46,28 @@ def check(destination: Path, *, folder: bool, replace: bool) -> None:
     except FileNotFoundError:
         return
     except OSError as error:
-        raise OutputWriteError(f"cannot look at {destination}: {error.strerror}") from error
+        raise OutputWriteError(
+            Message("cannot look at {path}: {reason}", path=destination, reason=error.strerror)
+        ) from error
     if stat.S_ISLNK(mode):
-        raise UnsafeOutputError(f"{destination} is a symbolic link; name the file or folder itself")
+        raise UnsafeOutputError(Message("{path} is a symbolic link; name the file or folder itself", path=destination))
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        raise UnsafeOutputError(f"{destination} is a special file (a device, FIFO or socket); name a regular file")
+        raise UnsafeOutputError(
+            Message("{path} is a special file (a device, FIFO or socket); name a regular file", path=destination)
+        )
     if stat.S_ISDIR(mode) != folder:
-        kind, wanted = ("a file", "a folder for --yaml") if folder else ("a folder", "a file for --sqlite")
-        raise UnsafeOutputError(f"{destination} is {kind}; name {wanted}")
+        if folder:
+            raise UnsafeOutputError(Message("{path} is a file; name a folder for --yaml", path=destination))
+        raise UnsafeOutputError(Message("{path} is a folder; name a file for --sqlite", path=destination))
     if not replace:
-        raise OutputExistsError(f"{destination} exists; give --replace to write over it")
+        raise OutputExistsError(Message("{path} exists; give --replace to write over it", path=destination))
     if folder and (stranger := _not_written_by_an_export(destination)) is not None:
         raise UnsafeOutputError(
-            f"{destination} holds {stranger}, which no zhashui export wrote; --replace replaces only an export folder"
+            Message(
+                "{path} holds {stranger}, which no zhashui export wrote; --replace replaces only an export folder",
+                path=destination,
+                stranger=stranger,
+            )
         )
 
 
@@ -67,8 +79,10 @@ def _working_folder(destination: Path) -> Path:
     except FileNotFoundError:
         if not destination.is_absolute():
             raise UnsafeOutputError(
-                f"the working folder has been removed, so {destination} leads nowhere; "
-                "cd to a folder, or give a full path"
+                Message(
+                    "the working folder has been removed, so {path} leads nowhere; cd to a folder, or give a full path",
+                    path=destination,
+                )
             ) from None
         return Path(destination.anchor)
 
@@ -81,7 +95,9 @@ def temporary_beside(destination: Path) -> Path:
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise OutputWriteError(f"cannot make the folder {parent}: {error.strerror}") from error
+        raise OutputWriteError(
+            Message("cannot make the folder {path}: {reason}", path=parent, reason=error.strerror)
+        ) from error
     return parent / f".{destination.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
 
 

@@ -14,6 +14,8 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from zhashui_cli._i18n import Message
+
 if TYPE_CHECKING:
     from decimal import Decimal
 
@@ -93,20 +95,28 @@ class UnknownUnitError(ValueError):
     unit) nor an alias."""
 
     def __init__(self, unit: str, declared: Sequence[str] = (), *, in_file: bool = True) -> None:
-        listed = f"; declared: {', '.join(declared)}" if declared else ""
-        hint = f", or declare it under units: {{unit: {unit}, base_unit: …, factor: …, en: …}}" if in_file else ""
-        super().__init__(
-            f"unknown unit '{unit}'; use a base unit ({', '.join(BASE_UNITS)}), or one after 万 or 亿 "
-            f"(万元, 亿元){listed}{hint}"
+        listed = Message("; declared: {units}", units=", ".join(declared)) if declared else ""
+        hint = Message(", or declare it under units: {{unit: {unit}, base_unit: …, factor: …, en: …}}", unit=unit)
+        self.message = Message(
+            "unknown unit '{unit}'; use a base unit ({bases}), or one after 万 or 亿 (万元, 亿元){listed}{hint}",
+            unit=unit,
+            bases=", ".join(BASE_UNITS),
+            listed=listed,
+            hint=hint if in_file else "",
         )
+        super().__init__(str(self.message))
         self.unit = unit
 
 
 class AmountError(ValueError):
     """Text that is not an amount."""
 
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
 
-_AMOUNT_EXAMPLES = "write it like 100000000, 1e8 or 1亿"
+
+_AMOUNT_EXAMPLES = Message("write it like 100000000, 1e8 or 1亿")
 
 
 class Unit(NamedTuple):
@@ -246,9 +256,11 @@ def _number(text: str, digits: str, factor: int | Decimal) -> Decimal:
     except InvalidOperation:
         value = Decimal("NaN")
     except Overflow:
-        raise AmountError(f"'{text}' is out of range; {_AMOUNT_EXAMPLES}") from None
+        raise AmountError(
+            Message("'{text}' is out of range; {examples}", text=text, examples=_AMOUNT_EXAMPLES)
+        ) from None
     if not value.is_finite():
-        raise AmountError(f"'{text}' is not a number; {_AMOUNT_EXAMPLES}")
+        raise AmountError(Message("'{text}' is not a number; {examples}", text=text, examples=_AMOUNT_EXAMPLES))
     return value
 
 

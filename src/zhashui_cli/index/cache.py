@@ -48,6 +48,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from zhashui_cli._i18n import Message
 from zhashui_cli._process import running
 from zhashui_cli._version import __version__
 from zhashui_cli.errors import CorruptIndexError, UntrustedCacheError
@@ -365,7 +366,10 @@ def clear() -> tuple[Path | None, list[tuple[str, int]]]:
         with _folder(folder) as descriptor:
             if descriptor is None:
                 raise UntrustedCacheError(
-                    f"{folder} is not yours alone, so zhashui neither uses nor changes it; remove it, or chmod 700 it"
+                    Message(
+                        "{path} is not yours alone, so zhashui neither uses nor changes it; remove it, or chmod 700 it",
+                        path=folder,
+                    )
                 )
             _remove_abandoned(descriptor)
             removed = []

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
+from zhashui_cli._i18n import Message
 from zhashui_cli.errors import QueryError
 from zhashui_cli.factfile.folding import fold
 from zhashui_cli.factfile.model import KIND_NAMES_ZH, Kind
@@ -71,7 +72,7 @@ def choice(enum: type[E], value: object, what: str, names: Mapping[str, E] | Non
     }
     other = {member: spelling for spelling, member in (names or {}).items()}
     known = [f"{m.value} ({other[m]})" if m in other else m.value for m in enum]
-    raise _unknown(what, str(value), known, suggested=offered, lead="use one of")
+    raise _unknown(what, str(value), known, suggested=offered, choose=True)
 
 
 def _kind(value: str) -> Kind:
@@ -86,13 +87,35 @@ def _unknown(
     *,
     listed: bool = True,
     suggested: Mapping[str, str] | None = None,
-    lead: str = "known:",
+    choose: bool = False,
 ) -> QueryError:
     """An unknown filter value, with the known values that look like it (or like one of the
-    other spellings suggested maps to what it offers), and all of them."""
-    hint = did_you_mean(value, known if suggested is None else suggested, fold=fold)
-    listing = f"; {lead} {', '.join(known)}" if listed else ""
-    return QueryError(f"unknown {what} '{value}'{hint}{listing}")
+    other spellings suggested maps to what it offers), and all of them (to choose from, when
+    choose: a closed list such as the kinds)."""
+    parts = {
+        "what": _WHAT.get(what, what),
+        "value": value,
+        "hint": did_you_mean(value, known if suggested is None else suggested, fold=fold),
+        "known": ", ".join(known),
+    }
+    if not listed:
+        return QueryError(Message("unknown {what} '{value}'{hint}", **parts))
+    if choose:
+        return QueryError(Message("unknown {what} '{value}'{hint}; use one of {known}", **parts))
+    return QueryError(Message("unknown {what} '{value}'{hint}; known: {known}", **parts))
+
+
+# What a filter value names, as a refusal says it.
+_WHAT = {
+    "category": Message("category"),
+    "kind": Message("kind"),
+    "sort": Message("sort"),
+    "source": Message("source"),
+    "section": Message("section"),
+    "tag": Message("tag"),
+    "minimum": Message("minimum"),
+    "maximum": Message("maximum"),
+}
 
 
 def _named(values: list[str], known: list[str], what: str) -> frozenset[int]:
@@ -131,7 +154,10 @@ def _years(corpus: Corpus, values: list[str]) -> frozenset[int]:
         if not value.strip().isdigit():
             from .counts import years
 
-            raise QueryError(f"{value!r} is not a year; give one in digits: {', '.join(map(str, years(corpus)))}")
+            present = ", ".join(map(str, years(corpus)))
+            raise QueryError(
+                Message("'{value}' is not a year; give one in digits: {years}", value=value, years=present)
+            )
         wanted.add(int(value))
     return frozenset(wanted)
 
@@ -170,8 +196,16 @@ def _on_figures(
     for value, what in ((minimum, "minimum"), (maximum, "maximum")):
         amount, named = _amount(table, value, what, wanted)
         if named is not None and base is not None and named != base:
-            hint = f"give it in {base}, or as a bare number in the unit"
-            raise QueryError(f"{what} '{value}' is in {named}, but the unit is {base}; {hint}")
+            raise QueryError(
+                Message(
+                    "{what} '{value}' is in {named}, but the unit is {base};"
+                    " give it in {base}, or as a bare number in the unit",
+                    what=_WHAT[what],
+                    value=value,
+                    named=named,
+                    base=base,
+                )
+            )
         base = base or named
         amounts.append(amount)
     return base, amounts[0], amounts[1]
@@ -183,7 +217,7 @@ def _unit(table: Units, unit: str | None) -> Unit | None:
     try:
         return table.typed(unit)
     except UnknownUnitError as error:
-        raise QueryError(str(error)) from None
+        raise QueryError(error.message) from None
 
 
 def _amount(table: Units, value: object, what: str, unit: Unit | None) -> tuple[Decimal | None, str | None]:
@@ -197,4 +231,4 @@ def _amount(table: Units, value: object, what: str, unit: Unit | None) -> tuple[
     try:
         return table.amount(str(value), unit)
     except AmountError as error:
-        raise QueryError(f"{what} {error}") from None
+        raise QueryError(Message("{what} {reason}", what=_WHAT[what], reason=error.message)) from None
