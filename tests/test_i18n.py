@@ -177,6 +177,7 @@ def test_usage_of_zhashui_alone_and_version_are_chinese() -> None:
         (["search", "--json=yes"], 2, "选项 '--json' 不接受值", "does not take a value"),
         (["search", "-n", "abc"], 2, "只接受行数", "takes a whole number"),
         (["search", "--format", "xml"], 2, "未知的 --format 'xml'", "unknown --format"),
+        (["search", "--color", "nevr"], 2, "未知的 --color 'nevr'（您是不是要找 never？）", "is not one of"),
         (["serch"], 2, "没有此命令：'serch'（您是不是要找 search？）", "No such command"),
         (["search", "--json", "--format", "csv"], 2, "--json 与 --format csv 相互冲突", "contradict"),
         # the library's errors, said from the parts their messages keep (_i18n.Message)

@@ -238,7 +238,7 @@ Color = Annotated[
     Colour,
     typer.Option(
         "--color",
-        case_sensitive=False,
+        click_type=Choice([colour.value for colour in Colour]),
         help=N_(
             "Style tables and mark matches: auto on a terminal (bold alone under NO_COLOR, none if TERM=dumb); "
             "never in a pipe."
