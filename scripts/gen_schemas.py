@@ -63,6 +63,7 @@ OUTPUTS: dict[str, tuple[type, str]] = {
         "A problem of a fact file, from `zhashui verify` (JSON Lines, CSV) and in its report.",
     ),
     "uncovered": (records.Uncovered, "A number of a source that no fact covers, from `zhashui coverage`."),
+    "cache-info": (records.CacheInfo, "What the index cache holds: the object of `zhashui cache info --json`."),
 }
 RULES = sorted(
     {"schema", "unique", "reference", "kind-figures", "yaml-ambiguous", "source-text", "section", "name"}

@@ -108,6 +108,32 @@ def test_cache_info_says_where_how_many_how_big_and_of_which_fact_files(tmp_path
     assert len(lines) == 4
 
 
+def test_cache_info_json_is_the_same_listing_for_scripts(tmp_path: Path, isolated: Path) -> None:
+    import json
+
+    from .test_output_schemas import validator
+
+    kept, gone = fact_file(tmp_path / "base"), fact_file(tmp_path / "draft")
+    indexed(gone)
+    indexed(kept)
+    shutil.rmtree(tmp_path / "draft")
+    size = sum(entry.stat().st_size for entry in isolated.iterdir())
+    result = CliRunner().invoke(app, ["cache", "info", "--json"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    info = json.loads(result.stdout)
+    validator("cache-info").validate(info)
+    assert (info["folder"], info["usable"], info["size"], info["kept_per_file"]) == (str(isolated), True, size, 3)
+    assert [(index["fact_file"], index["exists"]) for index in info["indexes"]] == [
+        (str(kept), True),
+        (str(gone), False),
+    ]
+    assert sum(index["size"] for index in info["indexes"]) == size  # each with the note of its check
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", index["written"]) for index in info["indexes"])
+    refused = CliRunner().invoke(app, ["cache", "clear", "--json"])
+    assert refused.exit_code == 2 and "--json goes with cache info" in refused.stderr
+    assert len(files(isolated)) == 4  # nothing cleared
+
+
 def test_an_empty_or_missing_cache_says_so(isolated: Path) -> None:
     assert CliRunner().invoke(app, ["cache", "info"]).stdout == f"cache: {isolated}\nempty: no index written yet\n"
     cleared = CliRunner().invoke(app, ["cache", "clear"])

@@ -62,6 +62,7 @@ def test_the_schemas_are_what_records_py_says() -> None:
         ),
         (["verify", "--json", "--facts", str(REPO / "tests" / "broken" / "yaml.yaml")], "verify-report", "object"),
         (["coverage", "--json", "--facts", str(REPO / "tests" / "broken" / "coverage.yaml")], "uncovered", "list"),
+        (["cache", "info", "--json"], "cache-info", "object"),
     ],
 )
 def test_every_command_writes_what_its_schema_says(args: list[str], schema: str, shape: str) -> None:

@@ -84,9 +84,7 @@ def test_fields_pick_the_keys_in_every_format(fmt: OutputFormat) -> None:
 
 def test_fields_may_be_repeated_and_comma_separated() -> None:
     assert render.parse_fields(["id", "year,claim", " claim , id"], FACT_FIELDS) == ("id", "year", "claim")
-    with pytest.raises(
-        UnknownFieldError, match="unknown field nope \\(did you mean note\\?\\); valid fields: id,"
-    ):
+    with pytest.raises(UnknownFieldError, match="unknown field nope \\(did you mean note\\?\\); valid fields: id,"):
         render.parse_fields(["id,nope"], FACT_FIELDS)
 
 

@@ -209,6 +209,26 @@ class Uncovered(TypedDict):
     context: str
 
 
+class CachedIndexRecord(TypedDict):
+    """An index in the cache, newest first in `zhashui cache info --json`."""
+
+    name: str  # its file in the cache folder
+    fact_file: str | None  # the fact file it indexes; null when its header cannot be read
+    exists: bool  # whether that fact file still exists (if not, the next index written removes it)
+    size: int  # bytes, with its note's
+    written: str  # when, ISO 8601 in UTC: 2026-12-01T23:00:00Z
+
+
+class CacheInfo(TypedDict):
+    """The object of `zhashui cache info --json`."""
+
+    folder: str | None  # null without a home folder (and XDG_CACHE_HOME not an absolute path)
+    usable: bool  # false when the folder is not the user's alone: zhashui neither reads nor writes it
+    size: int  # bytes of the cache's own files in all
+    kept_per_file: int  # the indexes kept per fact file at most
+    indexes: list[CachedIndexRecord]
+
+
 def fields_of(record: type) -> tuple[str, ...]:
     """The keys of a record type, in JSON order (base class keys first)."""
     return tuple(record.__annotations__)

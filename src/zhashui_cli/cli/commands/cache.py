@@ -11,10 +11,11 @@ import typer
 from zhashui_cli import base
 from zhashui_cli._i18n import N_, _, ngettext
 from zhashui_cli.cli import options
-from zhashui_cli.cli.exits import emit, note
+from zhashui_cli.cli.exits import UsageProblem, emit, note
 from zhashui_cli.errors import OutputWriteError
 from zhashui_cli.index.cache import KEPT_PER_FILE
 from zhashui_cli.output.render import printable
+from zhashui_cli.records import CachedIndexRecord, CacheInfo, json_text
 
 ACTIONS = ("info", "clear")
 
@@ -28,6 +29,9 @@ def cache_command(
             help=N_("info: where the cache is, its indexes and their size; clear: remove them."),
         ),
     ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help=N_("For info: one JSON object (schema/output/cache-info.schema.json)."))
+    ] = False,
 ) -> None:
     """Show or clear the cache of search indexes ($XDG_CACHE_HOME/zhashui, else
     ~/.cache/zhashui). It keeps the indexes of fact files that exist, at most 3 per file, and
@@ -37,11 +41,14 @@ def cache_command(
     \b
     Examples:
       zhashui cache info
+      zhashui cache info --json | jq .size
       zhashui cache clear
     """
     if action == "info":
-        emit(lambda: sys.stdout.write(_info()))
+        emit(lambda: sys.stdout.write(_info_json() if as_json else _info()))
         return
+    if as_json:
+        raise UsageProblem(_("--json goes with cache info; cache clear says what it removed on stderr"))
     try:
         folder, removed = base.clear_cache()
     except OSError as error:
@@ -94,6 +101,28 @@ def _info() -> str:
             state = "" if index.exists else _(" (gone)")
             lines.append(f"  {_size(index.size):>9}  {written}  {what}{state}")
     return "".join(printable(line) + "\n" for line in lines)
+
+
+def _info_json() -> str:
+    found = base.cache_listing()
+    indexes: list[CachedIndexRecord] = [
+        {
+            "name": index.name,
+            "fact_file": index.fact_file,
+            "exists": index.exists,
+            "size": index.size,
+            "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(index.mtime_ns / 1e9)),
+        }
+        for index in sorted(found.indexes, key=lambda index: index.mtime_ns, reverse=True)
+    ]
+    info: CacheInfo = {
+        "folder": None if found.folder is None else str(found.folder),
+        "usable": found.usable,
+        "size": found.size,
+        "kept_per_file": KEPT_PER_FILE,
+        "indexes": indexes,
+    }
+    return json_text(info, indent=2) + "\n"  # a path's controls and bidi marks escaped, as in every JSON
 
 
 def _size(size: int) -> str:
