@@ -357,6 +357,22 @@ def test_a_section_filter() -> None:
     assert len(ids(section="2023-highlight-1")) == 9
 
 
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"section": " 2023-highlight-1 "},
+        {"category": " economy"},
+        {"tag": "木耳 "},
+        {"year": " 2023"},
+        {"kind": "plan\t"},
+        {"source": " zhashui-2024-02-07"},
+    ],
+)
+def test_a_filter_value_means_the_same_without_the_white_space_around_it(given: dict[str, str]) -> None:
+    ((name, value),) = given.items()
+    assert ids(**{name: value}) == ids(**{name: value.strip()}) != []
+
+
 def test_limit_keeps_the_total() -> None:
     hits = base().search(limit=3)
     assert (len(hits), hits.total) == (3, FACT_COUNT)

@@ -53,11 +53,13 @@ def filters(
 
 
 def _values(value: Values) -> list[str]:
+    """The values a filter was given, each without the white space around it (" 2023-highlight-2 "
+    names the section as "2023-highlight-2" does, as every other filter reads it)."""
     if value is None:
         return []
     if isinstance(value, (str, int)):
-        return [str(value)]
-    return [str(item) for item in value]
+        return [str(value).strip()]
+    return [str(item).strip() for item in value]
 
 
 def choice(enum: type[E], value: object, what: str, names: Mapping[str, E] | None = None) -> E:
