@@ -29,8 +29,8 @@ from typing import Any
 from zhashui_cli import records
 from zhashui_cli.errors import FATAL_RULES
 from zhashui_cli.factfile import layout
-from zhashui_cli.factfile.model import KINDS_WITH_FIGURES, KINDS_WITHOUT_FIGURES, Kind, Qualifier
 from zhashui_cli.factfile.units import BUILT_IN
+from zhashui_cli.factfile.vocabulary import KINDS_WITH_FIGURES, KINDS_WITHOUT_FIGURES, Kind, Qualifier
 from zhashui_cli.index.corpus import TEXT_FIELDS
 from zhashui_cli.search.matching import TIER
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from zhashui_cli.factfile.claims import en_numbers, en_qualifier, zh_numbers
-from zhashui_cli.factfile.model import Name, Qualifier
+from zhashui_cli.factfile.model import Name
 from zhashui_cli.factfile.store import load
+from zhashui_cli.factfile.vocabulary import Qualifier
 
 from .conftest import FACTS, base_problems
 

@@ -809,6 +809,7 @@ def test_startup_imports_only_what_the_path_needs(tmp_path: Path) -> None:
     commands = {name.rpartition(".")[2] for name in found if name.startswith("zhashui_cli.cli.commands.")}
     assert commands == {"find", "about"}, commands
     assert "zhashui_cli.cli.completion" not in found
+    assert "zhashui_cli.factfile.model" not in found  # the fact file's NamedTuples: the cold path's
     piped = roots(modules_after(["search", "專項債"], tmp_path))  # a table written to a pipe
     assert "opencc" in piped and not piped & {"rich", "pydantic", *BUILDING}
     table = modules_after(["search", "專項債"], tmp_path, {"ZHASHUI_FORCE_TTY": "1"})

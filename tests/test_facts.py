@@ -17,9 +17,10 @@ import yaml
 
 import zhashui_cli
 from zhashui_cli.factfile import store
-from zhashui_cli.factfile.model import FactFile, Kind, Qualifier
+from zhashui_cli.factfile.model import FactFile
 from zhashui_cli.factfile.parse import TOP_LEVEL_FIELDS, parse
 from zhashui_cli.factfile.units import BASE_UNITS, BUILT_IN
+from zhashui_cli.factfile.vocabulary import Kind, Qualifier
 from zhashui_cli.records import (
     FACT_FIELDS,
     FIGURE_FIELDS,

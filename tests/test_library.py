@@ -101,7 +101,7 @@ def test_the_package_root_loads_its_names_when_first_used() -> None:
 def test_kinds_and_qualifiers_are_literals_of_the_models_values() -> None:
     from typing import get_args
 
-    from zhashui_cli.factfile.model import Kind, Qualifier
+    from zhashui_cli.factfile.vocabulary import Kind, Qualifier
     from zhashui_cli.records import KindName, QualifierName
 
     assert get_args(KindName) == tuple(kind.value for kind in Kind)

@@ -7,7 +7,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zhashui_cli.factfile.as_records import number, unit_record
-from zhashui_cli.factfile.model import Qualifier
 from zhashui_cli.factfile.units import (
     BASE_UNITS,
     BUILT_IN,
@@ -20,6 +19,7 @@ from zhashui_cli.factfile.units import (
     figure_pattern,
     written_number,
 )
+from zhashui_cli.factfile.vocabulary import Qualifier
 
 
 @pytest.mark.parametrize(

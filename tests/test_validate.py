@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from zhashui_cli.factfile.model import Kind, Qualifier
 from zhashui_cli.factfile.parse import Parsed, parse
+from zhashui_cli.factfile.vocabulary import Kind, Qualifier
 from zhashui_cli.factfile.yamlfile import Place
 from zhashui_cli.records import Problem, describe
 

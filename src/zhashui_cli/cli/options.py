@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from zhashui_cli._i18n import N_, _, deferred
-from zhashui_cli.factfile.model import KIND_NAMES_ZH, Kind
 from zhashui_cli.factfile.units import BASE_UNITS, UNIT_ALIASES
+from zhashui_cli.factfile.vocabulary import KIND_NAMES_ZH, Kind
 from zhashui_cli.output.render import OutputFormat
 from zhashui_cli.search.engine import SortKey
 from zhashui_cli.terminal.screen import Colour

@@ -16,8 +16,9 @@ import re
 from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from .model import Fact, Figure, Name, Qualifier
+from .model import Fact, Figure, Name
 from .units import figure_pattern, written_number
+from .vocabulary import Qualifier
 
 if TYPE_CHECKING:
     from decimal import Decimal

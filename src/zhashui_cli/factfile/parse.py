@@ -18,19 +18,9 @@ from zhashui_cli.records import FIGURE_FIELDS, Problem
 from .fields import Located, Reader, describe_type
 from .folding import fold_many
 from .layout import CATEGORY, FACT, FIGURE, NAME, SECTION, SOURCE, TOP_LEVEL, UNIT, Entry, Field, names, optional
-from .model import (
-    KINDS_WITH_FIGURES,
-    KINDS_WITHOUT_FIGURES,
-    Category,
-    Fact,
-    Figure,
-    Kind,
-    Name,
-    Qualifier,
-    Section,
-    Source,
-)
+from .model import Category, Fact, Figure, Name, Section, Source
 from .units import BUILT_IN, Unit, Units, UnknownUnitError, declaration_problem
+from .vocabulary import KINDS_WITH_FIGURES, KINDS_WITHOUT_FIGURES, Kind, Qualifier
 from .yamlfile import Ambiguous, Places
 
 if TYPE_CHECKING:

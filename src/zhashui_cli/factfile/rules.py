@@ -33,9 +33,10 @@ from typing import Any, NamedTuple
 from zhashui_cli.records import Problem, Uncovered, problem
 
 from .claims import ZH_NUMBER, en_numbers, en_qualifier, en_states, figure_match, shown, zh_numbers
-from .model import Fact, FactFile, Figure, Name, Qualifier, Source
+from .model import Fact, FactFile, Figure, Name, Source
 from .sentence import sentence_problem
 from .units import figure_pattern, written_number
+from .vocabulary import Qualifier
 from .yamlfile import Position
 
 Locate = Callable[[tuple[Any, ...]], "Position | None"]

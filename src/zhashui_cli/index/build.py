@@ -26,7 +26,8 @@ from typing import Any
 
 from zhashui_cli.factfile.as_records import category_record, fact_record, source_record, unit_record
 from zhashui_cli.factfile.folding import fold_many
-from zhashui_cli.factfile.model import Fact, FactFile, Kind
+from zhashui_cli.factfile.model import Fact, FactFile
+from zhashui_cli.factfile.vocabulary import Kind
 from zhashui_cli.records import json_line, json_text
 
 from .corpus import FIELD_SEPARATOR, FORMAT, LINE_END, TEXT_FIELDS, byteorder, typecode

@@ -88,14 +88,14 @@ def _escape(match: re.Match[str]) -> str:
 
 def figure_text(figure: Mapping[str, Any]) -> str:
     """A figure as the bulletin would write it, with its qualifier as a sign: >3000万元."""
-    from zhashui_cli.factfile.model import Qualifier
+    from zhashui_cli.factfile.vocabulary import Qualifier
 
     return f"{Qualifier(figure['qualifier']).symbol}{written_number(figure['value'])}{figure['unit']}"
 
 
 def base_text(figure: Mapping[str, Any]) -> str:
     """A figure's base value with its qualifier: >30,000,000 元."""
-    from zhashui_cli.factfile.model import Qualifier
+    from zhashui_cli.factfile.vocabulary import Qualifier
 
     shown = written_number(figure["base_value"], grouped=True)
     return f"{Qualifier(figure['qualifier']).symbol}{shown} {figure['base_unit']}"

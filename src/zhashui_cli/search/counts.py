@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from zhashui_cli.factfile.model import Kind
 from zhashui_cli.factfile.units import MONEY_UNIT
+from zhashui_cli.factfile.vocabulary import Kind
 from zhashui_cli.index.corpus import Corpus
 from zhashui_cli.records import (
     CategoryCount,

@@ -18,7 +18,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from zhashui_cli.factfile.folding import needs_t2s, normalise, regional
-from zhashui_cli.factfile.model import Kind
+from zhashui_cli.factfile.vocabulary import Kind
 from zhashui_cli.index.corpus import Corpus, field_names, in_claims, primary
 from zhashui_cli.index.text import STOP_WORDS, has_cjk, query_terms, query_tokens
 from zhashui_cli.records import MatchRecord, TermMatch

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, TypeVar
 from zhashui_cli._i18n import Message
 from zhashui_cli.errors import QueryError
 from zhashui_cli.factfile.folding import fold
-from zhashui_cli.factfile.model import KIND_NAMES_ZH, Kind
 from zhashui_cli.factfile.units import AmountError, Unit, Units, UnknownUnitError
+from zhashui_cli.factfile.vocabulary import KIND_NAMES_ZH, Kind
 from zhashui_cli.index.corpus import Corpus
 from zhashui_cli.suggest import did_you_mean
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from zhashui_cli._i18n import CHINESE, _
-from zhashui_cli.factfile.model import KIND_NAMES_ZH, Kind
+from zhashui_cli.factfile.vocabulary import KIND_NAMES_ZH, Kind
 from zhashui_cli.output.render import figure_text, markdown_table, printable
 
 from .tables import BAR_LIMIT, MIN_TEXT, Lang, name_fields, pad, title, whole, width_of
@@ -80,7 +80,7 @@ def _shorten(shown: str, width: int) -> str:
 
 def _label(row: Mapping[str, Any], lang: Lang, width: int, dimension: str) -> str:
     """A bar's label: its key, with its names where there is room; a kind, which has no names
-    in the records, with its Chinese one (model.KIND_NAMES_ZH) when the run speaks Chinese."""
+    in the records, with its Chinese one (vocabulary.KIND_NAMES_ZH) when the run speaks Chinese."""
     names = [row.get(field) for field in name_fields(lang)] if width >= 40 else []
     if dimension == "kind" and CHINESE and row["key"] in {kind.value for kind in KIND_NAMES_ZH}:
         names = [KIND_NAMES_ZH[Kind(row["key"])]]

@@ -18,7 +18,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from zhashui_cli._i18n import CHINESE, _
-from zhashui_cli.factfile.model import KIND_NAMES_ZH
+from zhashui_cli.factfile.vocabulary import KIND_NAMES_ZH
 from zhashui_cli.index.text import has_cjk
 from zhashui_cli.output.render import base_text, cell, figure_text, printable
 
