@@ -182,10 +182,10 @@ def test_usage_of_zhashui_alone_and_version_are_chinese() -> None:
         (["search", "--json", "--format", "csv"], 2, "--json 与 --format csv 相互冲突", "contradict"),
         # the library's errors, said from the parts their messages keep (_i18n.Message)
         (["search", "-c", "econ"], 2, "未知类别 'econ'（您是不是要找 economy？）；已有：economy", "unknown"),
-        (["search", "-y", "twenty"], 2, "'twenty' 不是年份；请用数字给出：2023, 2024", "not a year"),
+        (["search", "-y", "twenty"], 2, "'twenty' 不是年份；请用阿拉伯数字写出年份：2023, 2024", "not a year"),
         (["search", "-k", "pla"], 2, "未知类型 'pla'（您是不是要找 plan？）；请使用以下之一：", "use one of"),
         (["search", "--unit", "万元", "--min", "1x"], 2, "最小值 '1x' 不是数字；请写成 100000000、1e8", "write it"),
-        (["search", "--unit", "元", "--min", "3万亩"], 2, "的单位是亩，但所选单位是元", "bare number"),
+        (["search", "--unit", "元", "--min", "3万亩"], 2, "的单位是亩，但当前单位是元", "bare number"),
         (["search", "--unit", "亩x"], 2, "未知单位 '亩x'；请使用基本单位（元,", "base unit"),
         (["search", "--fields", "idd,yeer"], 2, "未知字段 idd, yeer（您是不是要找 id, year？）；可用字段：", "valid"),
         (["export", "--sqlite", "."], 2, ". 是当前工作目录或其上级目录；请指定一个新目录", "working folder"),
