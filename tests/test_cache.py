@@ -88,12 +88,17 @@ def test_pruning_and_clearing_touch_only_the_caches_own_files(tmp_path: Path, is
     assert files(isolated) == sorted(strangers) and outside.read_text() == "not the cache's"
 
 
-def test_cache_info_says_where_how_many_how_big_and_of_which_fact_files(tmp_path: Path, isolated: Path) -> None:
+def one_kept_one_gone(tmp_path: Path, isolated: Path) -> tuple[Path, Path, int]:
+    """Two fact files indexed, the older one's removed since: the two, and the cache's size."""
     kept, gone = fact_file(tmp_path / "base"), fact_file(tmp_path / "draft")
     indexed(gone)
     indexed(kept)
     shutil.rmtree(tmp_path / "draft")
-    size = sum(entry.stat().st_size for entry in isolated.iterdir())
+    return kept, gone, sum(entry.stat().st_size for entry in isolated.iterdir())
+
+
+def test_cache_info_says_where_how_many_how_big_and_of_which_fact_files(tmp_path: Path, isolated: Path) -> None:
+    kept, gone, size = one_kept_one_gone(tmp_path, isolated)
     result = CliRunner().invoke(app, ["cache", "info"])
     assert (result.exit_code, result.stderr) == (0, "")
     lines = result.stdout.splitlines()
@@ -113,11 +118,7 @@ def test_cache_info_json_is_the_same_listing_for_scripts(tmp_path: Path, isolate
 
     from .test_output_schemas import validator
 
-    kept, gone = fact_file(tmp_path / "base"), fact_file(tmp_path / "draft")
-    indexed(gone)
-    indexed(kept)
-    shutil.rmtree(tmp_path / "draft")
-    size = sum(entry.stat().st_size for entry in isolated.iterdir())
+    kept, gone, size = one_kept_one_gone(tmp_path, isolated)
     result = CliRunner().invoke(app, ["cache", "info", "--json"])
     assert (result.exit_code, result.stderr) == (0, "")
     info = json.loads(result.stdout)

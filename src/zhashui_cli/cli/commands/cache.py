@@ -13,7 +13,7 @@ from zhashui_cli._i18n import N_, _, ngettext
 from zhashui_cli.cli import options
 from zhashui_cli.cli.exits import UsageProblem, emit, note
 from zhashui_cli.errors import OutputWriteError
-from zhashui_cli.index.cache import KEPT_PER_FILE
+from zhashui_cli.index.cache import KEPT_PER_FILE, CachedIndex
 from zhashui_cli.output.render import printable
 from zhashui_cli.records import CachedIndexRecord, CacheInfo, json_text
 
@@ -95,7 +95,7 @@ def _info() -> str:
                 else ""
             )
         )
-        for index in sorted(found.indexes, key=lambda index: index.mtime_ns, reverse=True):
+        for index in _newest_first(found.indexes):
             written = time.strftime("%Y-%m-%d %H:%M", time.localtime(index.mtime_ns / 1e9))
             what = index.fact_file or _("(unreadable)")
             state = "" if index.exists else _(" (gone)")
@@ -113,7 +113,7 @@ def _info_json() -> str:
             "size": index.size,
             "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(index.mtime_ns / 1e9)),
         }
-        for index in sorted(found.indexes, key=lambda index: index.mtime_ns, reverse=True)
+        for index in _newest_first(found.indexes)
     ]
     info: CacheInfo = {
         "folder": None if found.folder is None else str(found.folder),
@@ -123,6 +123,10 @@ def _info_json() -> str:
         "indexes": indexes,
     }
     return json_text(info, indent=2) + "\n"  # a path's controls and bidi marks escaped, as in every JSON
+
+
+def _newest_first(indexes: list[CachedIndex]) -> list[CachedIndex]:
+    return sorted(indexes, key=lambda index: index.mtime_ns, reverse=True)
 
 
 def _size(size: int) -> str:
