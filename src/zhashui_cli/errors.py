@@ -60,7 +60,7 @@ class NotFoundError(ZhashuiError, KeyError):
 
     def __init__(self, what: str, key: str, close: Sequence[str] = ()) -> None:
         self.what, self.key, self.close = what, key, list(close)
-        named = _WHAT.get(what, what)
+        named = NAMED.get(what, what)
         if self.close:
             super().__init__(
                 Message(
@@ -105,8 +105,19 @@ class UnknownFieldError(ZhashuiError, ValueError):
             )
 
 
-# The things an id names, as NotFoundError says them.
-_WHAT = {"fact": Message("fact"), "category": Message("category"), "source": Message("source")}
+# What a refusal may be about, as it names it: the thing an id names (NotFoundError), what a
+# filter value names (search/filters.py).
+NAMED = {
+    "fact": Message("fact"),
+    "category": Message("category"),
+    "kind": Message("kind"),
+    "sort": Message("sort"),
+    "source": Message("source"),
+    "section": Message("section"),
+    "tag": Message("tag"),
+    "minimum": Message("minimum"),
+    "maximum": Message("maximum"),
+}
 
 
 class CorruptIndexError(Exception):

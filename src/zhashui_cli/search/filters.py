@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from zhashui_cli._i18n import Message
-from zhashui_cli.errors import QueryError
+from zhashui_cli.errors import NAMED, QueryError
 from zhashui_cli.factfile.folding import fold
 from zhashui_cli.factfile.units import AmountError, Unit, Units, UnknownUnitError
 from zhashui_cli.factfile.vocabulary import KIND_NAMES_ZH, Kind
@@ -95,7 +95,7 @@ def _unknown(
     other spellings suggested maps to what it offers), and all of them (to choose from, when
     choose: a closed list such as the kinds)."""
     parts = {
-        "what": _WHAT.get(what, what),
+        "what": NAMED.get(what, what),
         "value": value,
         "hint": did_you_mean(value, known if suggested is None else suggested, fold=fold),
         "known": ", ".join(known),
@@ -105,19 +105,6 @@ def _unknown(
     if choose:
         return QueryError(Message("unknown {what} '{value}'{hint}; use one of {known}", **parts))
     return QueryError(Message("unknown {what} '{value}'{hint}; known: {known}", **parts))
-
-
-# What a filter value names, as a refusal says it.
-_WHAT = {
-    "category": Message("category"),
-    "kind": Message("kind"),
-    "sort": Message("sort"),
-    "source": Message("source"),
-    "section": Message("section"),
-    "tag": Message("tag"),
-    "minimum": Message("minimum"),
-    "maximum": Message("maximum"),
-}
 
 
 def _named(values: list[str], known: list[str], what: str) -> frozenset[int]:
@@ -202,7 +189,7 @@ def _on_figures(
                 Message(
                     "{what} '{value}' is in {named}, but the unit is {base};"
                     " give it in {base}, or as a bare number in the unit",
-                    what=_WHAT[what],
+                    what=NAMED[what],
                     value=value,
                     named=named,
                     base=base,
@@ -233,4 +220,4 @@ def _amount(table: Units, value: object, what: str, unit: Unit | None) -> tuple[
     try:
         return table.amount(str(value), unit)
     except AmountError as error:
-        raise QueryError(Message("{what} {reason}", what=_WHAT[what], reason=error.message)) from None
+        raise QueryError(Message("{what} {reason}", what=NAMED[what], reason=error.message)) from None
