@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import zhashui_cli
 from zhashui_cli.errors import CorruptIndexError
 from zhashui_cli.factfile import folding
-from zhashui_cli.index import text
+from zhashui_cli.index import cache, text
 from zhashui_cli.index.corpus import Corpus
 
 from .conftest import FACTS, load_script
@@ -191,3 +191,24 @@ def test_a_correction_found_as_often_one_way_as_another_is_the_fact_shown_firsts
 def test_the_cjk_blocks_end_where_they_end(low: str, high: str) -> None:
     inside, outside = [low, high], [chr(ord(low) - 1), chr(ord(high) + 1)]
     assert [text.is_cjk(char) for char in inside + outside] == [True, True, False, False]
+
+
+def test_a_long_header_is_read_without_the_body(monkeypatch: pytest.MonkeyPatch, isolated: Path) -> None:
+    """A header longer than the first read (a base of hundreds of sources) is read on to its
+    end and not further: the sections are read when used, not with it."""
+    facts = len(zhashui_cli.open(FACTS))  # the index cached
+    location = cache.cache_file(FACTS)
+    assert location is not None
+    header_end = location.read_bytes().index(b"\n", len(cache.MAGIC)) + 1
+    monkeypatch.setattr(cache, "_HEADER_READ", 256)
+    read: list[int] = []
+    load = cache._OnDemand.load
+
+    def counted(self: Any, start: int, end: int) -> None:
+        read.append(end - start)
+        load(self, start, end)
+
+    monkeypatch.setattr(cache._OnDemand, "load", counted)
+    corpus = cache.load(FACTS)
+    assert corpus is not None and corpus.count == facts
+    assert header_end > 256 and sum(read) < 2 * header_end < location.stat().st_size
