@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import zlib
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -176,6 +177,21 @@ def write_facts(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+def edit_section(header: dict[str, Any], body: bytes, name: str, edit: Callable[[Any], object]) -> bytes:
+    """An index body with one JSON section's value edited and the header's layout and
+    checksums made right again, as a forger who knows the format would write it."""
+    sections = {key: body[at : at + size] for key, (at, size, _) in header["sections"].items()}
+    value = json.loads(sections[name])
+    edit(value)
+    sections[name] = json.dumps(value, ensure_ascii=False).encode()
+    position = 0
+    for key, data in sections.items():
+        header["sections"][key] = [position, len(data), zlib.crc32(data)]
+        position += len(data)
+    header["size"] = position
+    return b"".join(sections.values())
 
 
 def base_problems(tmp_path: Path, old: str, new: str) -> list[str]:

@@ -29,7 +29,7 @@ from zhashui_cli.index import cache
 from zhashui_cli.index.build import build
 from zhashui_cli.records import FactRecord
 
-from .conftest import FACTS, SAMPLE_SOURCE, sample
+from .conftest import FACTS, SAMPLE_SOURCE, edit_section, sample
 
 WriteFacts = Callable[..., Path]
 NOBODY = 65534
@@ -79,13 +79,17 @@ def forge(path: Path, content: dict[str, Any], paths: dict[str, str] | None = No
     return location
 
 
-def rewrite_index(path: Path, edit: Callable[[dict[str, Any]], None]) -> None:
-    """Change the header of the cached index of path, its checksum made right again."""
+def rewrite_sources(path: Path, edit: Callable[[list[dict[str, Any]]], object]) -> None:
+    """Change the sources of the cached index of path, its checksums made right again."""
     location = index_of(path)
     data = location.read_bytes()
     header, end = cache.read_header(data)
-    edit(header)
-    cache.save(path, header, data[end:])
+    cache.save(path, header, edit_section(header, data[end:], "json.sources", edit))
+    forged = cache.load(path)
+    assert forged is not None  # the forgery is taken for the index: the test is of what it says
+    sources: list[dict[str, Any]] = json.loads(json.dumps(forged.sources))
+    edit(sources)
+    assert sources == forged.sources  # the edit was made already, and edits the same again
 
 
 def indexed(write_facts: WriteFacts) -> Path:
@@ -351,7 +355,7 @@ def outside(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_source_path_an_index_gives_is_not_what_is_read(write_facts: WriteFacts, outside: Path) -> None:
     path = indexed(write_facts)
-    rewrite_index(path, lambda header: header["sources"][0].update(path=str(outside)))
+    rewrite_sources(path, lambda sources: sources[0].update(path=str(outside)))
     base = zhashui_cli.open(path)
     assert base.paragraph(loans(base)) == PARAGRAPH
 
@@ -363,7 +367,7 @@ def test_a_source_text_an_index_places_outside_the_fact_files_folder_is_not_read
     path = indexed(write_facts)
     (path.parent / "link.txt").symlink_to(outside)
     text = {"absolute": str(outside), "up and out": os.path.relpath(outside, path.parent), "a link out": "link.txt"}
-    rewrite_index(path, lambda header: header["sources"][0].update(text=text[where], path=str(outside)))
+    rewrite_sources(path, lambda sources: sources[0].update(text=text[where], path=str(outside)))
     base = zhashui_cli.open(path)
     assert base.paragraph(loans(base)) == "协调金融贷款9.24亿元"  # the quote alone
 

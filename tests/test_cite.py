@@ -18,6 +18,8 @@ from zhashui_cli.cli.app import app
 from zhashui_cli.output.cite import Style, bibtex, csl_item, reference
 from zhashui_cli.records import FactRecord, SourceRecord
 
+from .conftest import edit_section
+
 SCHEMAS = Path(citeproc.__file__).parent / "data" / "schema" / "schemas" / "styles"
 
 
@@ -189,6 +191,6 @@ def test_an_index_built_before_sources_had_a_url_is_not_trusted() -> None:
     paths = {s.id: str(source_path(packaged_fact_file(), s.text)) for s in loaded.file.sources}
     header, body = build(loaded.file, paths)
     assert Corpus(header, body).sources[0]["url"] is None
-    header["sources"] = [{key: value for key, value in s.items() if key != "url"} for s in header["sources"]]
+    body = edit_section(header, body, "json.sources", lambda sources: [s.pop("url") for s in sources])
     with pytest.raises(CorruptIndexError, match="lack fields"):
-        Corpus(header, body)
+        _ = Corpus(header, body).sources

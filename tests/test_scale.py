@@ -8,6 +8,7 @@ against records read one by one; the index build's batch folding against folding
 
 from __future__ import annotations
 
+import bisect
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -212,3 +213,74 @@ def test_a_long_header_is_read_without_the_body(monkeypatch: pytest.MonkeyPatch,
     corpus = cache.load(FACTS)
     assert corpus is not None and corpus.count == facts
     assert header_end > 256 and sum(read) < 2 * header_end < location.stat().st_size
+
+
+def test_a_search_that_names_no_source_or_section_reads_no_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sources (with their sections and names, kilobytes each) are read by what shows or
+    filters by them, not by every search."""
+    read: list[str] = []
+    section = Corpus._section
+
+    def recorded(self: Corpus, name: str) -> tuple[int, int]:
+        read.append(name)
+        return section(self, name)
+
+    monkeypatch.setattr(Corpus, "_section", recorded)
+    base = zhashui_cli.open(FACTS, cache=False)
+    assert len(base.search("木耳", year=2023)) > 0 and "json.sources" not in read
+    assert len(base.search("木耳", section="2023-highlight-3")) > 0 and "json.sources" in read
+
+
+# -- Chinese found through its pairs of characters ----------------------------------------------
+def _needles(corpus: Corpus) -> list[str]:
+    """What a search looks for as Chinese text: the base's own words, and pieces of its text of
+    two to six characters cut at every ninth fact (across punctuation, digits and Latin)."""
+    start, end = corpus._section("text.plain")
+    lines = bytes(corpus._view[start:end]).decode().splitlines()
+    pieces = [line[at : at + size] for line in lines[::9] for at in range(0, len(line), 7) for size in (2, 3, 6)]
+    return sorted({*corpus.json("zh_words"), *(piece for piece in pieces if text.has_cjk(piece))})
+
+
+def test_chinese_found_through_its_pairs_is_found_as_a_scan_finds_it(
+    built: tuple[dict[str, Any], bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = Corpus(*built)
+    needles = _needles(corpus)
+    through_pairs = [corpus.find("plain", needle) for needle in needles]
+    narrowed = sum(
+        candidates is not None and len(candidates) * 8 <= corpus.count
+        for candidates in map(corpus._holding_pairs, needles)
+    )
+    monkeypatch.setattr(Corpus, "_holding_pairs", lambda self, needle: None)
+    assert through_pairs == [corpus.find("plain", needle) for needle in needles]
+    assert len(needles) > 1000 and narrowed > len(needles) / 2  # most were found through their pairs
+
+
+@given(st.lists(_TEXTS | st.sampled_from(["木耳", "柞水\x1f县", "𠀀𠀁", "\u2e80\u9fff", "ab木"]), max_size=6))
+def test_the_build_keeps_the_pairs_a_query_looks_for(texts: list[str]) -> None:
+    from zhashui_cli.index.build import _pairs
+
+    line = "\x1f".join(texts)
+    assert _pairs(line) == text.cjk_pairs(line)
+
+
+def test_a_rare_chinese_word_reads_no_text_section(built: tuple[dict[str, Any], bytes]) -> None:
+    corpus = Corpus(*built)
+    assert corpus.find("plain", "专项债")
+    assert "text.plain" not in corpus._checked and "array.pairs.facts" not in corpus._checked
+
+
+@pytest.mark.parametrize("section", ["text.plain", "array.pairs.facts"])
+def test_a_damaged_line_or_pair_read_alone_is_found(built: tuple[dict[str, Any], bytes], section: str) -> None:
+    """A part read alone is checked against its own checksum (the section's is not read)."""
+    header, body = built
+    corpus = Corpus(header, body)
+    fact = min(corpus.find("plain", "专项债"))
+    if section == "text.plain":
+        at = header["sections"][section][0] + corpus.numbers("text.plain.lines")[fact] + 1
+    else:
+        n = bisect.bisect_left(corpus.numbers("pairs.keys"), min(text.cjk_pairs("专项债")))
+        at = header["sections"][section][0] + corpus.numbers("pairs.offsets")[n] * 4
+    damaged = body[:at] + bytes([body[at] ^ 1]) + body[at + 1 :]
+    with pytest.raises(CorruptIndexError, match="does not match its checksum"):
+        Corpus(header, damaged).find("plain", "专项债")

@@ -48,6 +48,7 @@ def build(file: FactFile, source_paths: Mapping[str, str]) -> tuple[dict[str, An
     _add_text(sections, "exact", exact)
     plain = [[without_punctuation(field) for field in fields] for fields in exact]
     _add_text(sections, "plain", plain)
+    _add_pairs(sections, plain)
     words = _add_words(sections, exact)
     _add_chinese_words(sections, file, exact)
     _add_synonyms(sections, words, plain)
@@ -67,6 +68,8 @@ def build(file: FactFile, source_paths: Mapping[str, str]) -> tuple[dict[str, An
     }
     sections.update((f"json.{name}", json_text(values).encode()) for name, values in columns.items())
     _add_figures(sections, facts)
+    sources = [dict(source_record(s), path=source_paths[s.id]) for s in file.sources]
+    sections["json.sources"] = json_text(sources).encode()
     layout, position = {}, 0
     for name, data in sections.items():
         layout[name] = [position, len(data), zlib.crc32(data)]
@@ -77,7 +80,6 @@ def build(file: FactFile, source_paths: Mapping[str, str]) -> tuple[dict[str, An
         "count": len(facts),
         "units": [unit_record(u) for u in file.units.declared],
         "categories": [category_record(c) for c in file.categories],
-        "sources": [dict(source_record(s), path=source_paths[s.id]) for s in file.sources],
         "sections": layout,
         "size": position,
     }
@@ -138,6 +140,39 @@ def _add_text(sections: dict[str, bytes], name: str, texts: Sequence[Sequence[st
     lines = [FIELD_SEPARATOR.join(field.encode() for field in fields) + LINE_END for fields in texts]
     sections[f"text.{name}"] = b"".join(lines)
     _add_array(sections, f"text.{name}.lines", _offsets(lines))
+    _add_array(sections, f"text.{name}.crcs", map(zlib.crc32, lines))
+
+
+def _add_pairs(sections: dict[str, bytes], texts: Sequence[Sequence[str]]) -> None:
+    """array.pairs.*: each pair of adjacent Chinese characters of the plain texts, and the
+    facts holding it (corpus.py), so that a Chinese word is looked for only where it may be."""
+    facts_of: dict[int, array[int]] = {}
+    code = typecode("pairs.facts")
+    for n, fields in enumerate(texts):
+        for key in _pairs(FIELD_SEPARATOR.decode().join(fields)):
+            facts = facts_of.get(key)
+            if facts is None:
+                facts = facts_of[key] = array(code)
+            facts.append(n)
+    keys = sorted(facts_of)
+    parts = [facts_of[key].tobytes() for key in keys]
+    _add_array(sections, "pairs.keys", keys)
+    _add_array(sections, "pairs.offsets", itertools.accumulate((len(facts_of[key]) for key in keys), initial=0))
+    sections["array.pairs.facts"] = b"".join(parts)
+    _add_array(sections, "pairs.crcs", map(zlib.crc32, parts))
+
+
+def _pairs(text: str) -> set[int]:
+    """text.cjk_pairs, as fast as the build needs: pairs only within runs of Chinese."""
+    return {
+        ord(first) << 21 | ord(second) for run in _cjk_runs().findall(text) for first, second in itertools.pairwise(run)
+    }
+
+
+@cache
+def _cjk_runs() -> re.Pattern[str]:
+    """Runs of two or more characters of text.is_cjk's blocks."""
+    return re.compile("[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003134f]{2,}")
 
 
 # -- the Latin vocabulary -------------------------------------------------------------------------

@@ -12,8 +12,14 @@ Sections (their byte range and CRC-32 are in the header):
                         it, so that it can be passed through unparsed
     records.offsets     array of count+1 byte offsets; records.crcs: a CRC-32 per record
     text.<name>         one line per fact of folded text, its fields separated by \\x1f in the
-                        order of TEXT_FIELDS; text.<name>.lines: count+1 byte offsets
-    json.<name>         a JSON value: a column (one entry per fact) or a table
+                        order of TEXT_FIELDS; text.<name>.lines: count+1 byte offsets;
+                        text.<name>.crcs: a CRC-32 per line
+    array.pairs.*       every pair of adjacent Chinese characters in text.plain (text.cjk_pairs):
+                        .keys, sorted; .offsets, where the facts of each start in .facts
+                        (len(keys)+1); .facts, the facts holding each, in order; .crcs, a
+                        CRC-32 of each key's facts
+    json.<name>         a JSON value: a column (one entry per fact) or a table; json.sources
+                        the sources (records.SourceRecord and the path their text was read from)
     array.<name>        a column of small integers
     array.figures.*     every figure as numbers, sorted by base unit (json.units) and then by
                         base value: .blocks, where each unit's figures start (len(units)+1);
@@ -22,7 +28,8 @@ Sections (their byte range and CRC-32 are in the header):
                         on amounts bisects a unit's block and parses nothing (search/amounts.py)
 
 Damage is found before it can change an answer: every section is checked against its CRC
-before its first use, and every record before it is passed through. A damaged index raises
+before its first use, and a part read alone (a record, a line of text, the facts of a pair)
+against its own before it is used. A damaged index raises
 CorruptIndexError, and the library rebuilds it.
 """
 
@@ -32,15 +39,17 @@ import json
 import sys
 import zlib
 from array import array
-from bisect import bisect_right
-from collections.abc import Callable, Collection, Mapping, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from zhashui_cli.errors import CorruptIndexError
+from zhashui_cli.index.text import cjk_pairs
 from zhashui_cli.records import SOURCE_FIELDS, CategoryRecord, FactRecord, SourceRecord, UnitRecord
 
-FORMAT = 7  # 4: stamps keyed by dev, inode, size, mtime, ctime; 5: records escaped; 6: json.char_pinyin;
-# 7: figures as numbers (array.figures.*), the units a fact file declares (header "units"), json.synonyms
+FORMAT = 8  # 4: stamps keyed by dev, inode, size, mtime, ctime; 5: records escaped; 6: json.char_pinyin;
+# 7: figures as numbers (array.figures.*), the units a fact file declares (header "units"), json.synonyms;
+# 8: the sources in json.sources, out of the header; a CRC-32 per line of text; array.pairs.*
 # The fields of a fact's text lines, in order; a match in the first PRIMARY_FIELDS of them
 # (the claims, tags and labels: what the fact says) ranks before one only in the others.
 TEXT_FIELDS = ("id", "claim", "claim_en", "tags", "figures", "quote", "note", "category")
@@ -52,11 +61,13 @@ FIELD_SEPARATOR, LINE_END = b"\x1f", b"\n"
 SECTIONS = frozenset(
     {
         *("records", "array.records.offsets", "array.records.crcs"),
-        *("text.exact", "array.text.exact.lines", "text.plain", "array.text.plain.lines"),
+        *("text.exact", "array.text.exact.lines", "array.text.exact.crcs"),
+        *("text.plain", "array.text.plain.lines", "array.text.plain.crcs"),
+        *("array.pairs.keys", "array.pairs.offsets", "array.pairs.facts", "array.pairs.crcs"),
         *("array.category", "array.source", "array.year", "array.kind"),
         *("json.id", "json.section", "json.tags", "json.amounts"),
         *("json.words", "json.spelling", "array.postings", "json.zh_words", "json.pinyin", "json.initials"),
-        *("json.char_pinyin", "json.synonyms"),
+        *("json.char_pinyin", "json.synonyms", "json.sources"),
         *("json.units", "array.figures.blocks", "array.figures.values", "array.figures.facts", "json.figures.exact"),
     }
 )
@@ -64,7 +75,8 @@ SECTIONS = frozenset(
 # section once, rather than each record on its own (a common word: most of the records).
 _WHOLE_RECORDS_SHARE = 1 / 16
 _NUMBER_BYTES = frozenset(b"0123456789."[i : i + 1] for i in range(11))
-# Below this share of candidates, later terms are looked for in the candidates' lines only.
+# A Chinese needle held by at most one in this many facts' pairs of characters is looked for in
+# their lines alone, read one by one; more, and one scan of the whole text is cheaper.
 _NARROW_SEARCH_SHARE = 8
 
 
@@ -93,7 +105,6 @@ class Corpus:
         try:
             self.count: int = int(header["count"])
             self.categories: list[CategoryRecord] = list(header["categories"])
-            self.sources: list[IndexedSource] = list(header["sources"])
             self.units: list[UnitRecord] = list(header["units"])  # the units the fact file declares
             # the fact file's editorial problems, counted by base.py when it builds (build() alone counts none)
             self.warnings: int = int(header.get("warnings", 0))
@@ -102,9 +113,6 @@ class Corpus:
             }
         except (KeyError, TypeError, ValueError) as error:
             raise CorruptIndexError(f"bad header: {error!r}") from error
-        if any(not set(SOURCE_FIELDS) <= set(source) for source in self.sources):
-            # built by a build of this version from before a source field was added
-            raise CorruptIndexError("the index's sources lack fields this version records")
         if set(self._sections) != SECTIONS:
             raise CorruptIndexError("the index has other sections than this version builds")
         if any(at + size > len(body) for at, size, _ in self._sections.values()):
@@ -128,6 +136,12 @@ class Corpus:
                 raise CorruptIndexError(f"section {name} does not match its checksum")
             self._checked.add(name)
         return at, at + size
+
+    @property
+    def sources(self) -> list[IndexedSource]:
+        """The sources, with their sections, names and the path each text was read from: a
+        section of its own, not the header, which every search parses (with 500 sources, 4 MB)."""
+        return self.memo("sources", _sources)
 
     def numbers(self, name: str) -> array[Any]:
         key = f"array.{name}"
@@ -155,13 +169,8 @@ class Corpus:
     # -- records ------------------------------------------------------------------------------
     def record_line(self, index: int) -> bytes:
         """A fact's record exactly as JSON output writes it (UTF-8, no newline), checked."""
-        offsets, crcs = self.numbers("records.offsets"), self.numbers("records.crcs")
-        start, _ = self._section_unchecked("records")
-        begin, end = start + offsets[index], start + offsets[index + 1] - 1
-        line = bytes(self._view[begin:end]) if self._disk is None else self._disk.read(begin, end)
-        if zlib.crc32(line) != crcs[index]:
-            raise CorruptIndexError(f"record {index} does not match its checksum")
-        return line
+        offsets, crc = self.numbers("records.offsets"), self.numbers("records.crcs")[index]
+        return self._checked_part("records", offsets[index], offsets[index + 1] - 1, crc, f"record {index}")
 
     def record_lines(self, indices: Sequence[int]) -> list[bytes]:
         """record_line() of many facts: when they are a large share of the base, the records
@@ -172,11 +181,6 @@ class Corpus:
         view = self._view
         return [bytes(view[start + offsets[i] : start + offsets[i + 1] - 1]) for i in indices]
 
-    def _section_unchecked(self, name: str) -> tuple[int, int]:
-        """A section whose parts carry their own checksums (the records)."""
-        at, size, _ = self._sections[name]
-        return at, at + size
-
     def record(self, index: int) -> FactRecord:
         return json.loads(self.record_line(index))  # type: ignore[no-any-return]
 
@@ -184,53 +188,92 @@ class Corpus:
         return self.json("id")  # type: ignore[no-any-return]
 
     # -- text ---------------------------------------------------------------------------------
-    def find(self, text: str, needle: str, among: Collection[int] | None = None) -> dict[int, int]:
+    def find(self, text: str, needle: str) -> dict[int, int]:
         """Facts whose text holds needle → the bits of TEXT_FIELDS where it stands. A needle
         that starts or ends with a digit matches whole numbers only (168 is not in 7168).
 
-        The first term is one pass of the buffer's own find() over the text, so only hits
-        cost Python work; later terms, given the few candidates left, look in their lines only.
-        """
-        start, end = self._section(f"text.{text}")
-        lines = self.numbers(f"text.{text}.lines")
+        A needle with Chinese in it is looked for in the lines of the facts that hold every
+        pair of its characters (array.pairs.*), each line read and checked alone, when they
+        are few; otherwise, and for any other needle, by one pass of the buffer's own find()
+        over the whole text, so that only hits cost Python work."""
         encoded = needle.encode("utf-8")
-        if among is not None and len(among) * _NARROW_SEARCH_SHARE < self.count:
-            candidates = [(i, start + lines[i], start + lines[i + 1]) for i in sorted(among)]
+        candidates = self._holding_pairs(needle) if text == "plain" else None
+        if candidates is not None and len(candidates) * _NARROW_SEARCH_SHARE <= self.count:
+            lines: Iterator[tuple[int, bytes]] = ((i, self._text_line(text, i)) for i in candidates)
         else:
-            candidates = self._lines_holding(encoded, start, end, lines, among)
-        hits: dict[int, int] = {}
+            lines = self._lines_holding(text, encoded)
         numeric = (needle[:1].isdigit(), needle[-1:].isdigit())
-        for i, line_start, line_end in candidates:
-            fields = self._fields_holding(encoded, line_start, line_end, numeric)
+        hits: dict[int, int] = {}
+        for i, line in lines:
+            fields = _fields_holding(encoded, line, numeric)
             if fields:
                 hits[i] = fields
         return hits
 
-    def _lines_holding(
-        self, needle: bytes, start: int, end: int, lines: array[int], among: Collection[int] | None
-    ) -> list[tuple[int, int, int]]:
-        found, position = [], start
+    def _lines_holding(self, text: str, needle: bytes) -> Iterator[tuple[int, bytes]]:
+        """The lines of a text section that hold needle, by a scan of the whole section."""
+        start, end = self._section(f"text.{text}")
+        lines, position = self.numbers(f"text.{text}.lines"), start
         while (at := self._body.find(needle, position, end)) >= 0:
             i = bisect_right(lines, at - start) - 1
             line_start, position = start + lines[i], start + lines[i + 1]
-            if among is None or i in among:
-                found.append((i, line_start, position))
-        return found
+            yield i, bytes(self._view[line_start:position])
 
-    def _fields_holding(self, needle: bytes, start: int, end: int, numeric: tuple[bool, bool]) -> int:
-        """The bits of the fields of one line (start..end) that hold needle."""
-        line = bytes(self._view[start:end])
-        fields, position = 0, 0
-        while (at := line.find(needle, position)) >= 0:
-            after = at + len(needle)
-            if (numeric[0] and line[at - 1 : at] in _NUMBER_BYTES) or (
-                numeric[1] and line[after : after + 1].isdigit()
-            ):
-                position = at + 1  # part of a longer number
-                continue
-            fields |= 1 << line.count(FIELD_SEPARATOR, 0, at)
-            position = line.find(FIELD_SEPARATOR, at) + 1 or len(line)  # the rest of this field is done
-        return fields
+    def _holding_pairs(self, needle: str) -> list[int] | None:
+        """The facts whose plain text holds every pair of Chinese characters of needle, in
+        order; None if it has no such pair (a needle of one character, a number, Latin)."""
+        candidates: set[int] | None = None
+        for key in sorted(cjk_pairs(needle)):
+            facts = self._facts_of_pair(key)
+            candidates = set(facts) if candidates is None else candidates.intersection(facts)
+            if not candidates:
+                return []
+        return None if candidates is None else sorted(candidates)
+
+    def _facts_of_pair(self, key: int) -> array[int]:
+        keys, offsets = self.numbers("pairs.keys"), self.numbers("pairs.offsets")
+        n = bisect_left(keys, key)
+        facts = array(typecode("pairs.facts"))
+        if n < len(keys) and keys[n] == key:
+            begin, end = offsets[n] * facts.itemsize, offsets[n + 1] * facts.itemsize
+            crc = self.numbers("pairs.crcs")[n]
+            facts.frombytes(self._checked_part("array.pairs.facts", begin, end, crc, f"the facts of pair {n}"))
+        return facts
+
+    def _text_line(self, text: str, i: int) -> bytes:
+        lines, crc = self.numbers(f"text.{text}.lines"), self.numbers(f"text.{text}.crcs")[i]
+        return self._checked_part(f"text.{text}", lines[i], lines[i + 1], crc, f"line {i} of text.{text}")
+
+    def _checked_part(self, section: str, begin: int, end: int, crc: int, what: str) -> bytes:
+        """Bytes begin to end of a section whose parts carry checksums of their own (a record, a
+        line of text, the facts of a pair), read alone, not kept, and checked."""
+        at, _, _ = self._sections[section]
+        begin, end = at + begin, at + end
+        part = bytes(self._view[begin:end]) if self._disk is None else self._disk.read(begin, end)
+        if zlib.crc32(part) != crc:
+            raise CorruptIndexError(f"{what} does not match its checksum")
+        return part
+
+
+def _fields_holding(needle: bytes, line: bytes, numeric: tuple[bool, bool]) -> int:
+    """The bits of the fields of one line that hold needle."""
+    fields, position = 0, 0
+    while (at := line.find(needle, position)) >= 0:
+        after = at + len(needle)
+        if (numeric[0] and line[at - 1 : at] in _NUMBER_BYTES) or (numeric[1] and line[after : after + 1].isdigit()):
+            position = at + 1  # part of a longer number
+            continue
+        fields |= 1 << line.count(FIELD_SEPARATOR, 0, at)
+        position = line.find(FIELD_SEPARATOR, at) + 1 or len(line)  # the rest of this field is done
+    return fields
+
+
+def _sources(corpus: Corpus) -> list[IndexedSource]:
+    sources: list[IndexedSource] = corpus.json("sources")
+    if any(not set(SOURCE_FIELDS) <= set(source) for source in sources):
+        # built by a build of this version from before a source field was added
+        raise CorruptIndexError("the index's sources lack fields this version records")
+    return sources
 
 
 def typecode(array_name: str) -> str:
@@ -238,7 +281,7 @@ def typecode(array_name: str) -> str:
     order (the header names it, and an index of another byte order is rebuilt)."""
     if array_name.endswith(".values"):
         return "d"
-    return "q" if array_name.endswith((".offsets", ".lines")) else "I"
+    return "q" if array_name.endswith((".offsets", ".lines", ".keys")) else "I"
 
 
 def field_names(bits: int) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from itertools import pairwise
 
 from zhashui_cli.factfile.folding import SPACE, fold
 
@@ -68,6 +69,13 @@ def is_cjk(char: str) -> bool:
 
 def has_cjk(text: str) -> bool:
     return any(is_cjk(char) for char in text if char > "\u2e7f")
+
+
+def cjk_pairs(text: str) -> set[int]:
+    """The pairs of adjacent Chinese characters of a text (is_cjk), each as one number: what
+    the index keeps postings of, so that the facts that may hold a Chinese word are those
+    holding every pair of it, found without reading the text (索引 → 索引; 专项债 → 专项, 项债)."""
+    return {ord(first) << 21 | ord(second) for first, second in pairwise(text) if is_cjk(first) and is_cjk(second)}
 
 
 def toneless(word: str) -> str:

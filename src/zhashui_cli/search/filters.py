@@ -41,7 +41,7 @@ def filters(
     base_unit, low, high = _on_figures(corpus, unit, minimum, maximum)
     return Filters(
         categories=_categories(corpus, _values(category)),
-        sources=_named(_values(source), [s["id"] for s in corpus.sources], "source"),
+        sources=_sources(corpus, _values(source)),
         years=_years(corpus, _values(year)),
         kinds=frozenset(_kind(value) for value in _values(kind)),
         sections=frozenset(_sections(corpus, _values(section))),
@@ -107,14 +107,16 @@ def _unknown(
     return QueryError(Message("unknown {what} '{value}'{hint}; known: {known}", **parts))
 
 
-def _named(values: list[str], known: list[str], what: str) -> frozenset[int]:
+def _sources(corpus: Corpus, values: list[str]) -> frozenset[int]:
+    """Sources named by id, in any case; the sources are read only when one is named."""
     if not values:
         return frozenset()
+    known = [source["id"] for source in corpus.sources]
     folded = [fold(k) for k in known]
     numbers = set()
     for value in values:
         if fold(value) not in folded:
-            raise _unknown(what, value, known)
+            raise _unknown("source", value, known)
         numbers.add(folded.index(fold(value)))
     return frozenset(numbers)
 
@@ -152,6 +154,8 @@ def _years(corpus: Corpus, values: list[str]) -> frozenset[int]:
 
 
 def _sections(corpus: Corpus, values: list[str]) -> set[str]:
+    if not values:
+        return set()
     known = [section["id"] for s in corpus.sources for section in s["sections"]]
     for value in values:
         if value not in known:
