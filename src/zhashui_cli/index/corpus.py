@@ -198,7 +198,7 @@ class Corpus:
         over the whole text, so that only hits cost Python work."""
         encoded = needle.encode("utf-8")
         candidates = self._holding_pairs(needle) if text == "plain" else None
-        if candidates is not None and len(candidates) * _NARROW_SEARCH_SHARE <= self.count:
+        if candidates is not None:
             lines: Iterator[tuple[int, bytes]] = ((i, self._text_line(text, i)) for i in candidates)
         else:
             lines = self._lines_holding(text, encoded)
@@ -221,23 +221,31 @@ class Corpus:
 
     def _holding_pairs(self, needle: str) -> list[int] | None:
         """The facts whose plain text holds every pair of Chinese characters of needle, in
-        order; None if it has no such pair (a needle of one character, a number, Latin)."""
+        order. None if it has no such pair (one character, a number, Latin), or if its rarest
+        pair stands in so many facts that one scan of the text costs less than their lines."""
+        keys, offsets = self.numbers("pairs.keys"), self.numbers("pairs.offsets")
+        pairs = []
+        for key in cjk_pairs(needle):
+            n = bisect_left(keys, key)
+            if n == len(keys) or keys[n] != key:
+                return []
+            pairs.append((offsets[n + 1] - offsets[n], n))
+        if not pairs or min(pairs)[0] * _NARROW_SEARCH_SHARE > self.count:
+            return None
         candidates: set[int] | None = None
-        for key in sorted(cjk_pairs(needle)):
-            facts = self._facts_of_pair(key)
+        for _, n in sorted(pairs):  # the rarest first
+            facts = self._facts_of_pair(n)
             candidates = set(facts) if candidates is None else candidates.intersection(facts)
             if not candidates:
                 return []
-        return None if candidates is None else sorted(candidates)
+        return sorted(candidates or ())
 
-    def _facts_of_pair(self, key: int) -> array[int]:
-        keys, offsets = self.numbers("pairs.keys"), self.numbers("pairs.offsets")
-        n = bisect_left(keys, key)
-        facts = array(typecode("pairs.facts"))
-        if n < len(keys) and keys[n] == key:
-            begin, end = offsets[n] * facts.itemsize, offsets[n + 1] * facts.itemsize
-            crc = self.numbers("pairs.crcs")[n]
-            facts.frombytes(self._checked_part("array.pairs.facts", begin, end, crc, f"the facts of pair {n}"))
+    def _facts_of_pair(self, n: int) -> array[int]:
+        """The facts holding the n-th pair of array.pairs.keys, read alone and checked."""
+        offsets, facts = self.numbers("pairs.offsets"), array(typecode("pairs.facts"))
+        begin, end = offsets[n] * facts.itemsize, offsets[n + 1] * facts.itemsize
+        crc = self.numbers("pairs.crcs")[n]
+        facts.frombytes(self._checked_part("array.pairs.facts", begin, end, crc, f"the facts of pair {n}"))
         return facts
 
     def _text_line(self, text: str, i: int) -> bytes:
