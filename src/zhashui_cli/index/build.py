@@ -31,9 +31,13 @@ from zhashui_cli.factfile.vocabulary import Kind
 from zhashui_cli.records import json_line, json_text
 
 from .corpus import FIELD_SEPARATOR, FORMAT, LINE_END, TEXT_FIELDS, byteorder, typecode
-from .text import STOP_WORDS, has_cjk, is_cjk, latin_words, without_punctuation
+from .text import STOP_WORDS, has_cjk, latin_words, without_punctuation
 
 _CJK_RUN = r"[\u4e00-\u9fff]+"
+# text.is_cjk's blocks as a character class: the build tests millions of texts, a regular
+# expression does it without a Python call per character (tests/test_scale.py holds them equal).
+_CJK = "[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
+_HAS_CJK, _ALL_CJK, _CJK_PAIRED = re.compile(_CJK), re.compile(f"{_CJK}+"), re.compile(f"{_CJK}{{2,}}")
 
 
 def build(file: FactFile, source_paths: Mapping[str, str]) -> tuple[dict[str, Any], bytes]:
@@ -50,7 +54,7 @@ def build(file: FactFile, source_paths: Mapping[str, str]) -> tuple[dict[str, An
     _add_text(sections, "plain", plain)
     _add_pairs(sections, plain)
     words = _add_words(sections, exact)
-    _add_chinese_words(sections, file, exact)
+    _add_chinese_words(sections, file, plain)
     _add_synonyms(sections, words, plain)
     category_number = {category.id: n for n, category in enumerate(file.categories)}
     source_number = {source.id: n for n, source in enumerate(file.sources)}
@@ -165,14 +169,8 @@ def _add_pairs(sections: dict[str, bytes], texts: Sequence[Sequence[str]]) -> No
 def _pairs(text: str) -> set[int]:
     """text.cjk_pairs, as fast as the build needs: pairs only within runs of Chinese."""
     return {
-        ord(first) << 21 | ord(second) for run in _cjk_runs().findall(text) for first, second in itertools.pairwise(run)
+        ord(first) << 21 | ord(second) for run in _CJK_PAIRED.findall(text) for first, second in itertools.pairwise(run)
     }
-
-
-@cache
-def _cjk_runs() -> re.Pattern[str]:
-    """Runs of two or more characters of text.is_cjk's blocks."""
-    return re.compile("[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003134f]{2,}")
 
 
 # -- the Latin vocabulary -------------------------------------------------------------------------
@@ -229,22 +227,23 @@ _MIN_WORD = 2  # one character has too many homophones to be worth finding by it
 
 
 def _add_chinese_words(sections: dict[str, bytes], file: FactFile, texts: Sequence[Sequence[str]]) -> None:
-    """json.zh_words: the Chinese words of the fact base; json.pinyin and json.initials: the
-    words each toneless pinyin (muer) and each string of initials (zsme) spells."""
+    """json.zh_words: the Chinese words of the fact base, cut from its plain texts; json.pinyin
+    and json.initials: the words each toneless pinyin (muer) and each string of initials
+    (zsme) spells."""
     import rjieba
     from pypinyin import lazy_pinyin
 
     words: set[str] = set()
     for fields in texts:
         for text in fields:
-            if has_cjk(text):
-                words.update(w for w in rjieba.cut(without_punctuation(text)) if len(w) >= _MIN_WORD and has_cjk(w))
+            if _HAS_CJK.search(text):
+                words.update(w for w in rjieba.cut(text) if len(w) >= _MIN_WORD and _HAS_CJK.search(w))
     tags = fold_many([tag for fact in file.facts for tag in fact.tags if has_cjk(tag)])
     words.update(without_punctuation(tag) for tag in tags)
     pinyin: dict[str, list[str]] = {}
     initials: dict[str, list[str]] = {}
     for word in sorted(words):
-        if not all(is_cjk(char) for char in word):
+        if not _ALL_CJK.fullmatch(word):
             continue
         syllables = lazy_pinyin(word)
         pinyin.setdefault("".join(syllables), []).append(word)
