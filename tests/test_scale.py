@@ -281,3 +281,31 @@ def test_a_damaged_line_or_pair_read_alone_is_found(built: tuple[dict[str, Any],
     damaged = body[:at] + bytes([body[at] ^ 1]) + body[at + 1 :]
     with pytest.raises(CorruptIndexError, match="does not match its checksum"):
         Corpus(header, damaged).find("plain", "专项债")
+
+
+def test_a_number_at_the_start_of_the_text_is_found_whatever_lies_before_it(
+    built: tuple[dict[str, Any], bytes],
+) -> None:
+    """The first fact's id starts its text section; the byte before it belongs to another
+    section, and a digit there must not make 2023 look like part of a longer number."""
+    header, body = built
+    at, size, crc = header["sections"]["text.exact"]
+    moved = {**header, "sections": {**header["sections"], "text.exact": [len(body) + 1, size, crc]}}
+    corpus = Corpus(moved, body + b"7" + body[at : at + size])
+    assert corpus.ids()[0].startswith("2023") and corpus.find("exact", "2023")[0] & 1  # found in its id
+
+
+@pytest.mark.parametrize("name", ["exact", "plain"])
+def test_a_scan_finds_in_each_line_what_reading_each_line_finds(built: tuple[dict[str, Any], bytes], name: str) -> None:
+    """The scan places each occurrence in its line and field as reading every line alone
+    does (numbers whole: 168 is not in 7168)."""
+    from zhashui_cli.index.corpus import _fields_holding
+
+    corpus = Corpus(*built)
+    lines = [corpus._text_line(name, i) for i in range(corpus.count)]
+    words = sorted({word for line in lines[::40] for word in re.findall(rb"[^\s\x1f]{1,6}", line)})
+    needles = [*words[::7], b"2023", b"1", b"9.24", b"168", b"zhashui", b"mu", b"\xe6\x9c\xa8"]
+    for needle in needles:
+        numeric = (needle[:1].isdigit(), needle[-1:].isdigit())
+        reference = {i: bits for i, line in enumerate(lines) if (bits := _fields_holding(needle, line, numeric))}
+        assert corpus._scan(name, needle, numeric) == reference, needle

@@ -40,7 +40,7 @@ import sys
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from zhashui_cli.errors import CorruptIndexError
@@ -197,27 +197,29 @@ class Corpus:
         are few; otherwise, and for any other needle, by one pass of the buffer's own find()
         over the whole text, so that only hits cost Python work."""
         encoded = needle.encode("utf-8")
-        candidates = self._holding_pairs(needle) if text == "plain" else None
-        if candidates is not None:
-            lines: Iterator[tuple[int, bytes]] = ((i, self._text_line(text, i)) for i in candidates)
-        else:
-            lines = self._lines_holding(text, encoded)
         numeric = (needle[:1].isdigit(), needle[-1:].isdigit())
+        candidates = self._holding_pairs(needle) if text == "plain" else None
+        if candidates is None:
+            return self._scan(text, encoded, numeric)
         hits: dict[int, int] = {}
-        for i, line in lines:
-            fields = _fields_holding(encoded, line, numeric)
+        for i in candidates:
+            fields = _fields_holding(encoded, self._text_line(text, i), numeric)
             if fields:
                 hits[i] = fields
         return hits
 
-    def _lines_holding(self, text: str, needle: bytes) -> Iterator[tuple[int, bytes]]:
-        """The lines of a text section that hold needle, by a scan of the whole section."""
+    def _scan(self, text: str, needle: bytes, numeric: tuple[bool, bool]) -> dict[int, int]:
+        """find() by one pass of the buffer's own find() over the whole text section: only
+        the lines holding needle cost Python work, a few calls each."""
         start, end = self._section(f"text.{text}")
         lines, position = self.numbers(f"text.{text}.lines"), start
+        hits: dict[int, int] = {}
         while (at := self._body.find(needle, position, end)) >= 0:
             i = bisect_right(lines, at - start) - 1
             line_start, position = start + lines[i], start + lines[i + 1]
-            yield i, bytes(self._view[line_start:position])
+            if fields := _fields_holding(needle, bytes(self._view[line_start:position]), numeric):
+                hits[i] = fields
+        return hits
 
     def _holding_pairs(self, needle: str) -> list[int] | None:
         """The facts whose plain text holds every pair of Chinese characters of needle, in
