@@ -3,12 +3,13 @@
     python benchmarks/engines.py                 # the real base and a 100,000-fact one
     python benchmarks/engines.py --facts 20000   # a smaller big base
 
-zhashui's index (index/corpus.py: folded text scanned with find(), a vocabulary with postings) is set
-against SQLite FTS5 from the standard library, fed the same folded text: Chinese as single
-characters (so that a two-character word such as 木耳 is a phrase query, as FTS5's trigram
-tokenizer cannot find fewer than three characters) and Latin words as they are. Both
-answer the same queries; printed are, per engine: the time to import it, to build, the size
-on disk, the median time of a warm query (records fetched), and what a flipped byte does.
+zhashui's index (index/corpus.py: Chinese looked for in the lines of the facts holding its pairs of
+characters, or by find() over the folded text; a vocabulary with postings) is set against SQLite
+FTS5 from the standard library, fed the same folded text: Chinese as single characters (so that a
+two-character word such as 木耳 is a phrase query, as FTS5's trigram tokenizer cannot find fewer than
+three characters) and Latin words as they are. Both answer the same queries; printed are, per
+engine: the time to import it, to build, the size on disk, the median time of a warm query (records
+fetched), and what a flipped byte does.
 """
 
 from __future__ import annotations
