@@ -75,8 +75,9 @@ SECTIONS = frozenset(
 # section once, rather than each record on its own (a common word: most of the records).
 _WHOLE_RECORDS_SHARE = 1 / 16
 _NUMBER_BYTES = frozenset(b"0123456789."[i : i + 1] for i in range(11))
-# A Chinese needle held by at most one in this many facts' pairs of characters is looked for in
-# their lines alone, read one by one; more, and one scan of the whole text is cheaper.
+# A Chinese needle whose rarest pair of characters stands in at most one fact in this many is
+# looked for in the lines of the facts holding all its pairs, read one by one; in more facts than
+# that, one scan of the whole text is taken to be cheaper (a judgement, not a measured break-even).
 _NARROW_SEARCH_SHARE = 8
 
 
@@ -193,9 +194,9 @@ class Corpus:
         that starts or ends with a digit matches whole numbers only (168 is not in 7168).
 
         A needle with Chinese in it is looked for in the lines of the facts that hold every
-        pair of its characters (array.pairs.*), each line read and checked alone, when they
-        are few; otherwise, and for any other needle, by one pass of the buffer's own find()
-        over the whole text, so that only hits cost Python work."""
+        pair of its characters (array.pairs.*), each line read and checked alone, when its
+        rarest pair is in few facts; otherwise, and for any other needle, by one pass of the
+        buffer's own find() over the whole text, so that only hits cost Python work."""
         encoded = needle.encode("utf-8")
         numeric = (needle[:1].isdigit(), needle[-1:].isdigit())
         candidates = self._holding_pairs(needle) if text == "plain" else None
