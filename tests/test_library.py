@@ -106,3 +106,13 @@ def test_kinds_and_qualifiers_are_literals_of_the_models_values() -> None:
 
     assert get_args(KindName) == tuple(kind.value for kind in Kind)
     assert get_args(QualifierName) == tuple(qualifier.value for qualifier in Qualifier)
+
+
+def test_sources_are_given_with_the_fields_a_source_record_has_and_no_path() -> None:
+    """Where the index read a source's text from is the index's business, not the record's."""
+    from zhashui_cli.records import SOURCE_FIELDS
+
+    base = zhashui_cli.open(FACTS)
+    sources = base.sources()
+    assert sources and all(set(source) == set(SOURCE_FIELDS) for source in sources)
+    assert [base.source(source["id"]) for source in sources] == sources

@@ -323,14 +323,13 @@ class FactBase:
 
     def source(self, source_id: str) -> SourceRecord:
         """The source with this id; NotFoundError if none."""
-        found = self._source(source_id)
-        return {key: value for key, value in found.items() if key != "path"}  # type: ignore[return-value]
+        return _public(self._source(source_id))
 
     def _source(self, source_id: str) -> IndexedSource:
         return _one("source", source_id, {s["id"]: s for s in self._read(lambda corpus: corpus.sources)})
 
     def sources(self) -> list[SourceRecord]:
-        return [self.source(s["id"]) for s in self._read(lambda corpus: corpus.sources)]
+        return [_public(source) for source in self._read(lambda corpus: corpus.sources)]
 
     def units(self) -> list[UnitRecord]:
         """The units the fact file declares beside the built-in ones, in its order."""
@@ -441,6 +440,11 @@ def _with_match(line: bytes, match: engine.Match | None, encoded: dict[Hashable,
         record = engine.match_record(match) if match is not None else {"terms": {}, "fields": []}
         shown = encoded[key] = json_line(record)
     return line[:-1] + b',"match":' + shown + b"}"
+
+
+def _public(source: IndexedSource) -> SourceRecord:
+    """A source as the library gives it: without the path the index read its text from."""
+    return {key: value for key, value in source.items() if key != "path"}  # type: ignore[return-value]
 
 
 def _id(typed: str) -> str:
