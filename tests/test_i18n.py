@@ -14,6 +14,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,9 @@ from typing import Any
 import pytest
 from babel.messages.mofile import write_mo
 
+import zhashui_cli
 from tests.conftest import REPO, load_script
-from zhashui_cli._i18n import language_of
+from zhashui_cli._i18n import DOMAIN, LOCALE_DIR, language_of, worded
 
 # Runs each command line of the JSON list on stdin as `zhashui` would, stdout and stderr caught.
 _DRIVER = """
@@ -218,6 +220,61 @@ def test_table_headings_and_notes_are_chinese() -> None:
     assert "最大的几笔金额" in stats and "按类别统计的事实数" in stats and "Largest" not in stats
 
 
+BROKEN = REPO / "tests" / "broken"  # a fact file per rule of the format, each broken once
+
+
+def _chinese() -> Callable[[str], str]:
+    """The Chinese catalogue's gettext, read here whatever language this process runs in."""
+    import gettext
+
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=["zh_CN"]).gettext
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in BROKEN.glob("*.yaml") if path.name != "base.yaml"))
+def test_every_problem_of_a_fact_file_can_be_said_in_chinese_and_stays_english_in_its_record(name: str) -> None:
+    translate = _chinese()
+    problems = zhashui_cli.open(BROKEN / name, cache=False).verify()["problems"]
+    assert problems
+    for problem in problems:
+        english = problem["message"]
+        chinese = worded(english, translate)
+        assert re.search(r"[\u4e00-\u9fff]", chinese) and chinese != english, (name, english)
+        assert json.loads(json.dumps(problem))["message"] == english  # the record is plain English text
+
+
+@pytest.mark.parametrize(
+    ("name", "chinese", "english"),
+    [
+        (
+            "claim-figures.yaml",
+            "事实 '2023-toilets': claim: 写的是 «7186»，但 figures[0] 是 7168座；请更正数字",
+            "states",
+        ),
+        ("sentence.yaml", "警告: 事实 '2024-bonds': claim: 以“债管理”结尾；请用 。 结束句子", "warning"),
+        ("yaml.yaml", "yaml.yaml:6:11: 5:3 处开始的映射没有结束；请用 } 结束", "not closed"),
+        ("source-text.yaml", "missing.txt（没有该文件或目录）；路径相对于事实文件", "cannot read"),
+    ],
+)
+def test_verify_says_a_fact_files_problems_in_chinese(name: str, chinese: str, english: str) -> None:
+    argv = ["verify", "--facts", str(BROKEN / name)]
+    (code, out, _), (code_en, out_en, _) = one(argv, **ZH), one(argv)
+    assert code == code_en != 0
+    assert chinese in out and english not in out
+    assert english in out_en and len(out.splitlines()) == len(out_en.splitlines())
+
+
+def test_a_fact_file_a_command_refuses_is_said_in_chinese(tmp_path: Path) -> None:
+    (code, out, err), (folder_code, _, folder) = run(
+        [["search", "--facts", str(BROKEN / "schema--unit-factor.yaml")], ["search", "--facts", str(tmp_path)]], **ZH
+    )
+    assert (code, out, folder_code) == (2, "", 2)
+    lines = err.splitlines()
+    assert lines[0] == f"zhashui: {BROKEN / 'schema--unit-factor.yaml'}：3 个问题："
+    assert lines[1].endswith("units[0].factor: 0 不是正数；请写明一个该单位等于多少个基本单位")
+    assert lines[3].endswith("units[2].factor: 以自身为基本单位的单位，factor 为 1")
+    assert folder == f"zhashui: {tmp_path}: 是文件夹，不是事实文件；请指向其中的 .yaml 文件\n"
+
+
 def test_cache_messages_are_chinese(tmp_path: Path) -> None:
     (info_code, info, _), (clear_code, _, cleared) = run(
         [["cache", "info"], ["cache", "clear"]], XDG_CACHE_HOME=str(tmp_path), **ZH
@@ -275,6 +332,11 @@ def test_machine_formats_and_pipes_are_the_same_bytes_in_every_language() -> Non
     ]
     argvs += [["search", "木耳", "--fields", "id,claim", "--format", fmt] for fmt in _FORMATS]
     argvs += [["figures", "--header"], ["cite", "2023-toilets", "--format", "csl-json"], ["cite", "2023-toilets"]]
+    # a report of problems: their messages are English in every machine format
+    argvs += [
+        ["verify", "--facts", str(REPO / "tests" / "broken" / name), "--json"]
+        for name in ("qualifier.yaml", "yaml.yaml")
+    ]
     english, chinese = run(argvs, ZHASHUI_LANG="en"), run(argvs, **ZH)
     for argv, (code_en, out_en, _), (code_zh, out_zh, _) in zip(argvs, english, chinese, strict=True):
         assert (code_zh, out_zh) == (code_en, out_en), argv

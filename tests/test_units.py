@@ -289,4 +289,4 @@ def test_what_a_declaration_may_not_be(declared: Unit, problem: tuple[str, str] 
     if problem is None:
         assert found is None
     else:
-        assert found is not None and found[0] == problem[0] and found[1].startswith(problem[1])
+        assert found is not None and found[0] == problem[0] and str(found[1]).startswith(problem[1])

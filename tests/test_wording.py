@@ -74,6 +74,6 @@ def test_an_english_claim_of_one_sentence(claim_en: str) -> None:
     ],
 )
 def test_a_claim_of_two_sentences_is_a_problem(claim: str, language: str, shown: str) -> None:
-    assert sentence_problem(claim, language) == (
+    assert str(sentence_problem(claim, language)) == (
         f"is more than one sentence (one ends at «{shown}»); make it one sentence, or split the fact"
     )

@@ -131,6 +131,27 @@ class Message:
         return f"Message({str(self)!r})"
 
 
+class Worded(str):
+    """English text that keeps the Message it was worded from. A record whose field is English
+    by contract holds one (a Problem's message: plain text in JSON and to the library's
+    callers), and the command line says it in the language of the run all the same (said())."""
+
+    message: Message
+
+    def __new__(cls, message: Message) -> Worded:
+        text = super().__new__(cls, str(message))
+        text.message = message
+        return text
+
+
+def worded(message: Message | str, translate: Translate) -> str:
+    """message made with translate: a Message, or a Worded text, from its parts; a plain str
+    as it is."""
+    if isinstance(message, Worded):
+        message = message.message
+    return message.worded(translate) if isinstance(message, Message) else message
+
+
 def said(message: Message | str) -> str:
     """message in the language of the run."""
-    return message.worded(_) if isinstance(message, Message) else message
+    return worded(message, _)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ._i18n import Message
+from ._i18n import N_, Message, Translate
 from .records import Problem, describe
 from .suggest import DID_YOU_MEAN, close_to
 
@@ -38,16 +38,18 @@ class FactFileError(ZhashuiError):
     def describe(self) -> str:
         return "\n".join(self.lines())
 
-    def lines(self) -> list[str]:
+    def lines(self, translate: Translate = N_) -> list[str]:
         """The message as its lines: the problem, or a headline and one line per problem (the
-        first 20). A caller that shows them sanitises each line apart, so that a newline inside
-        a value (a path, a key) can never pass for a line of its own."""
-        lines = [describe(problem) for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
+        first 20); in English, or made with the command line's translate. A caller that shows
+        them sanitises each line apart, so that a newline inside a value (a path, a key) can
+        never pass for a line of its own."""
+        lines = [describe(problem, translate) for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
         if len(self.problems) == 1:
             return lines
         hidden = len(self.problems) - MAX_PROBLEMS_SHOWN
-        more = [f"  … and {hidden} more"] if hidden > 0 else []
-        return [f"{self.path}: {len(self.problems)} problems:", *(f"  {line}" for line in lines), *more]
+        more = [Message("  … and {count} more", count=hidden).worded(translate)] if hidden > 0 else []
+        headline = Message("{path}: {count} problems:", path=self.path, count=len(self.problems)).worded(translate)
+        return [headline, *(f"  {line}" for line in lines), *more]
 
 
 class QueryError(ZhashuiError, ValueError):

@@ -15,6 +15,8 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
+from ._i18n import N_, Message, Translate, Worded, worded
+
 if TYPE_CHECKING:
     pass
 
@@ -186,7 +188,7 @@ class Problem(TypedDict):
     field: str  # "quote", "figures[0].unit", "sources[0].text"; "" for the file itself
     rule: str  # which rule of the format it breaks (docs: README, "Checking a fact file")
     severity: Literal["error", "warning"]  # a warning is editorial: the file can still be searched
-    message: str
+    message: str  # English; made by problem() from a Message, it is a Worded the command line says in Chinese
 
 
 class VerifyReport(TypedDict):
@@ -270,7 +272,7 @@ EDITORIAL_RULES = frozenset({"year-stated", "sentence", "tags-languages"})
 
 def problem(
     file: str,
-    message: str,
+    message: Message | str,
     *,
     rule: str,
     field: str = "",
@@ -286,7 +288,7 @@ def problem(
         "field": field,
         "rule": rule,
         "severity": "warning" if rule in EDITORIAL_RULES else "error",
-        "message": message,
+        "message": Worded(message) if isinstance(message, Message) else message,
     }
 
 
@@ -295,12 +297,14 @@ def integrity_errors(problems: list[Problem]) -> list[Problem]:
     return [entry for entry in problems if entry["severity"] == "error"]
 
 
-def describe(problem: Problem) -> str:
-    """A problem on one line, the way compilers print them: file:line:col: fact: field: message."""
+def describe(problem: Problem, translate: Translate = N_) -> str:
+    """A problem on one line, the way compilers print them: file:line:col: fact: field: message;
+    in English, or made with the command line's translate."""
     place = problem["file"] if problem["line"] is None else f"{problem['file']}:{problem['line']}:{problem['column']}"
-    subject = f"fact '{problem['fact']}'" if problem["fact"] else ""
-    severity = "warning" if problem["severity"] == "warning" else ""
-    return ": ".join(part for part in (place, severity, subject, problem["field"], problem["message"]) if part)
+    subject = Message("fact '{id}'", id=problem["fact"]).worded(translate) if problem["fact"] else ""
+    severity = Message("warning").worded(translate) if problem["severity"] == "warning" else ""
+    message = worded(problem["message"], translate)
+    return ": ".join(part for part in (place, severity, subject, problem["field"], message) if part)
 
 
 # -- JSON ----------------------------------------------------------------------------------

@@ -182,7 +182,7 @@ def _exit_code(invoke: Callable[[], Any], usage: Callable[[Exception], str | Non
     try:
         result = invoke()
     except FactFileError as error:
-        note(*error.lines())
+        note(*error.lines(_))
         return ExitCode.USAGE
     except OutputWriteError as error:
         note(library_message(error))

@@ -8,6 +8,7 @@ import datetime as _dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from zhashui_cli._i18n import N_, Message
 from zhashui_cli.records import Problem, problem
 from zhashui_cli.suggest import close_to
 
@@ -16,18 +17,18 @@ from .yamlfile import Ambiguous, Places, Position
 
 # What YAML made of a value, in a curator's words; bool before int, since True is an int too.
 _TYPE_NAMES: tuple[tuple[type | tuple[type, ...], str], ...] = (
-    (type(None), "nothing"),
-    (bool, "a yes/no value"),
-    (_dt.date, "a date"),
-    ((int, float), "a number"),
-    (str, "text"),
-    (list, "a list"),
-    (dict, "a mapping"),
+    (type(None), N_("nothing")),
+    (bool, N_("a yes/no value")),
+    (_dt.date, N_("a date")),
+    ((int, float), N_("a number")),
+    (str, N_("text")),
+    (list, N_("a list")),
+    (dict, N_("a mapping")),
 )
 
 
-def describe_type(value: object) -> str:
-    return next((name for kind, name in _TYPE_NAMES if isinstance(value, kind)), type(value).__name__)
+def describe_type(value: object) -> Message:
+    return Message(next((name for kind, name in _TYPE_NAMES if isinstance(value, kind)), type(value).__name__))
 
 
 class Located:
@@ -61,7 +62,7 @@ class Reader:
         self.found = 0
 
     def problem(
-        self, path: tuple[Any, ...], message: str, rule: str = "schema", position: Position | None = None
+        self, path: tuple[Any, ...], message: Message | str, rule: str = "schema", position: Position | None = None
     ) -> None:
         self.found += 1
         if path in self.reported:
@@ -94,24 +95,27 @@ class Reader:
     ) -> dict[str, Any] | None:
         """The entry if it is a mapping, with its unknown and missing fields reported."""
         if not isinstance(entry, dict):
-            self.problem(path, f"expected a mapping, got {describe_type(entry)}")
+            self.problem(path, Message("expected a mapping, got {type}", type=describe_type(entry)))
             return None
         for key in entry:
             if key not in fields:
                 self.problem((*path, key), self.unknown_field(str(key), fields))
         for key in fields:
             if key not in optional and key not in entry:
-                self.problem((*path, key), "missing; every entry needs it")
+                self.problem((*path, key), Message("missing; every entry needs it"))
         return entry
 
     derived: frozenset[str] = frozenset()  # fields computed from others, never typed in
 
-    def unknown_field(self, key: str, fields: tuple[str, ...]) -> str:
+    def unknown_field(self, key: str, fields: tuple[str, ...]) -> Message:
         if key in self.derived:
-            return "remove it; it is computed from value and unit"
+            return Message("remove it; it is computed from value and unit")
         close = close_to(key, fields, limit=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return f"unknown field{hint}; allowed: {', '.join(fields)}"
+        if close:
+            return Message(
+                "unknown field (did you mean '{name}'?); allowed: {names}", name=close[0], names=", ".join(fields)
+            )
+        return Message("unknown field; allowed: {names}", names=", ".join(fields))
 
     def text(self, entry: dict[str, Any], path: tuple[Any, ...], key: str) -> str | None:
         if key not in entry:
@@ -120,10 +124,14 @@ class Reader:
         if isinstance(value, str):
             if value.strip():
                 return value
-            self.problem((*path, key), "must not be empty")
+            self.problem((*path, key), Message("must not be empty"))
             return None
-        hint = "; put it in quotes" if isinstance(value, (bool, int, float, _dt.date)) else ""
-        self.problem((*path, key), f"expected text, got {describe_type(value)}{hint}")
+        if isinstance(value, (bool, int, float, _dt.date)):
+            self.problem(
+                (*path, key), Message("expected text, got {type}; put it in quotes", type=describe_type(value))
+            )
+        else:
+            self.problem((*path, key), Message("expected text, got {type}", type=describe_type(value)))
         return None
 
     def optional_text(self, entry: dict[str, Any], path: tuple[Any, ...], key: str) -> str | None:
@@ -132,14 +140,20 @@ class Reader:
     def identifier(self, entry: dict[str, Any], path: tuple[Any, ...], key: str = "id") -> str | None:
         value = self.text(entry, path, key)
         if value is not None and not ID_PATTERN.fullmatch(value):
-            self.problem((*path, key), f"{value!r} is not lowercase ASCII kebab-case (like 2023-loans-coordinated)")
+            message = Message(
+                "{value} is not lowercase ASCII kebab-case (like 2023-loans-coordinated)", value=repr(value)
+            )
+            self.problem((*path, key), message)
             return None
         return value
 
     def choice(self, entry: dict[str, Any], path: tuple[Any, ...], key: str, allowed: Mapping[str, Any]) -> Any:
         value = self.text(entry, path, key)
         if value is not None and value not in allowed:
-            self.problem((*path, key), f"unknown {key} '{value}'; use one of {', '.join(allowed)}")
+            message = Message(
+                "unknown {field} '{value}'; use one of {names}", field=key, value=value, names=", ".join(allowed)
+            )
+            self.problem((*path, key), message)
             return None
         return None if value is None else allowed[value]
 
@@ -148,8 +162,16 @@ class Reader:
             return
         if value in seen:
             first = self.located.position(seen[value])
-            where = f" (first at line {first[0]})" if first else ""
-            self.problem((*path, "id"), f"duplicate {what} id '{value}'{where}; ids must be unique", "unique")
+            if first:
+                message = Message(
+                    "duplicate {what} id '{value}' (first at line {line}); ids must be unique",
+                    what=Message(what),
+                    value=value,
+                    line=first[0],
+                )
+            else:
+                message = Message("duplicate {what} id '{value}'; ids must be unique", what=Message(what), value=value)
+            self.problem((*path, "id"), message, "unique")
             return
         seen[value] = (*path, "id")
 
@@ -158,8 +180,18 @@ class Reader:
     ) -> str | None:
         value = self.text(data, path, key)
         if value is not None and value not in declared:
-            choices = ", ".join(declared) or f"none yet, declare it under {where}"
-            self.problem((*path, key), f"unknown {key} '{value}'; known: {choices}", "reference")
+            if declared:
+                message = Message(
+                    "unknown {field} '{value}'; known: {names}", field=key, value=value, names=", ".join(declared)
+                )
+            else:
+                message = Message(
+                    "unknown {field} '{value}'; known: none yet, declare it under {where}",
+                    field=key,
+                    value=value,
+                    where=where,
+                )
+            self.problem((*path, key), message, "reference")
             return None
         return value
 
@@ -167,7 +199,7 @@ class Reader:
         value = data.get(key, [] if required else None)  # a missing list is already reported by mapping()
         if isinstance(value, list) or (value is None and not required):
             return value or []
-        self.problem((*path, key), f"expected a list (use [] for none), got {describe_type(value)}")
+        self.problem((*path, key), Message("expected a list (use [] for none), got {type}", type=describe_type(value)))
         return []
 
     def year(self, data: dict[str, Any], path: tuple[Any, ...], required: bool = True) -> int | None:
@@ -177,10 +209,13 @@ class Reader:
             return None
         value = data["year"]
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem((*path, "year"), f"expected a year like 2023, got {describe_type(value)}")
+            self.problem((*path, "year"), Message("expected a year like 2023, got {type}", type=describe_type(value)))
             return None
         if value not in YEAR_RANGE:
-            self.problem((*path, "year"), f"{value} is outside {YEAR_RANGE.start}..{YEAR_RANGE.stop - 1}")
+            message = Message(
+                "{value} is outside {first}..{last}", value=value, first=YEAR_RANGE.start, last=YEAR_RANGE.stop - 1
+            )
+            self.problem((*path, "year"), message)
             return None
         return value
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple
 
+from zhashui_cli._i18n import N_
+
 # Whole values, matched with fullmatch: a $ would also match before a final line break ("2023-loans\n").
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 YEAR_RANGE = range(1949, 2101)
@@ -110,7 +112,7 @@ SOURCE: Entry = (
         "formatted",
         description='Publication date or time, quoted: "2024-02-07 09:41:58".',
         pattern=PUBLISHED_PATTERN,
-        like="like 2024-02-07 or 2024-02-07 09:41:58",
+        like=N_("like 2024-02-07 or 2024-02-07 09:41:58"),
     ),
     Field(
         "publisher",
@@ -124,7 +126,7 @@ SOURCE: Entry = (
         required=False,
         description="Where it was read online.",
         pattern=URL_PATTERN,
-        like="like https://…",
+        like=N_("like https://…"),
     ),
     Field(
         "accessed",
@@ -132,9 +134,9 @@ SOURCE: Entry = (
         required=False,
         description='The date it was read at its url, quoted: "2024-02-08".',
         pattern=ACCESSED_PATTERN,
-        like="like 2024-02-08",
+        like=N_("like 2024-02-08"),
     ),
-    Field("language", "formatted", pattern=LANGUAGE_PATTERN, like="a language tag like zh-Hans"),
+    Field("language", "formatted", pattern=LANGUAGE_PATTERN, like=N_("a language tag like zh-Hans")),
     Field("text", "text", description="Path of the restored source text, relative to the fact file."),
     Field(
         "sections",

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from zhashui_cli._i18n import N_, Message
 from zhashui_cli.records import FIGURE_FIELDS, Problem
 
 from .fields import Located, Reader, describe_type
@@ -87,16 +88,17 @@ class _Parser(Reader):
         if field.type in ("number", "positive"):
             number = self.number(data, path, key)
             if field.type == "positive" and number is not None and not number > 0:
-                self.problem((*path, key), f"{data[key]} is not a positive number; give how many base units one is")
+                message = Message("{value} is not a positive number; give how many base units one is", value=data[key])
+                self.problem((*path, key), message)
                 return None
             return number
         if field.type in ("kind", "qualifier"):
             return self.choice(data, path, key, _KINDS if field.type == "kind" else _QUALIFIERS)
         value = self.text(data, path, key) if field.required else self.optional_text(data, path, key)
         if value is not None and field.pattern is not None and not field.pattern.fullmatch(value):
-            self.problem((*path, key), f"{value!r} is not {field.like}")
+            self.problem((*path, key), Message("{value} is not {like}", value=repr(value), like=Message(field.like)))
         if value is not None and field.type == "regex" and (wrong := _not_a_pattern(value)):
-            self.problem((*path, key), f"not a regular expression: {wrong}")
+            self.problem((*path, key), Message("not a regular expression: {error}", error=wrong))
         return value
 
     def source(self, n: int, entry: object, seen: dict[str, tuple[Any, ...]]) -> Source | None:
@@ -114,7 +116,7 @@ class _Parser(Reader):
         ]
         values["sections"] = tuple(section for section in sections if section is not None)
         values["names"] = tuple(name for name in names_ if name is not None)
-        self.unique(seen, values["id"], path, "source")
+        self.unique(seen, values["id"], path, N_("source"))
         return Source(**values) if self.found == before else None
 
     def section(self, path: tuple[Any, ...], entry: object, seen: dict[str, tuple[Any, ...]]) -> Section | None:
@@ -122,7 +124,7 @@ class _Parser(Reader):
         data, values = self.fields(entry, path, SECTION)
         if data is None:
             return None
-        self.unique(seen, values["id"], path, "section")
+        self.unique(seen, values["id"], path, N_("section"))
         return Section(**values) if self.found == before else None
 
     def name(self, path: tuple[Any, ...], entry: object) -> Name | None:
@@ -135,7 +137,7 @@ class _Parser(Reader):
         data, values = self.fields(entry, path, CATEGORY)
         if data is None:
             return None
-        self.unique(seen, values["id"], path, "category")
+        self.unique(seen, values["id"], path, N_("category"))
         return Category(**values) if self.found == before else None
 
     def fact(
@@ -161,7 +163,7 @@ class _Parser(Reader):
             declared = {section.id: section for section in source.sections}
             where = f"sources[{list(sources).index(source.id)}].sections"
             self.reference(data, path, "section", declared, where)
-        self.unique(seen, values["id"], path, "fact")
+        self.unique(seen, values["id"], path, N_("fact"))
         if values["kind"] is not None and values["figures"] is not None:
             self.kind_matches_figures(path, values["kind"], values["figures"])
         return Fact(**values) if self.found == before else None
@@ -175,7 +177,7 @@ class _Parser(Reader):
             try:
                 values["scale"] = self.units.unit(values["unit"])
             except UnknownUnitError as error:
-                self.problem((*path, "unit"), str(error))
+                self.problem((*path, "unit"), error.message)
         if self.found == before:
             self.representable(path, values["value"], values["scale"])
         return Figure(**values) if self.found == before else None
@@ -184,8 +186,11 @@ class _Parser(Reader):
         """Figures are output as JSON floats: a base value beyond the largest float would be
         written as Infinity, which is no JSON."""
         if not math.isfinite(float(value * scale.factor)):
-            largest = "1.8e308, the largest number JSON output holds"
-            self.problem((*path, "value"), f"is too large: in {scale.base} it is more than {largest}; correct it")
+            message = Message(
+                "is too large: in {unit} it is more than 1.8e308, the largest number JSON output holds; correct it",
+                unit=scale.base,
+            )
+            self.problem((*path, "value"), message)
 
     # -- units -------------------------------------------------------------------------------
     def unit_table(self, items: list[Any]) -> Units:
@@ -201,8 +206,13 @@ class _Parser(Reader):
             unit = values["unit"]
             if unit is not None and unit in seen:
                 first = self.located.position(seen[unit])
-                where = f" (first at line {first[0]})" if first else ""
-                self.problem((*path, "unit"), f"'{unit}' is declared twice{where}; keep one entry", "unique")
+                if first:
+                    message = Message(
+                        "'{unit}' is declared twice (first at line {line}); keep one entry", unit=unit, line=first[0]
+                    )
+                else:
+                    message = Message("'{unit}' is declared twice; keep one entry", unit=unit)
+                self.problem((*path, "unit"), message, "unique")
             elif unit is not None:
                 seen[unit] = (*path, "unit")
             if self.found == before:
@@ -223,13 +233,15 @@ class _Parser(Reader):
         value = data[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             if isinstance(value, str) and _CHINESE_NUMBER.fullmatch(value.strip()):
-                hint = "; write the number in digits (七千一百六十八 → 7168)"
+                template = N_("expected a number, got {type}; write the number in digits (七千一百六十八 → 7168)")
+            elif isinstance(value, str):
+                template = N_("expected a number, got {type}; write it without quotes")
             else:
-                hint = "; write it without quotes" if isinstance(value, str) else ""
-            self.problem((*path, key), f"expected a number, got {describe_type(value)}{hint}")
+                template = N_("expected a number, got {type}")
+            self.problem((*path, key), Message(template, type=describe_type(value)))
             return None
         if isinstance(value, float) and not math.isfinite(value):
-            self.problem((*path, key), "must be a finite number")
+            self.problem((*path, key), Message("must be a finite number"))
             return None
         from decimal import Decimal
 
@@ -258,21 +270,27 @@ class _Parser(Reader):
         first: dict[str, int] = {}
         for i, tag in enumerate(items):
             if not _is_text(tag):
-                got = "empty text" if isinstance(tag, str) else describe_type(tag)
-                self.problem((*path, "tags", i), f"expected a non-empty text, got {got}; quote numbers, dates, yes/no")
+                got = Message("empty text") if isinstance(tag, str) else describe_type(tag)
+                message = Message("expected a non-empty text, got {type}; quote numbers, dates, yes/no", type=got)
+                self.problem((*path, "tags", i), message)
             elif (key := next(folded)) in first:
-                message = f"{tag!r} repeats tags[{first[key]}] ({items[first[key]]!r}) once folded"
-                self.problem((*path, "tags", i), f"{message} (case, width, traditional and simplified); keep one")
+                message = Message(
+                    "{tag} repeats tags[{n}] ({first}) once folded (case, width, traditional and simplified); keep one",
+                    tag=repr(tag),
+                    n=first[key],
+                    first=repr(items[first[key]]),
+                )
+                self.problem((*path, "tags", i), message)
             else:
                 first[key] = i
         return tuple(items) if self.found == before else None
 
     def kind_matches_figures(self, path: tuple[Any, ...], kind: Kind, figures: tuple[Figure, ...]) -> None:
         if kind in KINDS_WITH_FIGURES and not figures:
-            message = f"'{kind.value}' needs at least one figure (use 'measure' or 'plan' without)"
+            message = Message("'{kind}' needs at least one figure (use 'measure' or 'plan' without)", kind=kind.value)
             self.problem((*path, "kind"), message, "kind-figures")
         if kind in KINDS_WITHOUT_FIGURES and figures:
-            message = f"'{kind.value}' takes no figures (use 'outcome' or 'target' with figures)"
+            message = Message("'{kind}' takes no figures (use 'outcome' or 'target' with figures)", kind=kind.value)
             self.problem((*path, "kind"), message, "kind-figures")
 
     # -- the file ----------------------------------------------------------------------------
@@ -280,7 +298,7 @@ class _Parser(Reader):
         if not isinstance(data, dict):
             got = describe_type(data)
             required = ", ".join(key for key in TOP_LEVEL_FIELDS if key not in optional(TOP_LEVEL))
-            self.problem((), f"expected a mapping with {required}, got {got}")
+            self.problem((), Message("expected a mapping with {fields}, got {type}", fields=required, type=got))
             return Parsed((), (), (), self.problems)
         top = self.mapping(data, (), TOP_LEVEL_FIELDS, optional(TOP_LEVEL)) or {}
         lists = {key: self.listing(top, (), key, key not in optional(TOP_LEVEL)) for key in TOP_LEVEL_FIELDS}

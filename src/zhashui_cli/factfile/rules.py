@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from zhashui_cli._i18n import N_, Message
 from zhashui_cli.records import Problem, Uncovered, problem
 
 from .claims import ZH_NUMBER, en_numbers, en_qualifier, en_states, figure_match, shown, zh_numbers
@@ -113,7 +114,7 @@ def check(context: Context, *, coverage: bool = False, sound: bool = True) -> li
     return found
 
 
-def _at(context: Context, fact: Fact, field: str, message: str, rule: str) -> Problem:
+def _at(context: Context, fact: Fact, field: str, message: Message, rule: str) -> Problem:
     path = (*context.fact_paths.get(fact.id, ()), *_field_path(field))
     return problem(context.file.path, message, rule=rule, field=field, fact=fact.id, place=context.locate(path))
 
@@ -131,25 +132,38 @@ def _sections(context: Context, n: int, source: Source, text: str, found: list[P
         path = ("sources", n, "sections", i, "start")
         count = text.count(section.start)
         if count != 1:
-            where = "does not stand in" if count == 0 else f"stands {count} times in"
-            message = f"'{section.start}' {where} the text of source '{source.id}'; give text that stands there once"
+            if count == 0:
+                template = N_(
+                    "'{start}' does not stand in the text of source '{source}'; give text that stands there once"
+                )
+            else:
+                template = N_(
+                    "'{start}' stands {count} times in the text of source '{source}'; give text that stands there once"
+                )
+            message = Message(template, start=section.start, count=count, source=source.id)
             found.append(_source_problem(context, path, message))
             continue
         position = text.index(section.start)
         if starts and position < starts[-1]:
-            message = f"section '{section.id}' starts before section '{ids[-1]}'; list the sections in text order"
+            message = Message(
+                "section '{section}' starts before section '{previous}'; list the sections in text order",
+                section=section.id,
+                previous=ids[-1],
+            )
             found.append(_source_problem(context, path, message))
             continue
         starts.append(position)
         ids.append(section.id)
     for i, name in enumerate(source.names):
         if not re.search(name.pattern, text):
-            message = f"matches nothing in the text of source '{source.id}'; remove the name or fix the pattern"
+            message = Message(
+                "matches nothing in the text of source '{source}'; remove the name or fix the pattern", source=source.id
+            )
             found.append(_source_problem(context, ("sources", n, "names", i, "pattern"), message, "name"))
     return _Spans(starts, ids)
 
 
-def _source_problem(context: Context, path: tuple[Any, ...], message: str, rule: str = "section") -> Problem:
+def _source_problem(context: Context, path: tuple[Any, ...], message: Message, rule: str = "section") -> Problem:
     field = f"sources[{path[1]}].{path[2]}[{path[3]}].{path[4]}"
     return problem(context.file.path, message, rule=rule, field=field, place=context.locate(path))
 
@@ -162,8 +176,11 @@ def _fact_problems(context: Context, fact: Fact, text: str, spans: _Spans) -> li
         found.append(_at(context, fact, "quote", _quote_problem(fact, text), "quote-in-source"))
     elif count > 1:
         lines = sorted({text.count("\n", 0, m.start()) + 1 for m in re.finditer(re.escape(fact.quote), text)})
-        where = f"line {lines[0]}" if len(lines) == 1 else "lines " + ", ".join(map(str, lines))
-        message = f"stands {count} times in source '{fact.source}' ({where}); lengthen it until it is unique"
+        if len(lines) == 1:
+            template = N_("stands {count} times in source '{source}' (line {lines}); lengthen it until it is unique")
+        else:
+            template = N_("stands {count} times in source '{source}' (lines {lines}); lengthen it until it is unique")
+        message = Message(template, count=count, source=fact.source, lines=", ".join(map(str, lines)))
         found.append(_at(context, fact, "quote", message, "quote-once"))
     else:
         found += _section_problems(context, fact, spans.section_at(text.index(fact.quote)))
@@ -174,12 +191,17 @@ def _fact_problems(context: Context, fact: Fact, text: str, spans: _Spans) -> li
 
 def _section_problems(context: Context, fact: Fact, section_id: str | None) -> list[Problem]:
     if section_id != fact.section:
-        where = f"stands in {section_id}" if section_id else "stands before the first section"
-        return [_at(context, fact, "section", f"the quote {where}, not {fact.section}", "quote-in-section")]
+        if section_id:
+            message = Message("the quote stands in {found}, not {section}", found=section_id, section=fact.section)
+        else:
+            message = Message("the quote stands before the first section, not {section}", section=fact.section)
+        return [_at(context, fact, "section", message, "quote-in-section")]
     source = _source(context, fact)
     year = next(section.year for section in source.sections if section.id == section_id)
     if year is not None and year != fact.year:
-        message = f"{fact.year}, but section {section_id} is about {year}"
+        message = Message(
+            "{year}, but section {section} is about {about}", year=fact.year, section=section_id, about=year
+        )
         return [_at(context, fact, "year", message, "year")]
     return []
 
@@ -189,54 +211,74 @@ def _wording_problems(context: Context, fact: Fact) -> list[Problem]:
     year = str(fact.year)
     found = []
     if not fact.id.startswith(f"{year}-"):
-        found.append(_at(context, fact, "id", f"does not start with its year; start it with {year}-", "year-stated"))
+        message = Message("does not start with its year; start it with {year}-", year=year)
+        found.append(_at(context, fact, "id", message, "year-stated"))
     if not fact.claim.startswith(f"{year}年"):
-        message = f"opens with «{fact.claim[:6]}», not its year; open it with {year}年"
+        message = Message(
+            "opens with «{opening}», not its year; open it with {year}年", opening=fact.claim[:6], year=year
+        )
         found.append(_at(context, fact, "claim", message, "year-stated"))
     if not re.match(rf"{_YEAR_OPENINGS} {year}\b", fact.claim_en):
         opening = " ".join(fact.claim_en.split()[:3])
-        message = f"opens with '{opening}', not its year; open it with 'In {year}' (a total: 'By the end of {year}')"
+        message = Message(
+            "opens with '{opening}', not its year; open it with 'In {year}' (a total: 'By the end of {year}')",
+            opening=opening,
+            year=year,
+        )
         found.append(_at(context, fact, "claim_en", message, "year-stated"))
     for field, claim, language in (("claim", fact.claim, "zh"), ("claim_en", fact.claim_en, "en")):
         if wrong := sentence_problem(claim, language):
             found.append(_at(context, fact, field, wrong, "sentence"))
     if missing := _tag_languages_missing(fact.tags):
-        message = f"no tag in {' or '.join(missing)}; add one a reader of that claim would search for"
+        message = Message("no tag in {languages}; add one a reader of that claim would search for", languages=missing)
         found.append(_at(context, fact, "tags", message, "tags-languages"))
     return found
 
 
-def _tag_languages_missing(tags: Sequence[str]) -> list[str]:
+def _tag_languages_missing(tags: Sequence[str]) -> Message | None:
     """The languages no tag is in: a fact is found by tags in Chinese and in English."""
     chinese = any(_HAN.search(tag) for tag in tags)
     english = any(_LATIN.search(tag) and not _HAN.search(tag) for tag in tags)
-    return [language for language, has in (("Chinese", chinese), ("English", english)) if not has]
+    if not chinese and not english:
+        return Message("Chinese or English")
+    if not chinese or not english:
+        return Message("English") if chinese else Message("Chinese")
+    return None
 
 
-def _quote_problem(fact: Fact, text: str) -> str:
+def _quote_problem(fact: Fact, text: str) -> Message:
     """Say where the quote leaves the source, which is usually the typo to fix."""
     low, high = 0, len(fact.quote)  # the longest prefix found; every shorter one is found too
     while low < high:
         middle = (low + high + 1) // 2
         low, high = (middle, high) if fact.quote[:middle] in text else (low, middle - 1)
     shown = fact.quote[:low] if low <= 20 else "…" + fact.quote[low - 20 : low]
-    where = f"; it matches up to «{shown}», then has «{fact.quote[low : low + 10]}»" if low else ""
-    return f"not found verbatim in source '{fact.source}'{where}"
+    if low:
+        return Message(
+            "not found verbatim in source '{source}'; it matches up to «{shown}», then has «{then}»",
+            source=fact.source,
+            shown=shown,
+            then=fact.quote[low : low + 10],
+        )
+    return Message("not found verbatim in source '{source}'", source=fact.source)
 
 
 def _figure_problems(context: Context, fact: Fact, n: int, figure: Figure) -> list[Problem]:
     match = figure_pattern(figure.value, figure.unit).search(fact.quote)
     if match is None:
         written = f"{written_number(figure.value)}{figure.unit}"
-        message = f"{written} does not stand in the quote as written (value, then unit)"
+        message = Message("{figure} does not stand in the quote as written (value, then unit)", figure=written)
         return [_at(context, fact, f"figures[{n}]", message, "figure-in-quote")]
     implied, wording = implied_qualifier(fact.quote, match)
     if implied is figure.qualifier:
         return []
-    reason = (
-        f"the quote writes «{wording}»" if wording else f"the quote writes «{match.group()}» with no qualifying word"
+    if wording:
+        template = N_("{qualifier}, but the quote writes «{wording}», which means {implied}")
+    else:
+        template = N_("{qualifier}, but the quote writes «{wording}» with no qualifying word, which means {implied}")
+    message = Message(
+        template, qualifier=figure.qualifier.value, wording=wording or match.group(), implied=implied.value
     )
-    message = f"{figure.qualifier.value}, but {reason}, which means {implied.value}"
     return [_at(context, fact, f"figures[{n}].qualifier", message, "qualifier")]
 
 
@@ -260,13 +302,18 @@ def _claim_problems(context: Context, fact: Fact) -> list[Problem]:
     for n, figure in enumerate(fact.figures):
         match = figure_match(fact, figure)
         if match is None:
-            missing.append((n, f"write it as the quote does, «{_quoted(fact, figure)}»"))
+            missing.append((n, Message("write it as the quote does, «{quoted}»", quoted=_quoted(fact, figure))))
             continue
         stated.update(range(match.start(), match.end()))
         implied, wording = implied_qualifier(fact.claim, match)
         if implied is not figure.qualifier:
-            said = f"«{wording or match.group()}» reads {implied.value}, but figures[{n}] is {figure.qualifier.value}"
-            message = f"{said}; word it as the quote does"
+            message = Message(
+                "«{wording}» reads {implied}, but figures[{n}] is {qualifier}; word it as the quote does",
+                wording=wording or match.group(),
+                implied=implied.value,
+                n=n,
+                qualifier=figure.qualifier.value,
+            )
             found.append(_at(context, fact, "claim", message, "claim-figures"))
     extras = [
         f"«{m.group()}»" for m in zh_numbers(fact.claim, fact.year, _names(context, fact)) if m.start() not in stated
@@ -283,28 +330,36 @@ def _claim_en_problems(context: Context, fact: Fact) -> list[Problem]:
     for n, figure in enumerate(fact.figures):
         number = next((number for number in numbers if en_states(fact.claim_en, number, figure)), None)
         if number is None:
-            named = f" or '{written_number(figure.value, grouped=True)} {figure.scale.en}'" if figure.scale.en else ""
-            missing.append((n, f"write its value, as in '{written_number(figure.base_value, grouped=True)}'{named}"))
+            value = written_number(figure.base_value, grouped=True)
+            if figure.scale.en:
+                named = f"{written_number(figure.value, grouped=True)} {figure.scale.en}"
+                hint = Message("write its value, as in '{value}' or '{named}'", value=value, named=named)
+            else:
+                hint = Message("write its value, as in '{value}'", value=value)
+            missing.append((n, hint))
             continue
         numbers.remove(number)
         implied = en_qualifier(fact.claim_en, number.start)
         if implied is not figure.qualifier:
-            said = f"'{number.written}' reads {implied.value}, but figures[{n}] is {figure.qualifier.value}"
-            message = f"{said}; {_EN_HINTS[figure.qualifier]}"
+            message = Message(
+                "'{written}' reads {implied}, but figures[{n}] is {qualifier}; {hint}",
+                written=number.written,
+                implied=implied.value,
+                n=n,
+                qualifier=figure.qualifier.value,
+                hint=Message(_EN_HINTS[figure.qualifier]),
+            )
             found.append(_at(context, fact, "claim_en", message, "claim-figures"))
     extras = [f"'{number.written}'" for number in numbers if not number.ordinal]
     return found + _unmatched(context, fact, "claim_en", missing, extras)
 
 
 _EN_HINTS = {
-    Qualifier.EXACT: "state the number without a qualifying word",
-    Qualifier.MORE_THAN: "write 'more than' (or 'over', 'exceeded') before it",
-    Qualifier.AT_LEAST: "write 'at least' before it",
-    Qualifier.APPROXIMATELY: "write 'about' (or 'around', 'nearly') before it",
+    Qualifier.EXACT: N_("state the number without a qualifying word"),
+    Qualifier.MORE_THAN: N_("write 'more than' (or 'over', 'exceeded') before it"),
+    Qualifier.AT_LEAST: N_("write 'at least' before it"),
+    Qualifier.APPROXIMATELY: N_("write 'about' (or 'around', 'nearly') before it"),
 }
-
-
-_NOT_A_FIGURE_HINT = "correct it, add its figure, or declare a name"
 
 
 def _quoted(fact: Fact, figure: Figure) -> str:
@@ -313,20 +368,31 @@ def _quoted(fact: Fact, figure: Figure) -> str:
 
 
 def _unmatched(
-    context: Context, fact: Fact, field: str, missing: list[tuple[int, str]], extras: list[str]
+    context: Context, fact: Fact, field: str, missing: list[tuple[int, Message]], extras: list[str]
 ) -> list[Problem]:
     """A claim's numbers that are no figure and its figures it does not state, one problem
     each, or one for the pair when a number stands where a figure should (a typo)."""
     found = []
     for (n, _), written in zip(missing, extras, strict=False):
-        message = f"states {written}, but figures[{n}] is {shown(fact.figures[n])}; correct the number"
+        message = Message(
+            "states {written}, but figures[{n}] is {figure}; correct the number",
+            written=written,
+            n=n,
+            figure=shown(fact.figures[n]),
+        )
         found.append(_at(context, fact, field, message, "claim-figures"))
     for n, hint in missing[len(extras) :]:
-        message = f"does not state figures[{n}] ({shown(fact.figures[n])}); {hint}"
+        message = Message(
+            "does not state figures[{n}] ({figure}); {hint}", n=n, figure=shown(fact.figures[n]), hint=hint
+        )
         found.append(_at(context, fact, field, message, "claim-figures"))
     for written in extras[len(missing) :]:
-        figures = ", ".join(shown(figure) for figure in fact.figures) or "none"
-        message = f"{written} is not a figure of the fact (its figures: {figures}); {_NOT_A_FIGURE_HINT}"
+        message = Message(
+            "{written} is not a figure of the fact (its figures: {figures}); "
+            "correct it, add its figure, or declare a name",
+            written=written,
+            figures=", ".join(shown(figure) for figure in fact.figures) or Message("none"),
+        )
         found.append(_at(context, fact, field, message, "claim-figures"))
     return found
 
@@ -352,24 +418,40 @@ def _language(file: FactFile, source_id: str) -> str:
     return next(source.language for source in file.sources if source.id == source_id)
 
 
-def script_problems(text: str, language: str) -> Iterator[str]:
+def script_problems(text: str, language: str) -> Iterator[Message]:
     """What does not belong in a text of this language: residue, pinyin, another script."""
     if residue := _RESIDUE.search(text):
-        yield f"scrape residue «{residue.group()}» at character {residue.start() + 1}; restore the text"
+        yield Message(
+            "scrape residue «{residue}» at character {at}; restore the text",
+            residue=residue.group(),
+            at=residue.start() + 1,
+        )
     if not language.startswith("zh"):
         if han := _HAN.search(text):
-            yield f"Chinese character «{han.group()}» in text of language {language}"
+            yield Message(
+                "Chinese character «{char}» in text of language {language}", char=han.group(), language=language
+            )
         return
     if _LOST in text:
-        yield f"«{_LOST}» at character {text.index(_LOST) + 1}, a character lost in the scrape; restore it"
+        yield Message(
+            "«{char}» at character {at}, a character lost in the scrape; restore it",
+            char=_LOST,
+            at=text.index(_LOST) + 1,
+        )
     if pinyin := _PINYIN.search(text):
-        yield f"a pinyin annotation («{pinyin.group()}», a tone-marked letter); remove it"
+        yield Message("a pinyin annotation («{letter}», a tone-marked letter); remove it", letter=pinyin.group())
     if punctuation := _HALF_WIDTH_BESIDE_HAN.search(text):
-        yield f"half-width «{punctuation.group()}» beside Chinese characters; use its full-width form"
+        yield Message(
+            "half-width «{mark}» beside Chinese characters; use its full-width form", mark=punctuation.group()
+        )
     if language.endswith("Hans") and not in_gb2312(text):  # the whole text first: it mostly is
         for char in _HAN.findall(text):
             if not in_gb2312(char):
-                yield f"«{char}» (U+{ord(char):04X}) is not a simplified character (not in GB 2312); convert it"
+                yield Message(
+                    "«{char}» (U+{code}) is not a simplified character (not in GB 2312); convert it",
+                    char=char,
+                    code=format(ord(char), "04X"),
+                )
                 break
 
 
@@ -442,5 +524,9 @@ def _uncovered(file: FactFile, source: Source, text: str, match: re.Match[str]) 
 
 
 def _uncovered_problem(entry: Uncovered) -> Problem:
-    message = f"{entry['number']} is neither a figure of a fact nor a declared name: {entry['context']}"
+    message = Message(
+        "{number} is neither a figure of a fact nor a declared name: {context}",
+        number=entry["number"],
+        context=entry["context"],
+    )
     return problem(entry["file"], message, rule="coverage", place=(entry["line"], entry["column"]))

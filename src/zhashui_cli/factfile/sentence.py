@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from zhashui_cli._i18n import Message
+
 _ENDS = {"zh": "。！？", "en": ".!?"}
 _STOPS = {"zh": "。", "en": "."}
 # Pairs of marks whose contents are a title, a name or an aside: a mark inside ends nothing.
@@ -19,12 +21,12 @@ _ABBREVIATIONS = re.compile(
 )
 
 
-def sentence_problem(claim: str, language: str) -> str | None:
+def sentence_problem(claim: str, language: str) -> Message | None:
     """What keeps a claim from being one sentence, as a problem's message, or None."""
     stop = _STOPS[language]
     if not claim.endswith(stop):
         ending = claim.rsplit(maxsplit=1)[-1] if language == "en" else claim[-3:]
-        return f"ends with «{ending}»; end the sentence with {stop}"
+        return Message("ends with «{ending}»; end the sentence with {stop}", ending=ending, stop=stop)
     body = _masked(claim, language)[:-1]
     pattern = rf"[{re.escape(_ENDS[language])}]" + (r"(?=\s)" if language == "en" else "")
     inner = re.search(pattern, body)
@@ -32,7 +34,9 @@ def sentence_problem(claim: str, language: str) -> str | None:
         return None
     first = claim[: inner.end()]
     shown = " ".join(first.split()[-3:]) if language == "en" else first[-9:]
-    return f"is more than one sentence (one ends at «…{shown}»); make it one sentence, or split the fact"
+    return Message(
+        "is more than one sentence (one ends at «…{shown}»); make it one sentence, or split the fact", shown=shown
+    )
 
 
 def _masked(claim: str, language: str) -> str:

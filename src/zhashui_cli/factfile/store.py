@@ -9,12 +9,14 @@ index instead (cache.py), so the imports here are made where a file is actually 
 
 from __future__ import annotations
 
+import errno
 import os
 import stat as mode
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from zhashui_cli._i18n import N_, Message
 from zhashui_cli.errors import FactFileError
 from zhashui_cli.records import Problem, integrity_errors, problem
 
@@ -54,14 +56,15 @@ Stamp = tuple[str, FileKey, str]
 # hundred times the packaged fact base (benchmarks/startup.py's 100,000 facts are 57 MiB),
 # and a bound on what a wrong path (a log, a disk image) can make zhashui read.
 MAX_BYTES = 64 * 2**20
-RAISE_THE_LIMIT = "raise the limit (zhashui --max-size, or max_bytes= in the library)"
+RAISE_THE_LIMIT = N_("raise the limit (zhashui --max-size, or max_bytes= in the library)")
 # What a path is when it is no regular file, in a curator's words.
+_FOLDER = N_("a folder")
 _KINDS = (
-    (mode.S_ISDIR, "a folder"),
-    (mode.S_ISFIFO, "a named pipe (FIFO)"),
-    (mode.S_ISCHR, "a character device"),
-    (mode.S_ISBLK, "a block device"),
-    (mode.S_ISSOCK, "a socket"),
+    (mode.S_ISDIR, _FOLDER),
+    (mode.S_ISFIFO, N_("a named pipe (FIFO)")),
+    (mode.S_ISCHR, N_("a character device")),
+    (mode.S_ISBLK, N_("a block device")),
+    (mode.S_ISSOCK, N_("a socket")),
 )
 # Opening waits for nothing (a named pipe without a writer) and never takes a terminal for
 # the controlling one; the flags a system lacks are left out.
@@ -74,7 +77,8 @@ class NotRegularFileError(OSError):
     (the cache) needs nothing more."""
 
     def __init__(self, kind: str) -> None:
-        super().__init__(f"{kind}, not a regular file")
+        self.message = Message("{kind}, not a regular file", kind=Message(kind))
+        super().__init__(str(self.message))
         self.kind = kind
 
 
@@ -82,7 +86,18 @@ class FileTooLargeError(OSError):
     """A file larger than the limit, refused after reading no more than the limit and a byte."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(f"larger than the limit of {written_number(limit, grouped=True)} bytes")
+        self.message = Message("larger than the limit of {limit} bytes", limit=written_number(limit, grouped=True))
+        super().__init__(str(self.message))
+
+
+class OutsideFolderError(ValueError):
+    """A source text's path that leads outside the fact file's folder."""
+
+    def __init__(self, text: str) -> None:
+        self.message = Message(
+            "'{path}' leads outside the fact file's folder; keep source texts beside the fact file", path=text
+        )
+        super().__init__(str(self.message))
 
 
 class Loaded(NamedTuple):
@@ -136,7 +151,7 @@ def read_file(path: Path, max_bytes: int = MAX_BYTES) -> tuple[bytes, os.stat_re
 
 def _require_regular(st_mode: int) -> None:
     if not mode.S_ISREG(st_mode):
-        raise NotRegularFileError(next((kind for test, kind in _KINDS if test(st_mode)), "a special file"))
+        raise NotRegularFileError(next((kind for test, kind in _KINDS if test(st_mode)), N_("a special file")))
 
 
 def _read_bytes(path: Path, max_bytes: int) -> tuple[bytes, Stamp]:
@@ -145,7 +160,7 @@ def _read_bytes(path: Path, max_bytes: int) -> tuple[bytes, Stamp]:
     return raw, stamp(path, raw, status)
 
 
-def _unreadable(path: Path, message: str, place: tuple[int, int] | None = None) -> FactFileError:
+def _unreadable(path: Path, message: Message, place: tuple[int, int] | None = None) -> FactFileError:
     return FactFileError(str(path), [problem(str(path), message, rule="file", place=place)])
 
 
@@ -153,29 +168,35 @@ def _read_text(path: Path, max_bytes: int) -> tuple[str, Stamp]:
     try:
         raw, read = _read_bytes(path, max_bytes)
     except FileNotFoundError:
-        raise _unreadable(path, "no such file; check the path (or --facts / ZHASHUI_FACTS)") from None
+        raise _unreadable(path, _NO_SUCH_FILE) from None
     except NotRegularFileError as error:
-        raise _unreadable(path, f"is {error.kind}, {_not_a_fact_file(error.kind)}") from None
+        raise _unreadable(path, _not_a_fact_file(error.kind)) from None
     except FileTooLargeError as error:
-        raise _unreadable(path, f"is {error}; check that it is a fact file, or {RAISE_THE_LIMIT}") from None
+        message = Message(
+            "is {reason}; check that it is a fact file, or {fix}", reason=error.message, fix=Message(RAISE_THE_LIMIT)
+        )
+        raise _unreadable(path, message) from None
     except OSError as error:
-        raise _unreadable(path, f"cannot be read: {error.strerror or error}") from None
+        raise _unreadable(path, Message("cannot be read: {reason}", reason=error.strerror or error)) from None
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        message = f"not UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8"
+        message = Message("not UTF-8 (byte 0x{byte}); save the file as UTF-8", byte=format(raw[error.start], "02x"))
         raise _unreadable(path, message, (line, column)) from None
     if not text.strip():
-        raise _unreadable(path, "is empty; a fact file has sources, categories and facts")
+        raise _unreadable(path, Message("is empty; a fact file has sources, categories and facts"))
     return text, read
 
 
-def _not_a_fact_file(kind: str) -> str:
-    if kind == "a folder":
-        return "not a fact file; point at the .yaml file inside"
-    return "not a regular file; point at a fact file saved as a file"
+_NO_SUCH_FILE = Message("no such file; check the path (or --facts / ZHASHUI_FACTS)")
+
+
+def _not_a_fact_file(kind: str) -> Message:
+    if kind == _FOLDER:
+        return Message("is {kind}, not a fact file; point at the .yaml file inside", kind=Message(kind))
+    return Message("is {kind}, not a regular file; point at a fact file saved as a file", kind=Message(kind))
 
 
 def load(path: Path, *, coverage: bool = False, progress: Progress | None = None, max_bytes: int = MAX_BYTES) -> Loaded:
@@ -212,7 +233,7 @@ def require_file(path: Path) -> None:
     """Raise the FactFileError that load() would when there is no fact file at path, at once
     (as open() does), rather than at the first search."""
     if not path.exists():
-        raise _unreadable(path, "no such file; check the path (or --facts / ZHASHUI_FACTS)")
+        raise _unreadable(path, _NO_SUCH_FILE)
 
 
 def require(loaded: Loaded) -> Loaded:
@@ -243,7 +264,7 @@ def source_path(fact_file: Path, text: str) -> Path:
     folder = fact_file.resolve().parent
     location = (folder / text).resolve()
     if Path(text).is_absolute() or not location.is_relative_to(folder):
-        raise ValueError(f"'{text}' leads outside the fact file's folder; keep source texts beside the fact file")
+        raise OutsideFolderError(text)
     return location
 
 
@@ -271,8 +292,8 @@ def _read_sources(
         field, place = f"sources[{at[1]}].text", located.position(at)
         try:
             location = source_path(path, source.text)
-        except ValueError as error:
-            found = problem(str(path), str(error), rule="source-path", field=field, place=place)
+        except OutsideFolderError as error:
+            found = problem(str(path), error.message, rule="source-path", field=field, place=place)
             raise FactFileError(str(path), [found]) from None
         try:
             raw, read = _read_bytes(location, max_bytes)
@@ -280,16 +301,30 @@ def _read_sources(
             stamps.append(read)
         except (OSError, UnicodeDecodeError) as error:
             reason, fix = _source_problem(error)
-            message = f"cannot read {path.parent / source.text} ({reason}); {fix}"
+            message = Message(
+                "cannot read {path} ({reason}); {fix}", path=path.parent / source.text, reason=reason, fix=fix
+            )
             problems.append(problem(str(path), message, rule="source-text", field=field, place=place))
     return texts, stamps, problems
 
 
-def _source_problem(error: OSError | UnicodeDecodeError) -> tuple[str, str]:
+def _source_problem(error: OSError | UnicodeDecodeError) -> tuple[Message | str, Message]:
     """Why a source text was not read, and what to do about it."""
     if isinstance(error, NotRegularFileError):
-        return str(error), "point text at the source's text, saved as a file"
+        return error.message, Message("point text at the source's text, saved as a file")
     if isinstance(error, FileTooLargeError):
-        return str(error), f"point text at the source's text, or {RAISE_THE_LIMIT}"
-    reason = "not UTF-8" if isinstance(error, UnicodeDecodeError) else (error.strerror or str(error)).lower()
-    return reason, "paths are relative to the fact file"
+        return error.message, Message("point text at the source's text, or {fix}", fix=Message(RAISE_THE_LIMIT))
+    if isinstance(error, UnicodeDecodeError):
+        return Message("not UTF-8"), _RELATIVE
+    if error.errno in _REASONS:
+        return Message(_REASONS[error.errno]), _RELATIVE
+    return (error.strerror or str(error)).lower(), _RELATIVE
+
+
+_RELATIVE = Message("paths are relative to the fact file")
+# The reasons a curator meets most, worded as strerror() words them, so that a Chinese run says them too.
+_REASONS = {
+    errno.ENOENT: N_("no such file or directory"),
+    errno.EACCES: N_("permission denied"),
+    errno.ENOTDIR: N_("not a directory"),
+}

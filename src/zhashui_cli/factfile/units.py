@@ -224,22 +224,38 @@ class Units:
 BUILT_IN = Units()
 
 
-def declaration_problem(declared: Unit, new_bases: Collection[str]) -> tuple[str, str] | None:
+def declaration_problem(declared: Unit, new_bases: Collection[str]) -> tuple[str, Message] | None:
     """What is wrong with a unit a fact file declares, as (its field, a message), or None.
     new_bases: the units the file declares as their own base units, which others may count in."""
     if (built_in := _BUILT_IN.get(declared.unit)) is not None:
-        return "unit", f"'{declared.unit}' is built in ({built_in.factor} {built_in.base}); remove this entry"
+        message = Message(
+            "'{unit}' is built in ({factor} {base}); remove this entry",
+            unit=declared.unit,
+            factor=built_in.factor,
+            base=built_in.base,
+        )
+        return "unit", message
     if declared.base == declared.unit:
-        return None if declared.factor == 1 else ("factor", "a unit that is its own base unit has factor 1")
+        return None if declared.factor == 1 else ("factor", Message("a unit that is its own base unit has factor 1"))
     if declared.base in new_bases:
         return None
     base = _BUILT_IN.get(declared.base)
     if base is None:
-        own = f"{{unit: {declared.base}, base_unit: {declared.base}, factor: 1, en: …}}"
-        return "base_unit", f"unknown unit '{declared.base}'; use a base unit, or declare it as its own: {own}"
+        message = Message(
+            "unknown unit '{unit}'; use a base unit, or declare it as its own: "
+            "{{unit: {unit}, base_unit: {unit}, factor: 1, en: …}}",
+            unit=declared.base,
+        )
+        return "base_unit", message
     if base.base != base.unit:
-        hint = f"write base_unit: {base.base} and multiply the factor by {base.factor}"
-        return "base_unit", f"'{base.unit}' is not a base unit ({base.factor} {base.base}); {hint}"
+        message = Message(
+            "'{unit}' is not a base unit ({factor} {base}); "
+            "write base_unit: {base} and multiply the factor by {factor}",
+            unit=base.unit,
+            factor=base.factor,
+            base=base.base,
+        )
+        return "base_unit", message
     return None
 
 

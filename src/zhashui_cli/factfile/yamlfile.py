@@ -28,6 +28,8 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from zhashui_cli._i18n import N_, Message
+
 Position = tuple[int, int]  # line, column; 1-based
 
 MAX_DEPTH = 32  # a fact file nests six levels deep
@@ -36,7 +38,6 @@ _TAG = "tag:yaml.org,2002:"
 _STR, _MERGE, _TIMESTAMP = f"{_TAG}str", f"{_TAG}merge", f"{_TAG}timestamp"
 _NUMBERS = frozenset({f"{_TAG}int", f"{_TAG}float"})
 _PLAIN_SCALARS = frozenset({*_NUMBERS, _TIMESTAMP, f"{_TAG}bool", f"{_TAG}null"})
-_NO_TAGS = "a fact file uses no YAML tags: remove it (and quote text)"
 
 
 class Place(NamedTuple):
@@ -54,12 +55,12 @@ class Ambiguous(NamedTuple):
 
     path: tuple[Any, ...]  # keys and indices from the top: ("facts", 3, "tags", 2)
     position: Position
-    message: str
+    message: Message
 
 
 class YamlError(Exception):
-    def __init__(self, message: str, position: Position | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: Message | str, position: Position | None = None) -> None:
+        super().__init__(str(message))
         self.message, self.position = message, position
 
 
@@ -99,12 +100,12 @@ def load(text: str, name: str, progress: Callable[[int, int], None] | None = Non
     except yaml.reader.ReaderError as error:
         # libyaml counts the offset in bytes of UTF-8, PyYAML's own reader in characters.
         before = text.encode()[: error.position].decode(errors="ignore") if with_libyaml else text[: error.position]
-        message = f"character U+{error.character:04X} is not allowed in YAML; remove it"
+        message = Message("character U+{code} is not allowed in YAML; remove it", code=format(error.character, "04X"))
         raise YamlError(message, (before.count("\n") + 1, len(before) - before.rfind("\n"))) from None
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error, text) from None
     except yaml.YAMLError as error:
-        raise YamlError(f"invalid YAML: {error}") from None
+        raise YamlError(Message("invalid YAML: {error}", error=error)) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -112,11 +113,11 @@ def load(text: str, name: str, progress: Callable[[int, int], None] | None = Non
 
 # -- syntax errors ---------------------------------------------------------------------------
 _CONSTRUCTS = {
-    "while parsing a flow sequence": "the list opened at {at} is not closed; end it with ]",
-    "while parsing a flow mapping": "the mapping opened at {at} is not closed; end it with }}",
-    "while scanning a quoted scalar": "the quoted text opened at {at} is not closed; end it with its quote",
-    "while scanning a double-quoted scalar": 'the quoted text opened at {at} is not closed; end it with "',
-    "while scanning a single-quoted scalar": "the quoted text opened at {at} is not closed; end it with '",
+    "while parsing a flow sequence": N_("the list opened at {at} is not closed; end it with ]"),
+    "while parsing a flow mapping": N_("the mapping opened at {at} is not closed; end it with }}"),
+    "while scanning a quoted scalar": N_("the quoted text opened at {at} is not closed; end it with its quote"),
+    "while scanning a double-quoted scalar": N_('the quoted text opened at {at} is not closed; end it with "'),
+    "while scanning a single-quoted scalar": N_("the quoted text opened at {at} is not closed; end it with '"),
 }
 _KEY_LINE = re.compile(r"( *)(?:- +)?([^\s:#\-\[{'\"][^:]*?):(?: |\Z)")
 
@@ -128,15 +129,18 @@ def _syntax_error(error: Any, text: str) -> YamlError:
     where = (mark.line + 1, mark.column + 1) if mark else None
     at = f"{begun.line + 1}:{begun.column + 1}" if begun else "?"
     lines = text.splitlines()
-    if mark is not None and (message := _misindented(lines, mark.line)):
-        return YamlError(message, (mark.line + 1, 1))
+    if mark is not None and (misindented := _misindented(lines, mark.line)):
+        return YamlError(misindented, (mark.line + 1, 1))
+    message: Message | str
     if problem.startswith("mapping values are not allowed"):
-        message = "a colon followed by a space inside an unquoted value; put the value in quotes"
+        message = Message("a colon followed by a space inside an unquoted value; put the value in quotes")
     elif context in _CONSTRUCTS:
-        message = _CONSTRUCTS[context].format(at=at)
+        message = Message(_CONSTRUCTS[context], at=at)
+    elif context:  # PyYAML's own words, which no catalogue holds
+        message = Message("{problem} ({context} at {at})", problem=problem, context=context, at=at)
     else:
-        message = " ".join(part for part in (problem, f"({context} at {at})" if context else "") if part)
-    return YamlError(message or "invalid YAML", where)
+        message = problem or Message("invalid YAML")
+    return YamlError(message, where)
 
 
 def _key_indent(line: str) -> int | None:
@@ -145,7 +149,7 @@ def _key_indent(line: str) -> int | None:
     return None if found is None else found.start(2)
 
 
-def _misindented(lines: list[str], number: int) -> str | None:
+def _misindented(lines: list[str], number: int) -> Message | None:
     """What is wrong when a key is indented differently from the key above it."""
     if number >= len(lines) or (indent := _key_indent(lines[number])) is None:
         return None
@@ -155,9 +159,13 @@ def _misindented(lines: list[str], number: int) -> str | None:
             if expected is None or expected == indent or lines[above].rstrip().endswith(":"):
                 return None
             key = _KEY_LINE.match(lines[number]).group(2)  # type: ignore[union-attr]
-            return (
-                f"the key '{key}' is indented {indent} spaces, but the key above it (line {above + 1}) "
-                f"is indented {expected}; line it up with that key"
+            return Message(
+                "the key '{key}' is indented {indent} spaces, but the key above it (line {line}) "
+                "is indented {expected}; line it up with that key",
+                key=key,
+                indent=indent,
+                line=above + 1,
+                expected=expected,
             )
     return None
 
@@ -198,15 +206,16 @@ def _core_number(value: str) -> bool:
     return bool(_CORE_INT.fullmatch(value) or _CORE_FLOAT.fullmatch(value))
 
 
-def _reading(value: object) -> str:
+def _reading(value: object) -> Message:
     if value is None:
-        return "nothing"
+        return Message("nothing")
     if isinstance(value, bool):
-        return f"a yes/no value ({str(value).lower()})"
+        return Message("a yes/no value ({value})", value=str(value).lower())
     if isinstance(value, str):
-        return "text"
-    kind = "a number" if isinstance(value, (int, float)) else "a date"
-    return f"{kind} ({value})"
+        return Message("text")
+    if isinstance(value, (int, float)):
+        return Message("a number ({value})", value=value)
+    return Message("a date ({value})", value=value)
 
 
 def is_yes_no(value: str) -> bool:
@@ -214,17 +223,22 @@ def is_yes_no(value: str) -> bool:
     return value.lower() in _YES_NO
 
 
-def ambiguity(plain: str, read: object) -> str | None:
+def ambiguity(plain: str, read: object) -> Message | None:
     """Why an unquoted value read as `read` (YAML 1.1) is unsafe, or None when it is not."""
     if not plain or plain[0] not in _MAY_DIFFER:
         return None
     if is_yes_no(plain):
-        return f"{plain} is a yes/no value in YAML 1.1 and text in YAML 1.2; put it in quotes"
+        return Message("{value} is a yes/no value in YAML 1.1 and text in YAML 1.2; put it in quotes", value=plain)
     core = core_schema_value(plain)
     both_nan = isinstance(core, float) and isinstance(read, float) and math.isnan(core) and math.isnan(read)
     if both_nan or (type(core) is type(read) and core == read):
         return None
-    return f"{plain} is {_reading(read)} in YAML 1.1 and {_reading(core)} in YAML 1.2; put it in quotes"
+    return Message(
+        "{value} is {old} in YAML 1.1 and {new} in YAML 1.2; put it in quotes",
+        value=plain,
+        old=_reading(read),
+        new=_reading(core),
+    )
 
 
 # -- building ---------------------------------------------------------------------------------
@@ -254,18 +268,23 @@ class _Builder:
         data = self.value(self.next(), ())
         self.next()  # the document's end
         if not self.loader.check_event(events.StreamEndEvent):
-            raise _problem(self.next(), "holds several YAML documents (---); a fact file is one document")
+            raise _problem(self.next(), Message("holds several YAML documents (---); a fact file is one document"))
         return data
 
     def value(self, event: Any, path: tuple[Any, ...]) -> Any:
         events = self.events
         if isinstance(event, events.AliasEvent):
-            raise _problem(event, "aliases (*name) are not allowed in a fact file; write the value out")
+            raise _problem(event, Message("aliases (*name) are not allowed in a fact file; write the value out"))
         if event.tag is not None:
             tag = str(event.tag).replace(_TAG, "!!")
-            raise _problem(event, f"the tag {tag} is not allowed; {_NO_TAGS}")
+            message = Message(
+                "the tag {tag} is not allowed; a fact file uses no YAML tags: remove it (and quote text)", tag=tag
+            )
+            raise _problem(event, message)
         if len(path) > MAX_DEPTH:
-            raise _problem(event, f"is nested more than {MAX_DEPTH} levels deep; a fact file needs six")
+            raise _problem(
+                event, Message("is nested more than {depth} levels deep; a fact file needs six", depth=MAX_DEPTH)
+            )
         if isinstance(event, events.ScalarEvent):
             return self.scalar(event, path)
         if isinstance(event, events.SequenceStartEvent):
@@ -284,13 +303,16 @@ class _Builder:
         self.places[id(data)] = Place(_position(start), keys)
         while not isinstance(event := self.next(), self.events.MappingEndEvent):
             if isinstance(event, self.events.ScalarEvent) and self.tag_of(event) == _MERGE:
-                raise _problem(event, "merge keys (<<) are not allowed in a fact file; write the keys out")
+                raise _problem(event, Message("merge keys (<<) are not allowed in a fact file; write the keys out"))
             key = self.value(event, (*path, "<key>"))
             if isinstance(key, (dict, list)):
-                raise _problem(event, "a key must be a plain value")
+                raise _problem(event, Message("a key must be a plain value"))
             if key in data:
                 first = keys[key][0]
-                raise _problem(event, f"duplicate key '{key}' (first at line {first}); a key may appear once")
+                message = Message(
+                    "duplicate key '{key}' (first at line {line}); a key may appear once", key=key, line=first
+                )
+                raise _problem(event, message)
             keys[key] = _position(event)
             data[key] = self.value(self.next(), (*path, key))
         return data
@@ -305,16 +327,21 @@ class _Builder:
         tag = self.tag_of(event)
         plain = event.implicit[0] and not event.style
         if plain and len(event.value) > MAX_NUMBER_LENGTH and (tag in _NUMBERS or _core_number(event.value)):
-            message = (
-                f"a number of {len(event.value)} characters, longer than the {MAX_NUMBER_LENGTH} a fact file allows; "
-                "shorten it, or put it in quotes if it is text"
+            message = Message(
+                "a number of {length} characters, longer than the {most} a fact file allows; "
+                "shorten it, or put it in quotes if it is text",
+                length=len(event.value),
+                most=MAX_NUMBER_LENGTH,
             )
             raise _problem(event, message)
         if tag == _STR:
             value: Any = event.value
         elif tag not in _PLAIN_SCALARS:  # = and <<, which PyYAML resolves to types it cannot build
             name = tag.replace(_TAG, "!!")
-            raise _problem(event, f"{event.value} has a meaning of its own in YAML 1.1 ({name}); put it in quotes")
+            message = Message(
+                "{value} has a meaning of its own in YAML 1.1 ({tag}); put it in quotes", value=event.value, tag=name
+            )
+            raise _problem(event, message)
         else:
             value = self.construct(event, tag)
         if plain and (why := ambiguity(event.value, value)):
@@ -330,9 +357,13 @@ class _Builder:
             return self.loader.yaml_constructors[tag](self.loader, node)
         except ValueError as error:
             if tag == _TIMESTAMP:
-                message = f"{event.value} is not a date ({error}); correct it, or put it in quotes"
+                message = Message(
+                    "{value} is not a date ({error}); correct it, or put it in quotes", value=event.value, error=error
+                )
             else:
-                message = f"{event.value} looks like a number to YAML 1.1 but is none; put it in quotes"
+                message = Message(
+                    "{value} looks like a number to YAML 1.1 but is none; put it in quotes", value=event.value
+                )
             raise _problem(event, message) from None
 
 
@@ -340,7 +371,7 @@ def _position(event: Any) -> Position:
     return event.start_mark.line + 1, event.start_mark.column + 1
 
 
-def _problem(event: Any, message: str) -> YamlError:
+def _problem(event: Any, message: Message) -> YamlError:
     return YamlError(message, _position(event))
 
 

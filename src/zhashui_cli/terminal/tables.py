@@ -486,6 +486,7 @@ def wrapped_lines(text_: str, width: int) -> str:
 
 
 def problems(found: Sequence[Problem]) -> str:
+    """verify's problems, a line each, in the language of the run."""
     from zhashui_cli.records import describe
 
-    return "".join(printable(describe(problem)) + "\n" for problem in found)
+    return "".join(printable(describe(problem, _)) + "\n" for problem in found)
