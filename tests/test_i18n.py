@@ -251,8 +251,8 @@ def test_every_problem_of_a_fact_file_can_be_said_in_chinese_and_stays_english_i
             "states",
         ),
         ("sentence.yaml", "警告: 事实 '2024-bonds': claim: 以“债管理”结尾；请用 。 结束句子", "warning"),
-        ("yaml.yaml", "yaml.yaml:6:11: 5:3 处开始的映射没有结束；请用 } 结束", "not closed"),
-        ("source-text.yaml", "missing.txt（没有该文件或目录）；路径相对于事实文件", "cannot read"),
+        ("yaml.yaml", "yaml.yaml:6:11: 5:3 处开始的映射未闭合；请用 } 闭合", "not closed"),
+        ("source-text.yaml", "missing.txt（没有该文件或目录）；路径是相对于事实文件的", "cannot read"),
     ],
 )
 def test_verify_says_a_fact_files_problems_in_chinese(name: str, chinese: str, english: str) -> None:

@@ -106,6 +106,11 @@ class _Parser(Reader):
         data, values = self.fields(entry, path, SOURCE)
         if data is None:
             return None
+        if data.get("sections") == []:  # no section: nothing for its facts to name, nothing for coverage to check
+            message = Message(
+                "lists no section; a source needs at least one, for its facts to name and coverage to check"
+            )
+            self.problem((*path, "sections"), message)
         seen_sections: dict[str, tuple[Any, ...]] = {}
         sections = [
             self.section((*path, "sections", i), item, seen_sections)
