@@ -76,6 +76,9 @@ class _Parser(Reader):
         data = self.mapping(item, path, names(entry), optional(entry))
         if data is None:
             return None, {}
+        for field in entry:  # a source's sections: without one, its facts can name none and coverage checks nothing
+            if field.non_empty and data.get(field.name) == []:
+                self.problem((*path, field.name), Message("is empty; list at least one"))
         return data, {f.name: self.value(data, path, f) for f in entry if f.type not in ("reference", "list")}
 
     def value(self, data: dict[str, Any], path: tuple[Any, ...], field: Field) -> Any:
@@ -106,11 +109,6 @@ class _Parser(Reader):
         data, values = self.fields(entry, path, SOURCE)
         if data is None:
             return None
-        if data.get("sections") == []:  # no section: nothing for its facts to name, nothing for coverage to check
-            message = Message(
-                "lists no section; a source needs at least one, for its facts to name and coverage to check"
-            )
-            self.problem((*path, "sections"), message)
         seen_sections: dict[str, tuple[Any, ...]] = {}
         sections = [
             self.section((*path, "sections", i), item, seen_sections)
