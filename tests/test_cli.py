@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import fnmatch
 import io
 import json
 import os
@@ -799,6 +800,16 @@ def roots(modules: set[str]) -> set[str]:
 BUILDING = {"pypinyin", "rjieba", "eng", "yaml", "jsonschema"}
 
 
+def cold_modules() -> set[str]:
+    """The package's modules that pyproject.toml lets import any library at their top (ruff's
+    TID253 ignored for them): the cold path, which no warm command may import."""
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    patterns = re.findall(r'^"(src/[^"]+)" = \[[^\]]*"TID253"', text, re.MULTILINE)
+    files = [path.relative_to(REPO / "src") for path in (REPO / "src").rglob("*.py")]
+    cold = {path for path in files if any(fnmatch.fnmatch(f"src/{path.as_posix()}", pattern) for pattern in patterns)}
+    return {".".join(path.with_suffix("").parts).removesuffix(".__init__") for path in cold}
+
+
 def test_startup_imports_only_what_the_path_needs(tmp_path: Path) -> None:
     modules_after(["search", "木耳", "--json"], tmp_path)  # warm the cache
     found = modules_after(["search", "木耳", "--json"], tmp_path)
@@ -808,16 +819,21 @@ def test_startup_imports_only_what_the_path_needs(tmp_path: Path) -> None:
     # nor any other command's module (cli/app.py imports the one the command line names)
     commands = {name.rpartition(".")[2] for name in found if name.startswith("zhashui_cli.cli.commands.")}
     assert commands == {"find", "about"}, commands
-    assert "zhashui_cli.cli.completion" not in found
-    assert "zhashui_cli.factfile.model" not in found  # the fact file's NamedTuples: the cold path's
-    piped = roots(modules_after(["search", "專項債"], tmp_path))  # a table written to a pipe
-    assert "opencc" in piped and not piped & {"rich", "pydantic", *BUILDING}
+    piped = modules_after(["search", "專項債"], tmp_path)  # a table written to a pipe
+    assert "opencc" in roots(piped) and not roots(piped) & {"rich", "pydantic", *BUILDING}
     table = modules_after(["search", "專項債"], tmp_path, {"ZHASHUI_FORCE_TTY": "1"})
     assert "rich.console" not in table and not roots(table) & {"pydantic", *BUILDING}  # rich measures cells only
-    english = roots(modules_after(["search", "hospitals", "--json"], tmp_path))
-    assert "Stemmer" in english and not english & {"rapidfuzz", *BUILDING}  # a typo only would need rapidfuzz
-    pinyin = roots(modules_after(["search", "zhashuimuer", "--json"], tmp_path))
-    assert not pinyin & BUILDING
+    english = modules_after(["search", "hospitals", "--json"], tmp_path)
+    assert "Stemmer" in roots(english) and not roots(english) & {"rapidfuzz", *BUILDING}  # a typo would need it
+    pinyin = modules_after(["search", "zhashuimuer", "--json"], tmp_path)
+    assert not roots(pinyin) & BUILDING
+    shown = modules_after(["show", "2023-toilets"], tmp_path, {"ZHASHUI_FORCE_TTY": "1"})
+    figures = modules_after(["figures", "--unit", "元"], tmp_path)
+    # The cold path's modules (the fact file's reader and rules, the build, exports, the curators'
+    # commands, completion), which import what they like at their top, stay off every warm path.
+    cold = cold_modules()
+    assert {"zhashui_cli.factfile.model", "zhashui_cli.index.build", "zhashui_cli.cli.completion"} <= cold
+    assert not cold & (found | piped | table | english | pinyin | shown | figures)
 
 
 def test_the_packaged_fact_base_is_the_repositorys(tmp_path: Path) -> None:

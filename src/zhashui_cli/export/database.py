@@ -3,6 +3,8 @@ a full-text index."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
@@ -66,9 +68,6 @@ def sqlite(
     """Write the facts, with their figures, tags, categories, sources and sections, and the
     units the fact file declares (the `units` table; built-in units are not listed), as a
     SQLite database at destination."""
-    import json
-    import sqlite3
-
     target.check(destination, folder=False, replace=replace)
     temporary = target.temporary_beside(destination)
     try:
@@ -140,8 +139,6 @@ def sqlite(
 
 
 def _add_search(db: Any) -> None:
-    import sqlite3
-
     try:
         db.execute(FTS.format(tokenizer=", tokenize='trigram'"))
     except sqlite3.OperationalError:  # SQLite before 3.34 has no trigram tokenizer

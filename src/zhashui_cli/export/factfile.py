@@ -4,12 +4,16 @@ and which searches like the original."""
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from zhashui_cli._i18n import Message
+from zhashui_cli._version import __version__
 from zhashui_cli.errors import OutputWriteError
 from zhashui_cli.factfile.model import FactFile
+from zhashui_cli.factfile.store import packaged_schema
+from zhashui_cli.factfile.yamlfile import yaml_text
 
 from . import target
 
@@ -21,10 +25,6 @@ def fact_file(destination: Path, file: FactFile, *, replace: bool = False) -> Pa
     """Write a fact file (destination/facts.yaml), the texts of its sources beside it as the
     original names them, and its JSON Schema for editors. Derived values (base values) are
     left out, as in any fact file."""
-    from zhashui_cli._version import __version__
-    from zhashui_cli.factfile.store import packaged_schema
-    from zhashui_cli.factfile.yamlfile import yaml_text
-
     target.check(destination, folder=True, replace=replace)
     temporary = target.temporary_beside(destination)
     origin = Path(file.path).name
@@ -48,8 +48,6 @@ def fact_file(destination: Path, file: FactFile, *, replace: bool = False) -> Pa
 
 
 def _fact_file_data(file: FactFile) -> dict[str, Any]:
-    from decimal import Decimal
-
     def number(value: Decimal) -> int | float:
         return int(value) if value == value.to_integral_value() else float(value)
 

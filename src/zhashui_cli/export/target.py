@@ -15,8 +15,10 @@ old file or folder whole. The rules, each tested in tests/test_export.py:
 
 from __future__ import annotations
 
+import glob
 import json
 import os
+import secrets
 import shutil
 import stat
 from collections.abc import Iterator
@@ -89,8 +91,6 @@ def _working_folder(destination: Path) -> Path:
 
 def temporary_beside(destination: Path) -> Path:
     """A new name beside destination, on the same file system, so that the rename is atomic."""
-    import secrets
-
     parent = destination.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -193,6 +193,4 @@ def _remove_stale(destination: Path) -> None:
 
 
 def _glob_escape(text: str) -> str:
-    import glob
-
     return glob.escape(text)

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from decimal import Decimal
+from typing import NamedTuple
 
 from .model import Fact, Figure, Name
 from .units import figure_pattern, written_number
 from .vocabulary import Qualifier
-
-if TYPE_CHECKING:
-    from decimal import Decimal
 
 ZH_NUMBER = re.compile(r"\d+(?:\.\d+)?|[零一二两三四五六七八九十]+")  # also what coverage reads in a source
 _ZH_ORDINAL = "第"
@@ -79,8 +77,6 @@ def en_numbers(
     """The numbers of an English claim, with their values: not a year of its source (its own,
     or the one a wrong opening names, which the year rule reports), a name, 'one of', or a
     word of the English name of a figure's unit ("ten thousand bags" names 万袋)."""
-    from decimal import Decimal
-
     unit_names = [rf"\b{re.escape(en)}\b" for en in {figure.scale.en for figure in figures} if en]
     covered = _covered(claim, [name.en for name in names if name.en] + unit_names)
     for match in _EN_NUMBER.finditer(_visible(claim)):

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from zhashui_cli._i18n import N_, Message
 from zhashui_cli.records import FIGURE_FIELDS, Problem
@@ -23,9 +24,6 @@ from .model import Category, Fact, Figure, Name, Section, Source
 from .units import BUILT_IN, Unit, Units, UnknownUnitError, declaration_problem
 from .vocabulary import KINDS_WITH_FIGURES, KINDS_WITHOUT_FIGURES, Kind, Qualifier
 from .yamlfile import Ambiguous, Places
-
-if TYPE_CHECKING:
-    from decimal import Decimal
 
 _CHINESE_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万亿点]+")
 
@@ -246,8 +244,6 @@ class _Parser(Reader):
         if isinstance(value, float) and not math.isfinite(value):
             self.problem((*path, key), Message("must be a finite number"))
             return None
-        from decimal import Decimal
-
         # repr() is the shortest text that round-trips, so 9.24 stays 9.24 and not 9.2400000000000002.
         return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 

@@ -28,6 +28,8 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+import yaml
+
 from zhashui_cli._i18n import N_, Message
 
 Position = tuple[int, int]  # line, column; 1-based
@@ -88,8 +90,6 @@ class _ProgressReader:
 
 def load(text: str, name: str, progress: Callable[[int, int], None] | None = None) -> Document:
     """The single YAML document of text as plain Python data, with where everything stands."""
-    import yaml
-
     with_libyaml = hasattr(yaml, "CSafeLoader")
     loader = None
     try:
@@ -246,8 +246,6 @@ class _Builder:
     """Builds dicts, lists and scalars from the parser's events, one event at a time."""
 
     def __init__(self, loader: Any) -> None:
-        import yaml
-
         self.loader, self.events = loader, yaml.events
         self.places: Places = {}
         self.ambiguous: list[Ambiguous] = []
@@ -377,7 +375,6 @@ def _problem(event: Any, message: Message) -> YamlError:
 
 def yaml_text(value: Any) -> str:
     """Data as YAML that reads back the same in YAML 1.1 and 1.2, the way facts.yaml is written."""
-    import yaml  # only for this format
 
     class Dumper(yaml.SafeDumper):
         """Text that YAML 1.1 or YAML 1.2 would read as something else is quoted (PyYAML knows

