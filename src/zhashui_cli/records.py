@@ -13,13 +13,9 @@ way a record becomes JSON.
 import json
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 from ._i18n import N_, Message, Translate, Worded, worded
-
-if TYPE_CHECKING:
-    pass
-
 
 # The kinds of claim and the qualifiers of a figure, as records spell them (the values of
 # factfile/model.py's Kind and Qualifier, which tests/test_library.py holds them to).
@@ -188,7 +184,7 @@ class Problem(TypedDict):
     field: str  # "quote", "figures[0].unit", "sources[0].text"; "" for the file itself
     rule: str  # which rule of the format it breaks (docs: README, "Checking a fact file")
     severity: Literal["error", "warning"]  # a warning is editorial: the file can still be searched
-    message: str  # English; made by problem() from a Message, it is a Worded the command line says in Chinese
+    message: str  # what is wrong and how to fix it, in English in every language (verify's lines follow the locale)
 
 
 class VerifyReport(TypedDict):
