@@ -10,6 +10,7 @@ import importlib.util
 import inspect
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zlib
@@ -21,6 +22,8 @@ from typing import Any
 
 import pytest
 import yaml
+
+import zhashui_cli
 
 # The suite speaks English whatever the machine's locale: zhashui_cli._i18n chooses the language
 # once, when first imported, from ZHASHUI_LANG before LANG and the rest, and every child process
@@ -137,10 +140,31 @@ def processes_only_where_marked(request: pytest.FixtureRequest, monkeypatch: pyt
     yield
 
 
+@pytest.fixture(scope="session")
+def built_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache holding the index of the packaged fact base, built once for the session."""
+    folder = tmp_path_factory.mktemp("built-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(folder))
+        zhashui_cli.open().search("木耳")  # builds the index and writes it to the cache
+    return folder / "zhashui"
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the cache at a fresh folder and clear what the environment could change."""
+def isolated(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Point the cache at a fresh folder and clear what the environment could change.
+
+    The folder starts as a user's after a first search: with the index of the packaged fact
+    base, copied, so that the index is not built again for each of the many tests that read
+    that base (it took half of the suite's time). A test that looks at its cache (it names
+    this fixture) or is marked empty_cache (the cache's own tests, a first run) starts with
+    an empty one."""
     cache = tmp_path_factory.mktemp("cache")
+    looks_at_it = "isolated" in inspect.signature(request.function).parameters
+    if not looks_at_it and request.node.get_closest_marker("empty_cache") is None:
+        shutil.copytree(request.getfixturevalue("built_cache"), cache / "zhashui")
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     for name in ("ZHASHUI_FACTS", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TERM"):
         monkeypatch.delenv(name, raising=False)

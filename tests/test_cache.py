@@ -9,6 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import zhashui_cli
@@ -16,6 +17,9 @@ from zhashui_cli.cli.app import app
 from zhashui_cli.index import cache
 
 from .conftest import SAMPLE_SOURCE, sample
+
+# These tests are about the cache: each starts with an empty one.
+pytestmark = pytest.mark.empty_cache
 
 
 def fact_file(folder: Path) -> Path:

@@ -31,6 +31,9 @@ from zhashui_cli.records import FactRecord
 
 from .conftest import FACTS, SAMPLE_SOURCE, edit_section, sample
 
+# These tests are about the cache: each starts with an empty one.
+pytestmark = pytest.mark.empty_cache
+
 WriteFacts = Callable[..., Path]
 NOBODY = 65534
 FAR_FUTURE_NS = 32_503_680_000 * 10**9  # the year 3000
