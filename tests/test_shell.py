@@ -321,6 +321,31 @@ def test_an_interrupt_while_the_command_line_is_built_is_one_line_and_exit_130()
     assert (result.returncode, result.stdout, result.stderr) == (130, "", "zhashui: interrupted\n")
 
 
+def test_the_command_runs_with_the_collector_on_and_the_start_up_set_aside(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cyclic garbage collector waits only while the command line is imported
+    (__main__._import_cli): the command runs with it on, what the import made frozen out of
+    its walks. A failed import leaves it on as well."""
+    import gc
+
+    from zhashui_cli import __main__ as entry
+
+    seen: dict[str, object] = {}
+
+    def command() -> int:
+        seen.update(enabled=gc.isenabled(), frozen=gc.get_freeze_count() > 0)
+        return 0
+
+    monkeypatch.setattr("zhashui_cli.cli.app.main", command)
+    try:
+        assert entry._start() == 0
+        assert seen == {"enabled": True, "frozen": True}
+        monkeypatch.setitem(sys.modules, "zhashui_cli.cli.app", None)  # its import now fails
+        assert entry._start() == 70
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+
+
 @pytest.mark.parametrize("debug", [False, True])
 def test_a_broken_install_is_one_line_and_exit_70(debug: bool) -> None:
     """A dependency that cannot be imported (here typer, blocked) fails before the command line
