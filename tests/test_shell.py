@@ -321,29 +321,42 @@ def test_an_interrupt_while_the_command_line_is_built_is_one_line_and_exit_130()
     assert (result.returncode, result.stdout, result.stderr) == (130, "", "zhashui: interrupted\n")
 
 
-def test_the_command_runs_with_the_collector_on_and_the_start_up_set_aside(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The cyclic garbage collector waits only while the command line is imported
-    (__main__._import_cli): the command runs with it on, what the import made frozen out of
-    its walks. A failed import leaves it on as well."""
+def test_the_command_runs_with_the_collector_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cyclic garbage collector is off from main()'s first instruction to the end of the run
+    (__main__.main; _collector.py says why); the library leaves it as it found it."""
     import gc
 
     from zhashui_cli import __main__ as entry
 
-    seen: dict[str, object] = {}
+    seen: dict[str, bool] = {}
 
     def command() -> int:
-        seen.update(enabled=gc.isenabled(), frozen=gc.get_freeze_count() > 0)
+        seen["enabled"] = gc.isenabled()
         return 0
 
     monkeypatch.setattr("zhashui_cli.cli.app.main", command)
+    monkeypatch.setattr(os, "_exit", lambda code: seen.update(code=code))
     try:
-        assert entry._start() == 0
-        assert seen == {"enabled": True, "frozen": True}
-        monkeypatch.setitem(sys.modules, "zhashui_cli.cli.app", None)  # its import now fails
-        assert entry._start() == 70
-        assert gc.isenabled()
+        entry.main()
     finally:
-        gc.unfreeze()
+        gc.enable()
+    assert seen == {"enabled": False, "code": 0}
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_library_pauses_the_collector_and_leaves_it_as_it_was(enabled: bool) -> None:
+    import gc
+
+    from zhashui_cli._collector import paused
+
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(ValueError), paused():
+            assert not gc.isenabled()
+            raise ValueError
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
 
 
 @pytest.mark.parametrize("debug", [False, True])

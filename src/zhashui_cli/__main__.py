@@ -3,7 +3,6 @@
 import gc
 import os
 import sys
-from collections.abc import Callable
 
 
 def main() -> None:
@@ -15,7 +14,13 @@ def main() -> None:
     interpreter's own clean-up, which tears down every module rich imported, would take longer
     than the search itself, and there is nothing left for it to do (the cache is written
     before any output). The library never does this; only the command does.
+
+    For the same reason the cyclic garbage collector is off for the whole run: what a run makes
+    are trees, which reference counting frees, or objects that live to its end, so that the
+    collector's walks over them freed nothing and cost 4 ms of a 60 ms search, a sixth of a
+    cold build and a third of writing 93,000 rows (_collector.py, where the library pauses it).
     """
+    gc.disable()
     try:
         code = _start()
     except KeyboardInterrupt:
@@ -35,7 +40,7 @@ def _start() -> int:
     and an exit code itself; an import that fails is a broken install (a dependency missing
     or of the wrong version), said here in one line, as exit code 70 (exits.ExitCode.INTERNAL)."""
     try:
-        run = _import_cli()
+        from .cli.app import main as run
     except Exception as error:
         if os.environ.get("ZHASHUI_DEBUG"):
             raise
@@ -46,24 +51,6 @@ def _start() -> int:
         )
         return 70
     return run()
-
-
-def _import_cli() -> Callable[[], int]:
-    """The command line's main(), imported with the cyclic garbage collector paused.
-
-    Importing typer and zhashui makes some hundred thousand objects, which live as long as the
-    process: each collection during the import walks them all and frees nothing, about 4 ms of
-    a 60 ms search (benchmarks/startup.py). So the collector waits, and afterwards gc.freeze()
-    sets what the import made aside, where the command's own collections do not walk it; the
-    command itself runs with the collector on, as any program.
-    """
-    gc.disable()
-    try:
-        from .cli.app import main as run
-    finally:
-        gc.freeze()
-        gc.enable()
-    return run
 
 
 if __name__ == "__main__":

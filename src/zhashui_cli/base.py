@@ -20,11 +20,12 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict, TypeVar, overload
 
+from ._collector import paused
 from ._i18n import Message
 from .errors import CorruptIndexError, NotFoundError, QueryError
 from .factfile import store
 from .index import cache
-from .index.corpus import Corpus, IndexedSource
+from .index.corpus import Corpus, IndexedSource, decoded
 from .index.text import has_cjk
 from .records import (
     CategoryRecord,
@@ -139,9 +140,7 @@ class Hits(Sequence[SearchRecord]):
     def records(self) -> list[SearchRecord]:
         """The records as a list (parsed from their stored JSON on first use)."""
         if self._records is None:
-            import json
-
-            self._records = [json.loads(line) for line in self._lines]
+            self._records = decoded(self._lines)
         return self._records
 
     def json_lines(self) -> list[bytes]:
@@ -184,6 +183,10 @@ class FactBase:
         return cache.load(self.path)
 
     def _build(self) -> Corpus:
+        with paused():  # reading, checking and indexing make millions of objects that live on
+            return self._built()
+
+    def _built(self) -> Corpus:
         import time
 
         from .index.build import build
@@ -299,7 +302,7 @@ class FactBase:
 
     def __iter__(self) -> Iterator[FactRecord]:
         """Every fact, in the order of the fact file."""
-        return iter(self._read(lambda corpus: [corpus.record(i) for i in range(len(corpus.ids()))]))
+        return iter(self._read(lambda corpus: corpus.records(range(len(corpus.ids())))))
 
     def __repr__(self) -> str:
         return f"<FactBase {str(self.path)!r}>"

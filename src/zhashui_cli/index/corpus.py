@@ -43,6 +43,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
+from zhashui_cli._collector import paused
 from zhashui_cli.errors import CorruptIndexError
 from zhashui_cli.index.text import cjk_pairs
 from zhashui_cli.records import SOURCE_FIELDS, CategoryRecord, FactRecord, SourceRecord, UnitRecord
@@ -164,7 +165,8 @@ class Corpus:
         key = f"json.{name}"
         if key not in self._cache:
             start, end = self._section(key)
-            self._cache[key] = json.loads(bytes(self._view[start:end]))
+            with paused():  # a column of a large base is a list of as many lists
+                self._cache[key] = json.loads(bytes(self._view[start:end]))
         return self._cache[key]
 
     # -- records ------------------------------------------------------------------------------
@@ -184,6 +186,10 @@ class Corpus:
 
     def record(self, index: int) -> FactRecord:
         return json.loads(self.record_line(index))  # type: ignore[no-any-return]
+
+    def records(self, indices: Sequence[int]) -> list[FactRecord]:
+        """record() of many facts (record_lines(), decoded)."""
+        return decoded(self.record_lines(indices))
 
     def ids(self) -> list[str]:
         return self.json("id")  # type: ignore[no-any-return]
@@ -264,6 +270,12 @@ class Corpus:
         if zlib.crc32(part) != crc:
             raise CorruptIndexError(f"{what} does not match its checksum")
         return part
+
+
+def decoded(lines: Sequence[bytes]) -> list[Any]:
+    """Each line's JSON, with the collector paused while the many dicts are made (_collector.py)."""
+    with paused():
+        return [json.loads(line) for line in lines]
 
 
 def _fields_holding(needle: bytes, line: bytes, numeric: tuple[bool, bool]) -> int:

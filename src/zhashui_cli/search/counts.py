@@ -103,8 +103,7 @@ def tag_rows(corpus: Corpus, indices: Sequence[int]) -> list[TagRow]:
     counts: Counter[str] = Counter()
     written: dict[str, str] = {}
     folded = corpus.json("tags")
-    for i in indices:
-        record = corpus.record(i)
+    for i, record in zip(indices, corpus.records(indices), strict=True):
         for tag, key in zip(record["tags"], folded[i], strict=True):
             written.setdefault(key, tag)
         counts.update(set(folded[i]))
