@@ -17,8 +17,9 @@ def main() -> None:
 
     For the same reason the cyclic garbage collector is off for the whole run: what a run makes
     are trees, which reference counting frees, or objects that live to its end, so that the
-    collector's walks over them freed nothing and cost 4 ms of a 60 ms search, a sixth of a
-    cold build and a third of writing 93,000 rows (_collector.py, where the library pauses it).
+    collector's walks over them freed nothing and cost 4 ms of a 60 ms search, 1.3 s of the
+    7.9 s cold build of 10,000 facts, and 1.5 s of the 3.5 s that 93,000 rows into a pipe took
+    (docs/performance.md; _collector.py, where the library pauses it).
     """
     gc.disable()
     try:
