@@ -247,10 +247,11 @@ def test_chinese_found_through_its_pairs_is_found_as_a_scan_finds_it(
     corpus = Corpus(*built)
     needles = _needles(corpus)
     through_pairs = [corpus.find("plain", needle) for needle in needles]
-    narrowed = sum(corpus._holding_pairs(needle) is not None for needle in needles)
-    monkeypatch.setattr(Corpus, "_holding_pairs", lambda self, needle: None)
+    narrowed = sum(corpus._through_pairs(needle, needle.encode(), (False, False)) is not None for needle in needles)
+    monkeypatch.setattr(Corpus, "_through_pairs", lambda self, needle, encoded, numeric: None)
     assert through_pairs == [corpus.find("plain", needle) for needle in needles]
     assert len(needles) > 1000 and narrowed > len(needles) / 2  # most were found through their pairs
+    assert sum(len(needle) == 2 for needle in needles) > 500  # of them many of one pair: no text read
 
 
 @given(st.lists(_TEXTS | st.sampled_from(["木耳", "柞水\x1f县", "𠀀𠀁", "\u2e80\u9fff", "ab木"]), max_size=6))
@@ -265,6 +266,16 @@ def test_a_rare_chinese_word_reads_no_text_section(built: tuple[dict[str, Any], 
     corpus = Corpus(*built)
     assert corpus.find("plain", "专项债")
     assert "text.plain" not in corpus._checked and "array.pairs.facts" not in corpus._checked
+
+
+def test_a_word_of_two_characters_in_nearly_every_fact_reads_no_text_section(
+    built: tuple[dict[str, Any], bytes],
+) -> None:
+    """柞水 stands in nearly every fact: its pair's facts and fields are the answer."""
+    corpus = Corpus(*built)
+    found = corpus.find("plain", "柞水")
+    assert len(found) > corpus.count * 0.9 and all(bits & 0b10 for bits in found.values())  # in each claim
+    assert "text.plain" not in corpus._checked
 
 
 @pytest.mark.parametrize("section", ["text.plain", "array.pairs.facts"])

@@ -157,15 +157,20 @@ def _add_text(sections: dict[str, bytes], name: str, texts: Sequence[Sequence[st
 
 def _add_pairs(sections: dict[str, bytes], texts: Sequence[Sequence[str]]) -> None:
     """array.pairs.*: each pair of adjacent Chinese characters of the plain texts, and the
-    facts holding it (corpus.py), so that a Chinese word is looked for only where it may be."""
+    facts holding it with the fields it stands in (corpus.py), so that a Chinese word is looked
+    for only where it may be, and one of two characters is found without reading the text."""
     facts_of: dict[int, array[int]] = {}
     code = typecode("pairs.facts")
     for n, fields in enumerate(texts):
-        for key in _pairs(FIELD_SEPARATOR.decode().join(fields)):
+        bits: dict[int, int] = {}
+        for field, text in enumerate(fields):
+            for key in _pairs(text):
+                bits[key] = bits.get(key, 0) | 1 << field
+        for key, held in bits.items():
             facts = facts_of.get(key)
             if facts is None:
                 facts = facts_of[key] = array(code)
-            facts.append(n)
+            facts.append(n << 8 | held)
     keys = sorted(facts_of)
     parts = [facts_of[key].tobytes() for key in keys]
     _add_array(sections, "pairs.keys", keys)

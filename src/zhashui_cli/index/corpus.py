@@ -16,8 +16,9 @@ Sections (their byte range and CRC-32 are in the header):
                         text.<name>.crcs: a CRC-32 per line
     array.pairs.*       every pair of adjacent Chinese characters in text.plain (text.cjk_pairs):
                         .keys, sorted; .offsets, where the facts of each start in .facts
-                        (len(keys)+1); .facts, the facts holding each, in order; .crcs, a
-                        CRC-32 of each key's facts
+                        (len(keys)+1); .facts, the facts holding each, in order, each as
+                        fact << 8 | the bits of the fields it stands in; .crcs, a CRC-32 of
+                        each key's facts
     json.<name>         a JSON value: a column (one entry per fact) or a table; json.sources
                         the sources (records.SourceRecord and the path their text was read from)
     array.<name>        a column of small integers
@@ -48,9 +49,10 @@ from zhashui_cli.errors import CorruptIndexError
 from zhashui_cli.index.text import cjk_pairs
 from zhashui_cli.records import SOURCE_FIELDS, CategoryRecord, FactRecord, SourceRecord, UnitRecord
 
-FORMAT = 8  # 4: stamps keyed by dev, inode, size, mtime, ctime; 5: records escaped; 6: json.char_pinyin;
+FORMAT = 9  # 4: stamps keyed by dev, inode, size, mtime, ctime; 5: records escaped; 6: json.char_pinyin;
 # 7: figures as numbers (array.figures.*), the units a fact file declares (header "units"), json.synonyms;
-# 8: the sources in json.sources, out of the header; a CRC-32 per line of text; array.pairs.*
+# 8: the sources in json.sources, out of the header; a CRC-32 per line of text; array.pairs.*;
+# 9: the fields of each fact of a pair in array.pairs.facts
 # The fields of a fact's text lines, in order; a match in the first PRIMARY_FIELDS of them
 # (the claims, tags and labels: what the fact says) ranks before one only in the others.
 TEXT_FIELDS = ("id", "claim", "claim_en", "tags", "figures", "quote", "note", "category")
@@ -199,21 +201,13 @@ class Corpus:
         """Facts whose text holds needle → the bits of TEXT_FIELDS where it stands. A needle
         that starts or ends with a digit matches whole numbers only (168 is not in 7168).
 
-        A needle with Chinese in it is looked for in the lines of the facts that hold every
-        pair of its characters (array.pairs.*), each line read and checked alone, when its
-        rarest pair is in few facts; otherwise, and for any other needle, by one pass of the
-        buffer's own find() over the whole text, so that only hits cost Python work."""
+        A needle with Chinese in it is found through its pairs of characters (array.pairs.*,
+        _through_pairs); otherwise, and for any other needle, by one pass of the buffer's own
+        find() over the whole text, so that only hits cost Python work."""
         encoded = needle.encode("utf-8")
         numeric = (needle[:1].isdigit(), needle[-1:].isdigit())
-        candidates = self._holding_pairs(needle) if text == "plain" else None
-        if candidates is None:
-            return self._scan(text, encoded, numeric)
-        hits: dict[int, int] = {}
-        for i in candidates:
-            fields = _fields_holding(encoded, self._text_line(text, i), numeric)
-            if fields:
-                hits[i] = fields
-        return hits
+        hits = self._through_pairs(needle, encoded, numeric) if text == "plain" else None
+        return self._scan(text, encoded, numeric) if hits is None else hits
 
     def _scan(self, text: str, needle: bytes, numeric: tuple[bool, bool]) -> dict[int, int]:
         """find() by one pass of the buffer's own find() over the whole text section: only
@@ -228,29 +222,39 @@ class Corpus:
                 hits[i] = fields
         return hits
 
-    def _holding_pairs(self, needle: str) -> list[int] | None:
-        """The facts whose plain text holds every pair of Chinese characters of needle, in
-        order. None if it has no such pair (one character, a number, Latin), or if its rarest
-        pair stands in so many facts that one scan of the text costs less than their lines."""
+    def _through_pairs(self, needle: str, encoded: bytes, numeric: tuple[bool, bool]) -> dict[int, int] | None:
+        """find() in text.plain through the pairs of Chinese characters of needle. A needle of
+        two characters is one pair, whose facts and fields the index holds: no text is read, however
+        many facts hold it (柞水, in nearly all). A longer one is looked for in the lines of the
+        facts holding every pair of it, each read and checked alone, when its rarest pair is in
+        few facts. None (scan the text) if it has no pair (one character, a number, Latin), or if
+        its rarest pair stands in so many facts that one scan costs less than their lines."""
         keys, offsets = self.numbers("pairs.keys"), self.numbers("pairs.offsets")
         pairs = []
         for key in cjk_pairs(needle):
             n = bisect_left(keys, key)
             if n == len(keys) or keys[n] != key:
-                return []
+                return {}
             pairs.append((offsets[n + 1] - offsets[n], n))
+        if len(needle) == 2 and len(pairs) == 1:
+            return {entry >> 8: entry & 0xFF for entry in self._facts_of_pair(pairs[0][1])}
         if not pairs or min(pairs)[0] * _NARROW_SEARCH_SHARE > self.count:
             return None
         candidates: set[int] | None = None
         for _, n in sorted(pairs):  # the rarest first
-            facts = self._facts_of_pair(n)
+            facts = (entry >> 8 for entry in self._facts_of_pair(n))
             candidates = set(facts) if candidates is None else candidates.intersection(facts)
             if not candidates:
-                return []
-        return sorted(candidates or ())
+                return {}
+        hits: dict[int, int] = {}
+        for i in sorted(candidates or ()):
+            if fields := _fields_holding(encoded, self._text_line("plain", i), numeric):
+                hits[i] = fields
+        return hits
 
     def _facts_of_pair(self, n: int) -> array[int]:
-        """The facts holding the n-th pair of array.pairs.keys, read alone and checked."""
+        """The facts holding the n-th pair of array.pairs.keys, each as fact << 8 | its fields,
+        read alone and checked."""
         offsets, facts = self.numbers("pairs.offsets"), array(typecode("pairs.facts"))
         begin, end = offsets[n] * facts.itemsize, offsets[n + 1] * facts.itemsize
         crc = self.numbers("pairs.crcs")[n]

@@ -291,7 +291,10 @@ def _combine(
     found: dict[str, matching.Hits], required: list[str], optional: list[str], weights: dict[str, float]
 ) -> dict[int, Match]:
     """Each fact's Match over the query's words. A common word finds most of a large base, so
-    the sums are kept in one mutable row per fact and made a Match once, at the end."""
+    the sums are kept in one mutable row per fact and made a Match once, at the end; a query of
+    one word makes each Match at once."""
+    if len(required) == 1 and not optional:
+        return _of_one_word(required[0], found[required[0]], weights.get(required[0], 0.0))
     rows: dict[int, list[Any]] = {}  # a Match's fields, in its order, as they add up
     for word in (*required, *optional):
         counted = word in required
@@ -311,6 +314,20 @@ def _combine(
             else:
                 row[7] += 1
     return {i: Match(*row) for i, row in rows.items() if row[2]}
+
+
+def _of_one_word(word: str, hits: matching.Hits, weight: float) -> dict[int, Match]:
+    """_combine() of the one word of a query: the sums of one term are its own, and the facts
+    that found it the same way share its terms (nothing changes a Match once made)."""
+    shared: dict[tuple[str, str], dict[str, TermMatch]] = {}
+    matches: dict[int, Match] = {}
+    for i, hit in hits.items():
+        terms = shared.get((hit.found_as, hit.how))
+        if terms is None:
+            terms = shared[hit.found_as, hit.how] = {word: TermMatch({"as": hit.found_as, "how": hit.how})}
+        claimed = int(in_claims(hit.fields))
+        matches[i] = Match(terms, hit.fields, 1, weight, hit.tier, int(primary(hit.fields)), claimed, 0)
+    return matches
 
 
 def _corrections(
