@@ -43,9 +43,13 @@ def base() -> FactFile:
 
 
 def test_every_rule_of_the_format_holds() -> None:
-    report = zhashui_cli.open(FACTS).verify()
-    assert report["problems"] == []
+    """The packaged base's own check (tests/test_verify.py checks the rules on broken files):
+    no problem, and every number of the source covered by a fact."""
+    base = zhashui_cli.open(FACTS)
+    report = base.verify()
+    assert (report["ok"], report["problems"]) == (True, [])
     assert (report["facts"], report["figures"], report["sources"]) == (FACT_COUNT, FIGURE_COUNT, 1)
+    assert base.uncovered() == []
 
 
 def test_the_file_validates_against_its_json_schema() -> None:

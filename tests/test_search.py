@@ -138,7 +138,9 @@ def test_facts_that_say_it_in_their_claims_come_before_facts_only_tagged_with_it
 
 def test_a_stem_gets_the_typos_its_own_length_allows() -> None:
     # punishing (9 letters) may have 2 typos, but its stem punish (6) only 1: push and polish
-    # are 2 edits from punish, so they are no typo of punishing.
+    # are 2 edits from punish, so they are no typo of punishing. Nor is it found as a synonym:
+    # punishing is hard, heavy and laborious to WordNet, whose adjectives are left out as too
+    # loose, and the fact base's disciplined is none of them.
     assert ids("punishing") == []
     assert ids("hospitls") and how("hospitls", ids("hospitls")[0])["terms"]["hospitls"]["as"].startswith("hospital")
 
@@ -373,11 +375,6 @@ def test_a_filter_value_means_the_same_without_the_white_space_around_it(given: 
     assert ids(**{name: value}) == ids(**{name: value.strip()}) != []
 
 
-def test_limit_keeps_the_total() -> None:
-    hits = base().search(limit=3)
-    assert (len(hits), hits.total) == (3, FACT_COUNT)
-
-
 @pytest.mark.parametrize(
     ("options", "message"),
     [
@@ -387,7 +384,6 @@ def test_limit_keeps_the_total() -> None:
         ({"source": "nope"}, "unknown source 'nope'; known: zhashui-2024-02-07"),
         ({"unit": "斤"}, "unknown unit '斤'; use a base unit (元"),
         ({"year": "twenty"}, "'twenty' is not a year; give one in digits: 2023, 2024"),
-        ({"tag": "loan"}, "unknown tag 'loan' (did you mean loans"),
         ({"kind": "rumour"}, "unknown kind 'rumour'; use one of outcome (成果), honour (荣誉)"),
         ({"kind": "目标值"}, "unknown kind '目标值' (did you mean 目标?); use one of"),  # offered as typed: in Chinese
         ({"section": "2023-highlight-9"}, "unknown section '2023-highlight-9' (did you mean 2023-highlight-"),
@@ -404,7 +400,7 @@ def test_an_unknown_tag_offers_the_near_ones_not_every_tag() -> None:
     """The tags are hundreds: an unknown one is answered with those that look like it only."""
     with pytest.raises(QueryError) as caught:
         ids(tag="loan")
-    assert str(caught.value).startswith("unknown tag 'loan' (did you mean ") and "known:" not in str(caught.value)
+    assert str(caught.value).startswith("unknown tag 'loan' (did you mean loans") and "known:" not in str(caught.value)
 
 
 def test_a_year_no_fact_is_about_finds_nothing_and_the_command_line_says_which_are() -> None:
@@ -487,11 +483,6 @@ def test_a_word_found_nowhere_is_found_as_what_a_thesaurus_says_it_means(query: 
 def test_a_part_of_a_chinese_word_is_found_through_its_synonyms() -> None:
     # 蘑菇种植: neither the text nor its pinyin holds 蘑菇; its part 蘑菇 is a mushroom to CC-CEDICT
     assert how("蘑菇种植", "2024-fungus-industry")["terms"]["蘑菇"]["how"] == "synonym"
-
-
-def test_wordnet_adjectives_are_left_out_as_too_loose() -> None:
-    # punishing is hard, heavy and laborious to WordNet; the fact base's disciplined is none of them
-    assert ids("punishing") == []
 
 
 def test_two_english_words_are_joined_only_through_a_chinese_word_of_few_senses() -> None:

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zhashui_cli.factfile import folding
-from zhashui_cli.factfile.folding import fold, fold_many, needs_t2s, normalise
+from zhashui_cli.factfile.folding import fold, needs_t2s, normalise
 from zhashui_cli.index import text
 from zhashui_cli.index.text import query_terms
 
@@ -44,11 +44,6 @@ def test_traditional_and_simplified_fold_alike() -> None:
 
 def test_query_terms_drop_what_folds_to_nothing() -> None:
     assert query_terms(["木耳", "  ", "\u200b", "LOANS"]) == ("木耳", "loans")
-
-
-@given(st.lists(st.text(max_size=30), max_size=8))
-def test_fold_many_is_fold_of_each(texts: list[str]) -> None:
-    assert fold_many(texts) == [fold(t) for t in texts]
 
 
 def test_the_common_query_does_not_need_opencc() -> None:
