@@ -98,6 +98,18 @@ def test_the_first_k_are_the_first_k_of_the_whole_order(
         )
 
 
+@pytest.mark.parametrize("query", ["柞水", "木耳", "zhashui", "toilets", "toliets", "muer", "洗手间", "restroom"])
+def test_the_matches_of_one_word_are_those_summed_over_words(base: zhashui_cli.FactBase, query: str) -> None:
+    """engine._of_one_word, made at once, is what the sums over several words make of one."""
+    from zhashui_cli.search import engine
+
+    corpus = base._read(lambda corpus: corpus)
+    found, required, optional, _ = engine._find(corpus, [query])
+    assert (required, optional) == ([query], []) and found[query]  # exact, typo, pinyin, synonym
+    weights = {query: engine.idf(corpus.count, len(found[query]))}
+    assert engine._combine(found, required, optional, weights) == engine._summed(found, required, optional, weights)
+
+
 @pytest.mark.parametrize("sort", [None, "year"])
 def test_corrections_of_the_first_k_are_those_of_all(base: zhashui_cli.FactBase, sort: str | None) -> None:
     for reverse in (False, True):

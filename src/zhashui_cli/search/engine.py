@@ -290,11 +290,17 @@ def _join_pinyin(corpus: Corpus, words: list[str]) -> list[str]:
 def _combine(
     found: dict[str, matching.Hits], required: list[str], optional: list[str], weights: dict[str, float]
 ) -> dict[int, Match]:
-    """Each fact's Match over the query's words. A common word finds most of a large base, so
-    the sums are kept in one mutable row per fact and made a Match once, at the end; a query of
-    one word makes each Match at once."""
+    """Each fact's Match over the query's words (a query of one word: _of_one_word)."""
     if len(required) == 1 and not optional:
         return _of_one_word(required[0], found[required[0]], weights.get(required[0], 0.0))
+    return _summed(found, required, optional, weights)
+
+
+def _summed(
+    found: dict[str, matching.Hits], required: list[str], optional: list[str], weights: dict[str, float]
+) -> dict[int, Match]:
+    """_combine() of several words. A common word finds most of a large base, so the sums are
+    kept in one mutable row per fact and made a Match once, at the end."""
     rows: dict[int, list[Any]] = {}  # a Match's fields, in its order, as they add up
     for word in (*required, *optional):
         counted = word in required
