@@ -98,16 +98,25 @@ def test_the_first_k_are_the_first_k_of_the_whole_order(
         )
 
 
-@pytest.mark.parametrize("query", ["柞水", "木耳", "zhashui", "toilets", "toliets", "muer", "洗手间", "restroom"])
+@pytest.mark.parametrize(
+    "query", ["柞水", "木耳", "zhashui", "villages", "industry", "toliets", "muer", "洗手间", "restroom"]
+)
 def test_the_matches_of_one_word_are_those_summed_over_words(base: zhashui_cli.FactBase, query: str) -> None:
-    """engine._of_one_word, made at once, is what the sums over several words make of one."""
+    """engine._OneWord, each Match made when asked for, is what the sums over several words make
+    of one; and its buckets order the facts as the relevance of those sums does."""
     from zhashui_cli.search import engine
 
     corpus = base._read(lambda corpus: corpus)
     found, required, optional, _ = engine._find(corpus, [query])
     assert (required, optional) == ([query], []) and found[query]  # exact, typo, pinyin, synonym
     weights = {query: engine.idf(corpus.count, len(found[query]))}
-    assert engine._combine(found, required, optional, weights) == engine._summed(found, required, optional, weights)
+    one_word, summed = (
+        engine._combine(found, required, optional, weights),
+        engine._summed(found, required, optional, weights),
+    )
+    assert isinstance(one_word, engine._OneWord) and dict(one_word) == summed
+    by_bucket = sorted(summed, key=lambda i: (one_word.bucket(i), i))
+    assert by_bucket == sorted(summed, key=lambda i: engine._relevance(summed[i], i))
 
 
 @pytest.mark.parametrize("sort", [None, "year"])

@@ -13,7 +13,7 @@ records.
 import heapq
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -106,7 +106,7 @@ class Match(NamedTuple):
 class Result(NamedTuple):
     indices: list[int]  # the facts to show, in order
     total: int  # how many matched before the limit
-    matches: dict[int, Match]  # for facts matched by words
+    matches: Mapping[int, Match]  # for facts matched by words
     words: list[str]  # the words the facts must match, after splitting and dropping stop words
     best: int  # how many of them each fact found matches (fewer than words: a partial answer)
     matched: list[str]  # the words that the facts found match, together
@@ -125,10 +125,10 @@ def run(corpus: Corpus, query: Query) -> Result:
         required, optional, common = _set_aside_common(corpus, found, required, optional)
     weights = {word: idf(corpus.count, len(found[word])) for word in required}
     matches = _combine(found, required, optional, weights) if found else None
-    best = max((match.words for match in (matches or {}).values()), default=0)
+    best = _most_words(matches, required)
     if query.exact and best < len(required):
         matches, best = {}, 0  # every word, or nothing
-    if matches is not None:
+    if matches is not None and len(required) > 1:
         matches = {i: match for i, match in matches.items() if match.words == best}
     candidates = filter_facts(corpus, query.filters, matches.keys() if matches is not None else range(corpus.count))
     order = _order(corpus, query, candidates, matches or {})
@@ -289,11 +289,20 @@ def _join_pinyin(corpus: Corpus, words: list[str]) -> list[str]:
 
 def _combine(
     found: dict[str, matching.Hits], required: list[str], optional: list[str], weights: dict[str, float]
-) -> dict[int, Match]:
-    """Each fact's Match over the query's words (a query of one word: _of_one_word)."""
+) -> Mapping[int, Match]:
+    """Each fact's Match over the query's words (a query of one word: _OneWord)."""
     if len(required) == 1 and not optional:
-        return _of_one_word(required[0], found[required[0]], weights.get(required[0], 0.0))
+        return _OneWord(required[0], found[required[0]], weights.get(required[0], 0.0))
     return _summed(found, required, optional, weights)
+
+
+def _most_words(matches: Mapping[int, Match] | None, required: list[str]) -> int:
+    """How many of the required words the facts that match the most of them match."""
+    if not matches:
+        return 0
+    if len(required) == 1:  # a Match is made only for a fact that has a required word
+        return 1
+    return max(match.words for match in matches.values())
 
 
 def _summed(
@@ -322,18 +331,39 @@ def _summed(
     return {i: Match(*row) for i, row in rows.items() if row[2]}
 
 
-def _of_one_word(word: str, hits: matching.Hits, weight: float) -> dict[int, Match]:
-    """_combine() of the one word of a query: the sums of one term are its own, and the facts
-    that found it the same way share its terms (nothing changes a Match once made)."""
-    shared: dict[tuple[str, str], dict[str, TermMatch]] = {}
-    matches: dict[int, Match] = {}
-    for i, hit in hits.items():
-        terms = shared.get((hit.found_as, hit.how))
+class _OneWord(Mapping[int, Match]):
+    """The matches of a query of one word, each made when it is asked for: a common word is in
+    most facts of a large base (柞水 in 93,156 of 100,000) and a table shows 20 of them. The sums
+    of one term are its own; the facts that found it the same way share its terms (nothing
+    changes a Match once made). In relevance order a fact's place is one number (bucket())."""
+
+    def __init__(self, word: str, hits: matching.Hits, weight: float) -> None:
+        self._word, self._hits, self._weight = word, hits, weight
+        self._terms: dict[tuple[str, str], dict[str, TermMatch]] = {}
+
+    def __getitem__(self, i: int) -> Match:
+        hit = self._hits[i]
+        terms = self._terms.get((hit.found_as, hit.how))
         if terms is None:
-            terms = shared[hit.found_as, hit.how] = {word: TermMatch({"as": hit.found_as, "how": hit.how})}
+            terms = self._terms[hit.found_as, hit.how] = {self._word: TermMatch({"as": hit.found_as, "how": hit.how})}
         claimed = int(in_claims(hit.fields))
-        matches[i] = Match(terms, hit.fields, 1, weight, hit.tier, int(primary(hit.fields)), claimed, 0)
-    return matches
+        return Match(terms, hit.fields, 1, self._weight, hit.tier, int(primary(hit.fields)), claimed, 0)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._hits)
+
+    def __len__(self) -> int:
+        return len(self._hits)
+
+    def __contains__(self, i: object) -> bool:
+        return i in self._hits
+
+    def bucket(self, i: int) -> int:
+        """_relevance() of fact i, whose words, weight and stop words are those of every other
+        fact here, as one number: its tier, then whether the word is in its claims, tags or
+        labels, then whether in the claims themselves; 0 is the best there can be."""
+        hit = self._hits[i]
+        return hit.tier * 4 + (not primary(hit.fields)) * 2 + (not in_claims(hit.fields))
 
 
 def _corrections(
@@ -410,10 +440,16 @@ class Order(NamedTuple):
 
     key: Callable[[int], Rank]
     units: list[str]
+    # relevance as one number per fact, bulletin order within it (a query of one word): the
+    # first k are then taken in one pass that ends once the best number holds k facts
+    bucket: Callable[[int], int] | None = None
 
 
-def _order(corpus: Corpus, query: Query, candidates: list[int], matches: dict[int, Match]) -> Order:
+def _order(corpus: Corpus, query: Query, candidates: list[int], matches: Mapping[int, Match]) -> Order:
     sort = query.sort or (SortKey.RELEVANCE if matches else SortKey.BULLETIN)
+    if sort is SortKey.RELEVANCE and isinstance(matches, _OneWord):
+        bucket = matches.bucket
+        return Order(lambda i: (bucket(i), i), [], bucket)
     if sort is SortKey.RELEVANCE:
         return Order(lambda i: _relevance(matches.get(i), i), [])
     if sort is SortKey.YEAR:
@@ -429,8 +465,24 @@ def _first_in_order(candidates: list[int], order: Order, limit: int | None, reve
     the rest (a table of 20 among 90,000 hits)."""
     if limit is None or limit >= len(candidates):
         return sorted(candidates, key=order.key, reverse=reverse)
+    if order.bucket is not None and not reverse:
+        return _first_by_bucket(candidates, order.bucket, limit)
     select = heapq.nlargest if reverse else heapq.nsmallest
     return select(limit, candidates, key=order.key)
+
+
+def _first_by_bucket(candidates: list[int], bucket: Callable[[int], int], limit: int) -> list[int]:
+    """The first limit facts by bucket, then bulletin order, in one pass over them in bulletin
+    order that ends as soon as bucket 0, the best, holds limit facts (柞水: after 20)."""
+    kept: dict[int, list[int]] = {}
+    for i in sorted(candidates):
+        number = bucket(i)
+        facts = kept.setdefault(number, [])
+        if len(facts) < limit:
+            facts.append(i)
+            if number == 0 and len(facts) == limit:
+                break
+    return [i for number in sorted(kept) for i in kept[number]][:limit]
 
 
 def _position(i: int, key: Callable[[int], Rank], reverse: bool) -> Rank:
