@@ -119,6 +119,41 @@ def test_the_matches_of_one_word_are_those_summed_over_words(base: zhashui_cli.F
     assert by_bucket == sorted(summed, key=lambda i: engine._relevance(summed[i], i))
 
 
+SET_ASIDE = [
+    ["柞水", "木耳"],
+    ["zhashui", "toilets"],
+    ["the", "loans"],
+    ["2023", "of"],
+    ["what", "is", "the", "brand", "value"],
+]
+
+
+def test_a_word_that_may_match_is_summed_over_the_facts_that_must_as_over_all(
+    base: zhashui_cli.FactBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """engine._summed adds an optional word (a stop word, a common word set aside) to the facts
+    that have a required one only, reading whichever is fewer: as adding it to every fact that
+    has it, and keeping only the facts with a required word, does."""
+    from zhashui_cli.search import engine
+
+    corpus = base._read(lambda corpus: corpus)
+    asked = []
+    for words in SET_ASIDE:
+        found, required, optional, _ = engine._find(corpus, words)
+        required, optional, _ = engine._set_aside_common(corpus, found, required, optional)
+        weights = {word: engine.idf(corpus.count, len(found[word])) for word in required}
+        asked.append((found, required, optional, weights))
+    among = [engine._summed(*query) for query in asked]
+    monkeypatch.setattr(engine, "_among", lambda hits, rows: hits.items())
+    assert among == [engine._summed(*query) for query in asked]
+    fewer = [
+        len(found[word]) < sum(1 for _ in among[n])
+        for n, (found, _, optional, _) in enumerate(asked)
+        for word in optional
+    ]
+    assert True in fewer and False in fewer  # both ways of reading were taken
+
+
 @pytest.mark.parametrize("sort", [None, "year"])
 def test_corrections_of_the_first_k_are_those_of_all(base: zhashui_cli.FactBase, sort: str | None) -> None:
     for reverse in (False, True):

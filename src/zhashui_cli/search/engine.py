@@ -309,12 +309,14 @@ def _summed(
     found: dict[str, matching.Hits], required: list[str], optional: list[str], weights: dict[str, float]
 ) -> dict[int, Match]:
     """_combine() of several words. A common word finds most of a large base, so the sums are
-    kept in one mutable row per fact and made a Match once, at the end."""
+    kept in one mutable row per fact and made a Match once, at the end; a word that may match
+    (a stop word, or one set aside as common: 柞水 of 柞水 木耳) is added to the facts that have
+    a word they must, found in whichever of the two is fewer, as no other fact is kept."""
     rows: dict[int, list[Any]] = {}  # a Match's fields, in its order, as they add up
     for word in (*required, *optional):
         counted = word in required
         weight = weights.get(word, 0.0)
-        for i, hit in found[word].items():
+        for i, hit in found[word].items() if counted else _among(found[word], rows):
             row = rows.get(i)
             if row is None:
                 row = rows[i] = [{}, 0, 0, 0.0, 0, 0, 0, 0]
@@ -329,6 +331,13 @@ def _summed(
             else:
                 row[7] += 1
     return {i: Match(*row) for i, row in rows.items() if row[2]}
+
+
+def _among(hits: matching.Hits, rows: Mapping[int, object]) -> Iterable[tuple[int, matching.Hit]]:
+    """The hits of the facts that have rows, read from whichever is the fewer."""
+    if len(rows) < len(hits):
+        return ((i, hits[i]) for i in rows if i in hits)
+    return ((i, hit) for i, hit in hits.items() if i in rows)
 
 
 class _OneWord(Mapping[int, Match]):
