@@ -376,3 +376,18 @@ def test_a_scan_finds_in_each_line_what_reading_each_line_finds(built: tuple[dic
         numeric = (needle[:1].isdigit(), needle[-1:].isdigit())
         reference = {i: bits for i, line in enumerate(lines) if (bits := _fields_holding(needle, line, numeric))}
         assert corpus._scan(name, needle, numeric) == reference, needle
+
+
+def test_whether_a_word_is_english_of_the_base_is_whether_it_finds_facts(base: zhashui_cli.FactBase) -> None:
+    """matching.in_english, which _join_pinyin asks of every word of a run, says what english()
+    finding facts says, without making them: for every word of the vocabulary, each cut short
+    and lengthened into other forms (stems, spellings), numbers and pinyin."""
+    from zhashui_cli.search import matching
+
+    corpus = base._read(lambda corpus: corpus)
+    vocabulary = list(matching.vocabulary(corpus).words)
+    words = {*vocabulary, *(w[:-1] for w in vocabulary), *(w + s for w in vocabulary[::7] for s in ("s", "ed", "ing"))}
+    words |= {"labour", "labor", "colour", "zhashui", "muer", "2023", "2023s", "x", "the", "of"}
+    found = {word: bool(matching.english(corpus, word)) for word in sorted(words)}
+    assert {word: matching.in_english(corpus, word) for word in found} == found
+    assert 0 < sum(found.values()) < len(found)  # words found and words not

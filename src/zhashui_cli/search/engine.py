@@ -277,7 +277,7 @@ def _join_pinyin(corpus: Corpus, words: list[str]) -> list[str]:
                 e
                 for e in matching.runs(words, at)
                 if all(re.fullmatch("[a-z]+", w) for w in words[at:e])
-                and not all(matching.english(corpus, w) for w in words[at:e])
+                and not all(matching.in_english(corpus, w) for w in words[at:e])
                 and matching.pinyin_phrases(corpus, "".join(words[at:e]))
             ),
             at + 1,

@@ -123,6 +123,19 @@ def english(corpus: Corpus, word: str) -> Hits:
     return hits
 
 
+def in_english(corpus: Corpus, word: str) -> bool:
+    """Whether english() finds the word in any fact, without making its hits (zhashui stands in
+    every fact of a large base: a pinyin run is tested word by word)."""
+    vocab = vocabulary(corpus)
+    if word in vocab.words:  # every word of the vocabulary stands in a fact
+        return True
+    if word[:1].isdigit():
+        return False
+    own = stem(word)
+    spelled = vocab.by_canonical.get(vocab.canonical(own), [])
+    return own in vocab.by_stem or any(vocab.words[other][0] != own for other in spelled)
+
+
 def prefixed(corpus: Corpus, word: str) -> Hits:
     """The facts holding a longer word that starts with this one (tier 2)."""
     vocab = vocabulary(corpus)
