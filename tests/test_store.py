@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -111,6 +112,33 @@ def test_duplicate_key_is_an_error_not_a_silent_overwrite(write_facts: WriteFact
     content = "sources: []\ncategories: []\nfacts: []\ncategories: []\n"
     message = str(error_of(write_facts(content)))
     assert "facts.yaml:4:1: duplicate key 'categories' (first at line 2)" in message
+
+
+def test_positions_are_read_only_when_there_is_a_problem_to_place(
+    write_facts: WriteFacts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file without problems is read once, without positions (yamlfile.load's places took a
+    third of a large file's reading and memory); the first problem reads it again with them,
+    and is placed by its line all the same."""
+    from zhashui_cli.factfile import yamlfile
+
+    reads: list[bool] = []
+    load = yamlfile.load
+
+    def counted(text: str, name: str, progress: object = None, positions: bool = True) -> yamlfile.Document:
+        reads.append(positions)
+        document = load(text, name, None, positions)
+        assert bool(document.places) is positions
+        return document
+
+    monkeypatch.setattr(yamlfile, "load", counted)
+    assert len(load_fact_base(write_facts()).facts) == 2
+    assert reads == [False]
+    reads.clear()
+    text = json.dumps(sample(), ensure_ascii=False, indent=1).replace('"kind": "outcome"', '"kind": "rumour"', 1)
+    message = str(error_of(write_facts(text)))
+    assert reads == [False, True]
+    assert re.search(r"facts\.yaml:\d+:\d+: fact '2023-loans': kind: unknown kind 'rumour'", message)
 
 
 def test_duplicate_key_inside_a_fact(write_facts: WriteFacts) -> None:

@@ -5,7 +5,7 @@ problem at the line of the field it is about, named the way a curator reads the 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from zhashui_cli._i18n import N_, Message
@@ -32,13 +32,19 @@ def describe_type(value: object) -> Message:
 
 
 class Located:
-    """Where things stand in the file: the position of a field, found by its path."""
+    """Where things stand in the file: the position of a field, found by its path. Given a way
+    to read the file again with its places (reread), it reads them when a position is first
+    asked for, that is, when there is a problem to report: the data and places of that reading
+    replace the ones given, as places are known by the identity of the data they describe."""
 
-    def __init__(self, data: object, places: Places) -> None:
-        self.data, self.places = data, places
+    def __init__(self, data: object, places: Places, reread: Callable[[], tuple[object, Places]] | None = None) -> None:
+        self.data, self.places, self._reread = data, places, reread
 
     def position(self, path: tuple[Any, ...]) -> Position | None:
         """The position of the last key or item of path, or of the nearest container found."""
+        if self._reread is not None:
+            self.data, self.places = self._reread()
+            self._reread = None
         node, found = self.data, None
         for part in path:
             place = self.places.get(id(node))

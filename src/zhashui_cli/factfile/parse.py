@@ -323,8 +323,11 @@ class _Parser(Reader):
         )
 
 
-def parse(data: object, file: str, places: Places | None = None, ambiguous: Sequence[Ambiguous] = ()) -> Parsed:
-    """The entries of loaded YAML that are valid, and a problem for everything that is not."""
-    parser = _Parser(file, Located(data, places or {}))
+def parse(
+    data: object, file: str, places: Places | Located | None = None, ambiguous: Sequence[Ambiguous] = ()
+) -> Parsed:
+    """The entries of loaded YAML that are valid, and a problem for everything that is not,
+    placed by places (or a Located that knows them, or will)."""
+    parser = _Parser(file, places if isinstance(places, Located) else Located(data, places or {}))
     parser.ambiguous(ambiguous)
     return parser.fact_file(data)

@@ -207,18 +207,23 @@ def load(path: Path, *, coverage: bool = False, progress: Progress | None = None
     from . import parse, rules
     from .fields import Located
     from .model import FactFile
-    from .yamlfile import YamlError
+    from .yamlfile import Places, YamlError
     from .yamlfile import load as load_yaml
 
     text, read = _read_text(path, max_bytes)
     report = None if progress is None else lambda done, total: progress("Reading facts", done, total)
     try:
-        document = load_yaml(text, str(path), report)
+        document = load_yaml(text, str(path), report, positions=False)
     except YamlError as error:
         raise FactFileError(str(path), [problem(str(path), error.message, rule="yaml", place=error.position)]) from None
     _report(progress, "Checking facts", 0)
-    parsed = parse.parse(document.data, str(path), document.places, document.ambiguous)
-    located = Located(document.data, document.places)
+
+    def reread() -> tuple[object, Places]:  # with positions, for the first problem found
+        placed = load_yaml(text, str(path))
+        return placed.data, placed.places
+
+    located = Located(document.data, {}, reread)
+    parsed = parse.parse(document.data, str(path), located, document.ambiguous)
     paths = _paths(document.data, "sources")
     texts, stamps, problems = _read_sources(path, parsed.sources, located, paths, max_bytes)
     problems = parsed.problems + problems
@@ -289,11 +294,11 @@ def _read_sources(
     problems: list[Problem] = []
     for source in sources:
         at = (*paths[source.id], "text")
-        field, place = f"sources[{at[1]}].text", located.position(at)
+        field = f"sources[{at[1]}].text"  # placed by located.position(at) only if it has a problem
         try:
             location = source_path(path, source.text)
         except OutsideFolderError as error:
-            found = problem(str(path), error.message, rule="source-path", field=field, place=place)
+            found = problem(str(path), error.message, rule="source-path", field=field, place=located.position(at))
             raise FactFileError(str(path), [found]) from None
         try:
             raw, read = _read_bytes(location, max_bytes)
@@ -304,7 +309,7 @@ def _read_sources(
             message = Message(
                 "cannot read {path} ({reason}); {fix}", path=path.parent / source.text, reason=reason, fix=fix
             )
-            problems.append(problem(str(path), message, rule="source-text", field=field, place=place))
+            problems.append(problem(str(path), message, rule="source-text", field=field, place=located.position(at)))
     return texts, stamps, problems
 
 

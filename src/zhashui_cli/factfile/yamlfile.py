@@ -88,15 +88,21 @@ class _ProgressReader:
         return chunk
 
 
-def load(text: str, name: str, progress: Callable[[int, int], None] | None = None) -> Document:
-    """The single YAML document of text as plain Python data, with where everything stands."""
+def load(text: str, name: str, progress: Callable[[int, int], None] | None = None, positions: bool = True) -> Document:
+    """The single YAML document of text as plain Python data, with where everything stands
+    (Document.places), or, without positions, with none of it: the places of a large file took
+    a third of its reading and of its memory, and only a problem needs them (store.py reads the
+    file again for them when one is found). A problem of the YAML itself has its position
+    either way."""
     with_libyaml = hasattr(yaml, "CSafeLoader")
     loader = None
     try:
         # PyYAML's own reader already reads, and may fail, while the loader is being made.
         loader = (yaml.CSafeLoader if with_libyaml else yaml.SafeLoader)(_ProgressReader(text.encode(), name, progress))
-        builder = _Builder(loader)
+        builder = _Builder(loader, positions)
         return Document(builder.document(), builder.places, builder.ambiguous)
+    except _PositionsNeeded:
+        return load(text, name, positions=True)
     except yaml.reader.ReaderError as error:
         # libyaml counts the offset in bytes of UTF-8, PyYAML's own reader in characters.
         before = text.encode()[: error.position].decode(errors="ignore") if with_libyaml else text[: error.position]
@@ -242,11 +248,17 @@ def ambiguity(plain: str, read: object) -> Message | None:
 
 
 # -- building ---------------------------------------------------------------------------------
-class _Builder:
-    """Builds dicts, lists and scalars from the parser's events, one event at a time."""
+class _PositionsNeeded(Exception):
+    """A problem found while building without positions that needs the position of another
+    value (the first of two duplicate keys): the document is read again, with them."""
 
-    def __init__(self, loader: Any) -> None:
-        self.loader, self.events = loader, yaml.events
+
+class _Builder:
+    """Builds dicts, lists and scalars from the parser's events, one event at a time, with
+    where each stands (places) when positions is set."""
+
+    def __init__(self, loader: Any, positions: bool = True) -> None:
+        self.loader, self.events, self.positions = loader, yaml.events, positions
         self.places: Places = {}
         self.ambiguous: list[Ambiguous] = []
         self.scalar_node = yaml.ScalarNode
@@ -288,9 +300,11 @@ class _Builder:
         if isinstance(event, events.SequenceStartEvent):
             items: list[Any] = []
             parts: dict[Any, Position] = {}
-            self.places[id(items)] = Place(_position(event), parts)
+            if self.positions:
+                self.places[id(items)] = Place(_position(event), parts)
             while not isinstance(item := self.next(), events.SequenceEndEvent):
-                parts[len(items)] = _position(item)
+                if self.positions:
+                    parts[len(items)] = _position(item)
                 items.append(self.value(item, (*path, len(items))))
             return items
         return self.mapping(event, path)
@@ -298,7 +312,8 @@ class _Builder:
     def mapping(self, start: Any, path: tuple[Any, ...]) -> dict[Any, Any]:
         data: dict[Any, Any] = {}
         keys: dict[Any, Position] = {}
-        self.places[id(data)] = Place(_position(start), keys)
+        if self.positions:
+            self.places[id(data)] = Place(_position(start), keys)
         while not isinstance(event := self.next(), self.events.MappingEndEvent):
             if isinstance(event, self.events.ScalarEvent) and self.tag_of(event) == _MERGE:
                 raise _problem(event, Message("merge keys (<<) are not allowed in a fact file; write the keys out"))
@@ -306,12 +321,15 @@ class _Builder:
             if isinstance(key, (dict, list)):
                 raise _problem(event, Message("a key must be a plain value"))
             if key in data:
+                if not self.positions:
+                    raise _PositionsNeeded
                 first = keys[key][0]
                 message = Message(
                     "duplicate key '{key}' (first at line {line}); a key may appear once", key=key, line=first
                 )
                 raise _problem(event, message)
-            keys[key] = _position(event)
+            if self.positions:
+                keys[key] = _position(event)
             data[key] = self.value(self.next(), (*path, key))
         return data
 
