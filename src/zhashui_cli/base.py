@@ -182,11 +182,8 @@ class FactBase:
     def _cached(self) -> Corpus | None:
         return cache.load(self.path)
 
+    @paused()  # reading, checking and indexing make millions of objects that live on
     def _build(self) -> Corpus:
-        with paused():  # reading, checking and indexing make millions of objects that live on
-            return self._built()
-
-    def _built(self) -> Corpus:
         import time
 
         from .index.build import build
@@ -302,7 +299,7 @@ class FactBase:
 
     def __iter__(self) -> Iterator[FactRecord]:
         """Every fact, in the order of the fact file."""
-        return iter(self._read(lambda corpus: corpus.records(range(len(corpus.ids())))))
+        return iter(self._read(lambda corpus: corpus.records(range(corpus.count))))
 
     def __repr__(self) -> str:
         return f"<FactBase {str(self.path)!r}>"

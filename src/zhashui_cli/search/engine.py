@@ -472,11 +472,11 @@ def _order(corpus: Corpus, query: Query, candidates: list[int], matches: Mapping
 def _first_in_order(candidates: list[int], order: Order, limit: int | None, reverse: bool) -> list[int]:
     """The facts to show: all in order, or the first limit of them, selected without sorting
     the rest (a table of 20 among 90,000 hits)."""
-    if order.bucket is not None and (limit is None or limit >= len(candidates)):
+    if limit is None or limit >= len(candidates):
+        if order.bucket is None:
+            return sorted(candidates, key=order.key, reverse=reverse)
         ordered = sorted(sorted(candidates), key=order.bucket)  # stable: bulletin order within each
         return ordered[::-1] if reverse else ordered  # the keys (bucket, fact) are unique
-    if limit is None or limit >= len(candidates):
-        return sorted(candidates, key=order.key, reverse=reverse)
     if order.bucket is not None and not reverse:
         return _first_by_bucket(candidates, order.bucket, limit)
     select = heapq.nlargest if reverse else heapq.nsmallest

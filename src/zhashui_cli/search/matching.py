@@ -110,30 +110,34 @@ def stem(word: str) -> str:
 def english(corpus: Corpus, word: str) -> Hits:
     """The facts holding the word, one of its forms or its other spelling (tiers 0 and 1)."""
     vocab = vocabulary(corpus)
-    hits: Hits = vocab.facts(word, "exact", EXACT) if word in vocab.words else {}
-    if word[:1].isdigit():
-        return hits
-    own = stem(word)
-    for other in vocab.by_stem.get(own, []):
-        if other != word:
-            hits = better(hits, vocab.facts(other, "form", FORM))
-    for other in vocab.by_canonical.get(vocab.canonical(own), []):
-        if vocab.words[other][0] != own:
-            hits = better(hits, vocab.facts(other, "spelling", FORM))
+    hits: Hits = {}
+    for other, how, tier in _english_words(vocab, word):
+        found = vocab.facts(other, how, tier)
+        hits = better(hits, found) if hits else found
     return hits
 
 
 def in_english(corpus: Corpus, word: str) -> bool:
     """Whether english() finds the word in any fact, without making its hits (zhashui stands in
-    every fact of a large base: a pinyin run is tested word by word)."""
-    vocab = vocabulary(corpus)
-    if word in vocab.words:  # every word of the vocabulary stands in a fact
-        return True
+    every fact of a large base: a pinyin run is tested word by word). Every word of the
+    vocabulary stands in a fact."""
+    return any(True for _ in _english_words(vocabulary(corpus), word))
+
+
+def _english_words(vocab: Vocabulary, word: str) -> Iterator[tuple[str, str, int]]:
+    """The words of the vocabulary english() finds a word as, with how and its tier: itself,
+    its other forms (its stem's), its other spellings (its canonical stem's)."""
+    if word in vocab.words:
+        yield word, "exact", EXACT
     if word[:1].isdigit():
-        return False
+        return
     own = stem(word)
-    spelled = vocab.by_canonical.get(vocab.canonical(own), [])
-    return own in vocab.by_stem or any(vocab.words[other][0] != own for other in spelled)
+    for other in vocab.by_stem.get(own, []):
+        if other != word:
+            yield other, "form", FORM
+    for other in vocab.by_canonical.get(vocab.canonical(own), []):
+        if vocab.words[other][0] != own:
+            yield other, "spelling", FORM
 
 
 def prefixed(corpus: Corpus, word: str) -> Hits:
