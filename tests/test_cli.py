@@ -112,6 +112,13 @@ def test_records_passed_through_from_the_index_equal_records_written_afresh(fmt:
     assert len(passed_through.splitlines()) > 100
 
 
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_records_written_to_a_pipe_in_pieces_are_those_written_to_a_stream(fmt: str) -> None:
+    """A real stdout gets the records in pieces, a thousand at a system call (os.writev); a
+    stream without a descriptor, through its writelines(): the same bytes."""
+    assert run("search", "县", "-f", fmt).stdout.decode("utf-8") == cli("search", "县", "-f", fmt).stdout
+
+
 def test_filters_from_the_command_line() -> None:
     result = cli("search", "--unit", "元", "--min", "1e8", "--sort", "value", "--fields", "id", "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))

@@ -8,6 +8,7 @@ import io
 import json
 import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +23,7 @@ from zhashui_cli.errors import UnknownFieldError
 from zhashui_cli.factfile import yamlfile
 from zhashui_cli.output import render
 from zhashui_cli.output.render import OutputFormat
-from zhashui_cli.records import FACT_FIELDS, FIGURE_FIELDS, SEARCH_FIELDS
+from zhashui_cli.records import FACT_FIELDS, FIGURE_FIELDS, SEARCH_FIELDS, json_line
 from zhashui_cli.terminal import results, tables
 
 from .conftest import FACTS
@@ -74,6 +75,47 @@ def test_json_is_utf8_not_escaped_and_empty_is_a_list() -> None:
     document = listed(records()[:1], OutputFormat.JSON)
     assert "柞水县" in document and "\\u" not in document
     assert listed([], OutputFormat.JSON) == "[]\n"
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_records_in_pieces_make_a_json_list_of_one_record_a_line_or_json_lines(count: int) -> None:
+    lines = [json_line(row) for row in records()[:count]]
+    ends = [b',"n":' + str(n).encode() + b"}" for n in range(count)]  # what a search adds: its match
+    in_a_list = b"[\n" + b",\n".join(lines) + b"\n]\n" if lines else b"[]\n"
+    assert b"".join(render.json_pieces(lines, None, OutputFormat.JSON)) == in_a_list
+    assert b"".join(render.json_pieces(lines, None, OutputFormat.JSONL)) == b"".join(line + b"\n" for line in lines)
+    ended = b"".join(render.json_pieces([memoryview(line)[:-1] for line in lines], ends, OutputFormat.JSONL))
+    assert [json.loads(line) for line in ended.splitlines()] == [
+        {**row, "n": n} for n, row in enumerate(records()[:count])
+    ]
+
+
+def test_pieces_written_to_a_file_follow_what_was_written_before(tmp_path: Path) -> None:
+    with (tmp_path / "out").open("wb") as stream:
+        stream.write(b"before:")  # buffered, not yet flushed
+        output_to(stream).write_pieces([b"a", memoryview(b"xbcx")[1:3], b"", b"d"])
+    assert (tmp_path / "out").read_bytes() == b"before:abcd"
+
+
+def test_pieces_cut_short_by_the_system_are_written_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """writev() may write less than it was given (a signal, a full pipe): the rest follows."""
+    import os
+
+    monkeypatch.setattr(render.os, "writev", lambda fd, pieces: os.write(fd, b"".join(pieces)[:5]))
+    pieces = [bytes([65 + n % 26]) * (n % 3) for n in range(3000)]  # three calls' worth, some empty
+    with (tmp_path / "out").open("wb") as stream:
+        output_to(stream).write_pieces(pieces)
+    assert (tmp_path / "out").read_bytes() == b"".join(pieces)
+
+
+def test_pieces_go_to_a_stream_without_a_descriptor_through_it() -> None:
+    out, binary, _ = output()
+    out.write_pieces([b"a", memoryview(b"bc")])
+    assert binary.getvalue() == b"abc"
+
+
+def output_to(stream: Any) -> render.Output:
+    return render.Output(stream, io.StringIO(), 80, 24, False)
 
 
 @pytest.mark.parametrize("fmt", [OutputFormat.JSON, OutputFormat.CSV, OutputFormat.JSONL, OutputFormat.YAML])

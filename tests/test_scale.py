@@ -182,6 +182,38 @@ def test_many_records_are_read_as_one_checked_section(built: tuple[dict[str, Any
     assert corpus.record_lines(few) == [corpus.record_line(i) for i in few]
 
 
+def test_records_without_their_brace_are_the_records_cut_short(built: tuple[dict[str, Any], bytes]) -> None:
+    """What a search adds its match to, read as one section (many) or one by one (few)."""
+    corpus = Corpus(*built)
+    for facts in (list(range(corpus.count)), list(range(0, corpus.count, corpus.count // 10))):
+        assert [bytes(head) for head in corpus.record_heads(facts)] == [corpus.record_line(i)[:-1] for i in facts]
+
+
+@pytest.mark.parametrize(
+    "query", [["柞水"], ["toliets"], ["villages"], ["柞水", "木耳"], ["zhashui", "toilets"], ["the", "loans"], []]
+)
+def test_facts_found_the_same_way_share_one_match(base: zhashui_cli.FactBase, query: list[str]) -> None:
+    """shared_matches(): one key for the facts whose matches say the same, and that key's match
+    says what each of theirs does; a search's records end with it."""
+    from zhashui_cli.search import engine
+
+    corpus = base._read(lambda corpus: corpus)
+    result = engine.run(corpus, engine.Query(tuple(query)))
+    keys, matches = engine.shared_matches(result.matches, result.indices)
+    said = [engine.match_record(result.matches[i]) if query else None for i in result.indices]
+    by_key = [engine.match_record(m) if (m := matches[key]) is not None else None for key in keys]
+    assert by_key == said and len(matches) == len({repr(record) for record in said})
+    records = base.search(query).records
+    assert [record["match"] for record in records] == [m or {"terms": {}, "fields": []} for m in said]
+
+
+def test_a_word_makes_one_hit_for_the_facts_with_the_same_fields(base: zhashui_cli.FactBase) -> None:
+    from zhashui_cli.search import matching
+
+    hits = matching.substring(base._read(lambda corpus: corpus), "柞水")
+    assert len({id(hit) for hit in hits.values()}) == len({hit.fields for hit in hits.values()}) < len(hits) / 2
+
+
 def test_a_damaged_record_is_found_when_the_records_are_read_whole(built: tuple[dict[str, Any], bytes]) -> None:
     header, body = built
     at = header["sections"]["records"][0] + 10

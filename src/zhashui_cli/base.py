@@ -16,7 +16,7 @@ when it turns out to be damaged.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict, TypeVar, overload
 
@@ -105,8 +105,11 @@ class Hits(Sequence[SearchRecord]):
     with how many facts matched in all (`total`, which a limit leaves whole), whether no fact
     had every word (`partial`), and the words it read as others (`corrections`)."""
 
-    def __init__(self, lines: list[bytes], result: engine.Result, filters: engine.Filters) -> None:
-        self._lines = lines
+    def __init__(
+        self, heads: Sequence[bytes | memoryview], ends: list[bytes], result: engine.Result, filters: engine.Filters
+    ) -> None:
+        self._heads, self._ends = heads, ends  # each record's stored JSON without its brace; its match and brace
+        self._lines: list[bytes] | None = None
         self._indices = result.indices  # positions in the index, for the library's own use
         self._filters = filters
         self.total = result.total
@@ -119,7 +122,7 @@ class Hits(Sequence[SearchRecord]):
         self._records: list[SearchRecord] | None = None
 
     def __len__(self) -> int:
-        return len(self._lines)
+        return len(self._heads)
 
     @overload
     def __getitem__(self, index: int) -> SearchRecord: ...
@@ -140,12 +143,20 @@ class Hits(Sequence[SearchRecord]):
     def records(self) -> list[SearchRecord]:
         """The records as a list (parsed from their stored JSON on first use)."""
         if self._records is None:
-            self._records = decoded(self._lines)
+            self._records = decoded(self.json_lines())
         return self._records
 
     def json_lines(self) -> list[bytes]:
         """The records as JSON output writes them, one line each, without parsing them."""
+        if self._lines is None:
+            self._lines = [b"".join(parts) for parts in zip(self._heads, self._ends, strict=True)]
         return self._lines
+
+    def json_parts(self) -> tuple[Sequence[bytes | memoryview], Sequence[bytes]]:
+        """json_lines() in two parts each, not yet joined: each record as stored without its
+        closing brace (a view of the index's memory when there are many), and its match with the
+        brace; joined only as they are written, so that a search of 93,000 facts is never copied."""
+        return self._heads, self._ends
 
     @property
     def ids(self) -> list[str]:
@@ -245,13 +256,9 @@ class FactBase:
         def find(corpus: Corpus) -> Hits:
             resolved = search_filters(corpus, **filters)
             result = engine.run(corpus, Query(words, resolved, sort_key, reverse, limit or None, exact))
-            encoded: dict[Hashable, bytes] = {}
-            stored = corpus.record_lines(result.indices)
-            lines = [
-                _with_match(line, result.matches.get(i), encoded)
-                for i, line in zip(result.indices, stored, strict=True)
-            ]
-            return Hits(lines, result, resolved)
+            keys, matches = engine.shared_matches(result.matches, result.indices)
+            ends = {key: _match_end(match) for key, match in matches.items()}
+            return Hits(corpus.record_heads(result.indices), list(map(ends.__getitem__, keys)), result, resolved)
 
         return self._read(find)
 
@@ -432,14 +439,11 @@ def _split(query: str | Sequence[str]) -> tuple[str, ...]:
     return tuple(query.split() if isinstance(query, str) else (word for part in query for word in part.split()))
 
 
-def _with_match(line: bytes, match: engine.Match | None, encoded: dict[Hashable, bytes]) -> bytes:
-    """A stored record line with its match object. The facts of a search found the same way
-    share one match object, so each is encoded once (a third of a large search's time)."""
-    key = None if match is None else (tuple((w, t["as"], t["how"]) for w, t in match.terms.items()), match.fields)
-    if (shown := encoded.get(key)) is None:
-        record = engine.match_record(match) if match is not None else {"terms": {}, "fields": []}
-        shown = encoded[key] = json_line(record)
-    return line[:-1] + b',"match":' + shown + b"}"
+def _match_end(match: engine.Match | None) -> bytes:
+    """What ends a stored record without its closing brace as a search gives it: its match
+    object, encoded once for all the facts found the same way."""
+    record = engine.match_record(match) if match is not None else {"terms": {}, "fields": []}
+    return b',"match":' + json_line(record) + b"}"
 
 
 def _public(source: IndexedSource) -> SourceRecord:

@@ -82,7 +82,7 @@ class View(NamedTuple):
     columns: Sequence[str]  # what a table, a pipe and Markdown show
     table: Callable[[int], RenderableType | str] | None = None  # for a terminal of that width; text as it is
     document: Mapping[str, Any] | None = None  # JSON and YAML write this object instead of the rows
-    lines: Sequence[bytes] | None = None  # the rows as JSON lines already, to pass through
+    lines: tuple[Sequence[bytes | memoryview], Sequence[bytes]] | None = None  # as JSON already (Hits.json_parts)
     plain: Callable[[], str] | None = None  # the text for a pipe, when it is no tab-separated table
     markdown: Callable[[], str] | None = None  # the Markdown, when it is more than a table of the rows
 
@@ -98,7 +98,7 @@ def show(ctx: typer.Context, view: View, fmt: OutputFormat, pager: bool = True, 
 def _write(view: View, fmt: OutputFormat, target: render.Output, pager: bool, header: bool = False) -> None:
     fields = view.chosen or view.fields
     if fmt in (OutputFormat.JSON, OutputFormat.JSONL) and view.lines is not None and not view.chosen:
-        target.binary.write(render.json_list(view.lines, fmt))
+        target.write_pieces(render.json_pieces(*view.lines, fmt))
     elif fmt in (OutputFormat.JSON, OutputFormat.YAML) and view.document is not None and not view.chosen:
         render.document(view.document, fmt, view.rows, fields, target)
     elif fmt is OutputFormat.MARKDOWN and view.markdown is not None and not view.chosen:

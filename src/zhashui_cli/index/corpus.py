@@ -182,9 +182,22 @@ class Corpus:
         section is read and checked once, and each line sliced from it."""
         if len(indices) <= self.count * _WHOLE_RECORDS_SHARE:
             return [self.record_line(i) for i in indices]
-        offsets, (start, _) = self.numbers("records.offsets"), self._section("records")
-        view = self._view
-        return [bytes(view[start + offsets[i] : start + offsets[i + 1] - 1]) for i in indices]
+        return [bytes(part) for part in self._record_views(indices, 1)]
+
+    def record_heads(self, indices: Sequence[int]) -> Sequence[bytes | memoryview]:
+        """record_lines() each without its closing brace, for a search to add its match to;
+        when they are many, views of the index's memory, so that nothing is copied before it
+        is written (the 80 MB of 93,000 records, say)."""
+        if len(indices) <= self.count * _WHOLE_RECORDS_SHARE:
+            return [self.record_line(i)[:-1] for i in indices]
+        return self._record_views(indices, 2)
+
+    def _record_views(self, indices: Sequence[int], trim: int) -> list[memoryview]:
+        """The records of the facts, trim bytes short of each line's end (its newline, its brace),
+        as views of the records section, read and checked once."""
+        offsets, (start, end) = self.numbers("records.offsets"), self._section("records")
+        records = self._view[start:end]
+        return [records[offsets[i] : offsets[i + 1] - trim] for i in indices]
 
     def record(self, index: int) -> FactRecord:
         return json.loads(self.record_line(index))  # type: ignore[no-any-return]
@@ -236,8 +249,9 @@ class Corpus:
             if n == len(keys) or keys[n] != key:
                 return {}
             pairs.append((offsets[n + 1] - offsets[n], n))
-        if len(needle) == 2 and len(pairs) == 1:
-            return {entry >> 8: entry & 0xFF for entry in self._facts_of_pair(pairs[0][1])}
+        if len(needle) == 2 and len(pairs) == 1:  # each entry fact << 8 | fields, split without a call per fact
+            entries = self._facts_of_pair(pairs[0][1])
+            return dict(zip(map((8).__rrshift__, entries), map((0xFF).__and__, entries), strict=True))
         if not pairs or min(pairs)[0] * _NARROW_SEARCH_SHARE > self.count:
             return None
         candidates: set[int] | None = None

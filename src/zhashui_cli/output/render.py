@@ -8,6 +8,7 @@ something else than text, Markdown escapes whatever would render as markup.
 """
 
 import io
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
@@ -27,6 +28,9 @@ class OutputFormat(str, Enum):
     MARKDOWN = "markdown"
 
 
+_PIECES_PER_CALL = 1024  # IOV_MAX on Linux and the BSDs: as many as one writev() takes
+
+
 class Output(NamedTuple):
     """Where a command writes: bytes for machine formats, text for tables, and the terminal."""
 
@@ -44,6 +48,24 @@ class Output(NamedTuple):
         if self.terminal:
             document = "".join(printable(line) + end for line, end in _lines(document))
         self.binary.write(document.encode("utf-8"))
+
+    def write_pieces(self, pieces: Sequence[bytes | memoryview]) -> None:
+        """Write bytes in pieces, in turn: to a file or a pipe a thousand pieces at a system call
+        (os.writev), so that neither they nor their join are copied in the process first; to
+        any other stream (a test's) through its writelines()."""
+        try:
+            descriptor = self.binary.fileno()
+        except (OSError, ValueError):  # io.UnsupportedOperation is both
+            self.binary.writelines(pieces)
+            return
+        self.binary.flush()  # what was written to the stream before goes first
+        for at in range(0, len(pieces), _PIECES_PER_CALL):
+            batch = pieces[at : at + _PIECES_PER_CALL]
+            written = os.writev(descriptor, batch)
+            if written < sum(map(len, batch)):  # cut short (a signal, a full pipe): the rest
+                rest = memoryview(b"".join(batch))[written:]
+                while rest:
+                    rest = rest[os.write(descriptor, rest) :]
 
 
 def _lines(text: str) -> list[tuple[str, str]]:
@@ -128,12 +150,24 @@ def tsv(rows: Iterable[Sequence[object]]) -> str:
 
 
 # -- JSON ------------------------------------------------------------------------------------------
-def json_list(lines: Sequence[bytes], fmt: OutputFormat) -> bytes:
+def json_pieces(
+    records: Sequence[bytes | memoryview], ends: Sequence[bytes] | None, fmt: OutputFormat
+) -> list[bytes | memoryview]:
     """Records already serialized (records.json_line), as a JSON list with one record per line,
-    so that it greps well, or as JSON Lines."""
-    if fmt is OutputFormat.JSONL:
-        return b"".join(line + b"\n" for line in lines)
-    return b"[\n" + b",\n".join(lines) + b"\n]\n" if lines else b"[]\n"
+    so that it greps well, or as JSON Lines: the pieces to write in turn (Output.write_pieces).
+    With ends, each record is stored without its closing brace and its end closes it (a search's
+    match object)."""
+    if not records:
+        return [b"[]\n"] if fmt is OutputFormat.JSON else []
+    step = 2 if ends is None else 3  # a record, its end, what follows it
+    pieces: list[bytes | memoryview] = [b"\n" if fmt is OutputFormat.JSONL else b",\n"] * (step * len(records))
+    pieces[0::step] = records
+    if ends is not None:
+        pieces[1::step] = ends
+    if fmt is OutputFormat.JSON:
+        pieces[-1] = b"\n]\n"
+        pieces.insert(0, b"[\n")
+    return pieces
 
 
 # -- YAML ------------------------------------------------------------------------------------------
@@ -187,7 +221,7 @@ def markdown_table(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> 
 def listing(rows: Sequence[Mapping[str, Any]], fmt: OutputFormat, fields: Sequence[str], out: Output) -> None:
     """A list of records in a machine format, or as Markdown."""
     if fmt in (OutputFormat.JSON, OutputFormat.JSONL):
-        out.binary.write(json_list([json_line(row) for row in rows], fmt))
+        out.write_pieces(json_pieces([json_line(row) for row in rows], None, fmt))
     elif fmt is OutputFormat.CSV:
         out.write(csv_text(rows, fields, out.bom))
     elif fmt is OutputFormat.MARKDOWN:

@@ -13,9 +13,9 @@ records.
 import heapq
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from zhashui_cli.factfile.folding import needs_t2s, normalise, regional
 from zhashui_cli.factfile.vocabulary import Kind
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
 
+T = TypeVar("T")
 Rank = tuple[Any, ...]  # a fact's place in an order: numbers (a value sort's decimals), compared in turn
 
 
@@ -130,7 +131,7 @@ def run(corpus: Corpus, query: Query) -> Result:
         matches, best = {}, 0  # every word, or nothing
     if matches is not None and len(required) > 1:
         matches = {i: match for i, match in matches.items() if match.words == best}
-    candidates = filter_facts(corpus, query.filters, matches.keys() if matches is not None else range(corpus.count))
+    candidates = filter_facts(corpus, query.filters, list(matches) if matches is not None else range(corpus.count))
     order = _order(corpus, query, candidates, matches or {})
     shown = _first_in_order(candidates, order, query.limit, query.reverse)
     matched = [word for word in required if any(word in (matches or {})[i].terms for i in candidates)]
@@ -141,8 +142,7 @@ def run(corpus: Corpus, query: Query) -> Result:
 
 def _exact(corpus: Corpus, term: str) -> matching.Hits:
     """--exact: the folded term as a substring of the text as written (punctuation and all)."""
-    hits = corpus.find("exact", term)
-    return {i: matching.Hit(matching.EXACT, bits, term, "exact") for i, bits in hits.items()}
+    return matching.hits_of(term, "exact", matching.EXACT, corpus.find("exact", term))
 
 
 def tokens(words: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -342,21 +342,23 @@ def _among(hits: matching.Hits, rows: Mapping[int, object]) -> Iterable[tuple[in
 
 class _OneWord(Mapping[int, Match]):
     """The matches of a query of one word, each made when it is asked for: a common word is in
-    most facts of a large base (柞水 in 93,156 of 100,000) and a table shows 20 of them. The sums
-    of one term are its own; the facts that found it the same way share its terms (nothing
-    changes a Match once made). In relevance order a fact's place is one number (bucket())."""
+    most facts of a large base (柞水 in 93,156 of 100,000) and a table shows 20 of them. A
+    fact's Match is its Hit's, and the facts found the same way share one Hit (matching.hits_of),
+    so each Match and each place in the order (bucket()) is worked out once per Hit, not per fact;
+    nothing changes a Match once made."""
 
     def __init__(self, word: str, hits: matching.Hits, weight: float) -> None:
         self._word, self._hits, self._weight = word, hits, weight
-        self._terms: dict[tuple[str, str], dict[str, TermMatch]] = {}
+        self._matches = _PerHit(self._match)
+        self._buckets = _PerHit(_bucket)
 
-    def __getitem__(self, i: int) -> Match:
-        hit = self._hits[i]
-        terms = self._terms.get((hit.found_as, hit.how))
-        if terms is None:
-            terms = self._terms[hit.found_as, hit.how] = {self._word: TermMatch({"as": hit.found_as, "how": hit.how})}
+    def _match(self, hit: matching.Hit) -> Match:
+        terms = {self._word: TermMatch({"as": hit.found_as, "how": hit.how})}
         claimed = int(in_claims(hit.fields))
         return Match(terms, hit.fields, 1, self._weight, hit.tier, int(primary(hit.fields)), claimed, 0)
+
+    def __getitem__(self, i: int) -> Match:
+        return self._matches[self._hits[i]]
 
     def __iter__(self) -> Iterator[int]:
         return iter(self._hits)
@@ -369,10 +371,53 @@ class _OneWord(Mapping[int, Match]):
 
     def bucket(self, i: int) -> int:
         """_relevance() of fact i, whose words, weight and stop words are those of every other
-        fact here, as one number: its tier, then whether the word is in its claims, tags or
-        labels, then whether in the claims themselves; 0 is the best there can be."""
-        hit = self._hits[i]
-        return hit.tier * 4 + (not primary(hit.fields)) * 2 + (not in_claims(hit.fields))
+        fact here, as one number (_bucket()); 0 is the best there can be."""
+        return self._buckets[self._hits[i]]
+
+    def buckets(self, facts: Sequence[int]) -> list[int]:
+        """bucket() of each of many facts, without a call of Python per fact."""
+        return list(map(self._buckets.__getitem__, map(self._hits.__getitem__, facts)))
+
+    def shared(self, facts: Sequence[int]) -> tuple[Sequence[Hashable], dict[Hashable, Match | None]]:
+        """shared_matches() of a query of one word: a fact's Hit is its key."""
+        hits = list(map(self._hits.__getitem__, facts))
+        return hits, {hit: self._matches[hit] for hit in set(hits)}
+
+
+class _PerHit(dict[matching.Hit, T]):
+    """What a function makes of a Hit, made the first time it is asked for."""
+
+    def __init__(self, make: Callable[[matching.Hit], T]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, hit: matching.Hit) -> T:
+        made = self[hit] = self._make(hit)
+        return made
+
+
+def _bucket(hit: matching.Hit) -> int:
+    """A fact's relevance for a query of one word as one number: its tier, then whether the word
+    is in its claims, tags or labels, then whether in the claims themselves."""
+    return hit.tier * 4 + (not primary(hit.fields)) * 2 + (not in_claims(hit.fields))
+
+
+def shared_matches(
+    matches: Mapping[int, Match], facts: Sequence[int]
+) -> tuple[Sequence[Hashable], dict[Hashable, Match | None]]:
+    """A key of each fact's match, the same for facts found the same way, and the Match of each
+    key (None for a fact matched by no word): what is made of a match, its JSON, say, is then
+    made once per key, not per fact (it was a third of a large search's time)."""
+    if isinstance(matches, _OneWord):
+        return matches.shared(facts)
+    keys: list[Hashable] = []
+    distinct: dict[Hashable, Match | None] = {}
+    for i in facts:
+        match = matches.get(i)
+        key = None if match is None else (tuple((w, t["as"], t["how"]) for w, t in match.terms.items()), match.fields)
+        keys.append(key)
+        distinct.setdefault(key, match)
+    return keys, distinct
 
 
 def _corrections(
@@ -387,8 +432,10 @@ def _corrections(
     parts found (朱家湾获得了 → 朱家湾 获得)."""
     corrections: dict[str, TermMatch] = {}
     for word, hits in found.items():
+        if any(hits[i].how == "exact" for i in candidates if i in hits):
+            continue  # held as written, by one fact at least (the first, mostly)
         shown = {i: hits[i] for i in candidates if i in hits}
-        if shown and all(hit.how != "exact" for hit in shown.values()):
+        if shown:
             best = min(hit.tier for hit in shown.values())
             readings: dict[tuple[str, str], list[int]] = {}
             for i, hit in shown.items():
@@ -449,16 +496,17 @@ class Order(NamedTuple):
 
     key: Callable[[int], Rank]
     units: list[str]
-    # relevance as one number per fact, bulletin order within it (a query of one word): the
-    # first k are then taken in one pass that ends once the best number holds k facts
-    bucket: Callable[[int], int] | None = None
+    # a query of one word: its matches, whose bucket() is relevance as one number per fact,
+    # bulletin order within it; the first k are then taken in one pass that ends once the best
+    # number holds k facts, and all of them sorted without a call of Python per fact
+    buckets: "_OneWord | None" = None
 
 
 def _order(corpus: Corpus, query: Query, candidates: list[int], matches: Mapping[int, Match]) -> Order:
     sort = query.sort or (SortKey.RELEVANCE if matches else SortKey.BULLETIN)
     if sort is SortKey.RELEVANCE and isinstance(matches, _OneWord):
         bucket = matches.bucket
-        return Order(lambda i: (bucket(i), i), [], bucket)
+        return Order(lambda i: (bucket(i), i), [], matches)
     if sort is SortKey.RELEVANCE:
         return Order(lambda i: _relevance(matches.get(i), i), [])
     if sort is SortKey.YEAR:
@@ -473,12 +521,14 @@ def _first_in_order(candidates: list[int], order: Order, limit: int | None, reve
     """The facts to show: all in order, or the first limit of them, selected without sorting
     the rest (a table of 20 among 90,000 hits)."""
     if limit is None or limit >= len(candidates):
-        if order.bucket is None:
+        if order.buckets is None:
             return sorted(candidates, key=order.key, reverse=reverse)
-        ordered = sorted(sorted(candidates), key=order.bucket)  # stable: bulletin order within each
+        facts = sorted(candidates)
+        numbers = order.buckets.buckets(facts)
+        ordered = list(map(facts.__getitem__, sorted(range(len(facts)), key=numbers.__getitem__)))  # stable
         return ordered[::-1] if reverse else ordered  # the keys (bucket, fact) are unique
-    if order.bucket is not None and not reverse:
-        return _first_by_bucket(candidates, order.bucket, limit)
+    if order.buckets is not None and not reverse:
+        return _first_by_bucket(candidates, order.buckets.bucket, limit)
     select = heapq.nlargest if reverse else heapq.nsmallest
     return select(limit, candidates, key=order.key)
 

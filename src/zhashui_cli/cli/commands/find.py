@@ -109,7 +109,7 @@ def search_command(
         chosen,
         _MARKDOWN_SEARCH if fmt is OutputFormat.MARKDOWN else columns,
         table=lambda width: results.search(hits.records, lang_shown, width, environment(ctx).styling),
-        lines=hits.json_lines(),
+        lines=hits.json_parts(),
     )
     show(ctx, view, fmt, not no_pager, bom)
     if not len(hits):
