@@ -214,6 +214,36 @@ def test_a_word_makes_one_hit_for_the_facts_with_the_same_fields(base: zhashui_c
     assert len({id(hit) for hit in hits.values()}) == len({hit.fields for hit in hits.values()}) < len(hits) / 2
 
 
+def test_the_vocabulary_read_as_lists_says_what_its_words_say(built: tuple[dict[str, Any], bytes]) -> None:
+    """Each Latin word of the text, its stem, the words of each stem and of each spelling, and
+    the facts and fields of each word, as the lists and arrays of the index give them."""
+    from zhashui_cli.index.corpus import TEXT_FIELDS
+    from zhashui_cli.search import matching
+
+    corpus = Corpus(*built)
+    vocabulary = matching.vocabulary(corpus)
+    held: dict[str, dict[int, int]] = {}
+    for fact in range(corpus.count):
+        for field, folded in enumerate(corpus._text_line("exact", fact).rstrip(b"\n").split(b"\x1f")):
+            for word in text.latin_words(folded.decode()):
+                held.setdefault(word, {}).setdefault(fact, 0)
+                held[word][fact] |= 1 << field
+    assert vocabulary.sorted == sorted(held) and len(held) > 1000 and field == len(TEXT_FIELDS) - 1
+    stems: dict[str, list[str]] = {}
+    spellings: dict[str, list[str]] = {}
+    for word, facts in held.items():
+        assert word in vocabulary and word + "q" not in vocabulary
+        own = matching.stem(word)
+        assert vocabulary.stem(word) == own
+        stems.setdefault(own, []).append(word)
+        spellings.setdefault(vocabulary.canonical(own), []).append(word)
+        assert {i: hit.fields for i, hit in vocabulary.facts(word, "exact", 0).items()} == facts
+    assert vocabulary.stems == sorted(stems)
+    assert all(vocabulary.with_stem(own) == sorted(words) for own, words in stems.items())
+    assert all(vocabulary.with_canonical(canonical) == sorted(words) for canonical, words in spellings.items())
+    assert vocabulary.with_stem("qqq") == vocabulary.with_canonical("qqq") == []
+
+
 def test_a_damaged_record_is_found_when_the_records_are_read_whole(built: tuple[dict[str, Any], bytes]) -> None:
     header, body = built
     at = header["sections"]["records"][0] + 10
@@ -417,7 +447,7 @@ def test_whether_a_word_is_english_of_the_base_is_whether_it_finds_facts(base: z
     from zhashui_cli.search import matching
 
     corpus = base._read(lambda corpus: corpus)
-    vocabulary = list(matching.vocabulary(corpus).words)
+    vocabulary = matching.vocabulary(corpus).sorted
     words = {*vocabulary, *(w[:-1] for w in vocabulary), *(w + s for w in vocabulary[::7] for s in ("s", "ed", "ing"))}
     words |= {"labour", "labor", "colour", "zhashui", "muer", "2023", "2023s", "x", "the", "of"}
     found = {word: bool(matching.english(corpus, word)) for word in sorted(words)}

@@ -19,6 +19,8 @@ Sections (their byte range and CRC-32 are in the header):
                         (len(keys)+1); .facts, the facts holding each, in order, each as
                         fact << 8 | the bits of the fields it stands in; .crcs, a CRC-32 of
                         each key's facts
+    list.<name>         strings, sorted, one a line: the Latin words, their stems, their
+                        canonical stems (index/build.py, _add_words, says what goes with them)
     json.<name>         a JSON value: a column (one entry per fact) or a table; json.sources
                         the sources (records.SourceRecord and the path their text was read from)
     array.<name>        a column of small integers
@@ -49,10 +51,10 @@ from zhashui_cli.errors import CorruptIndexError
 from zhashui_cli.index.text import cjk_pairs
 from zhashui_cli.records import SOURCE_FIELDS, CategoryRecord, FactRecord, SourceRecord, UnitRecord
 
-FORMAT = 9  # 4: stamps keyed by dev, inode, size, mtime, ctime; 5: records escaped; 6: json.char_pinyin;
+FORMAT = 10  # 4: stamps keyed by dev, inode, size, mtime, ctime; 5: records escaped; 6: json.char_pinyin;
 # 7: figures as numbers (array.figures.*), the units a fact file declares (header "units"), json.synonyms;
 # 8: the sources in json.sources, out of the header; a CRC-32 per line of text; array.pairs.*;
-# 9: the fields of each fact of a pair in array.pairs.facts
+# 9: the fields of each fact of a pair in array.pairs.facts; 10: the Latin vocabulary as lists (list.*)
 # The fields of a fact's text lines, in order; a match in the first PRIMARY_FIELDS of them
 # (the claims, tags and labels: what the fact says) ranks before one only in the others.
 TEXT_FIELDS = ("id", "claim", "claim_en", "tags", "figures", "quote", "note", "category")
@@ -69,7 +71,10 @@ SECTIONS = frozenset(
         *("array.pairs.keys", "array.pairs.offsets", "array.pairs.facts", "array.pairs.crcs"),
         *("array.category", "array.source", "array.year", "array.kind"),
         *("json.id", "json.section", "json.tags", "json.amounts"),
-        *("json.words", "json.spelling", "array.postings", "json.zh_words", "json.pinyin", "json.initials"),
+        *("list.words", "array.words.stem", "array.words.offsets", "array.postings", "json.spelling"),
+        *("list.stems", "array.stems.offsets", "array.stems.words"),
+        *("list.canonicals", "array.canonicals.offsets", "array.canonicals.words"),
+        *("json.zh_words", "json.pinyin", "json.initials"),
         *("json.char_pinyin", "json.synonyms", "json.sources"),
         *("json.units", "array.figures.blocks", "array.figures.values", "array.figures.facts", "json.figures.exact"),
     }
@@ -154,6 +159,15 @@ class Corpus:
             values = array(typecode(name))
             values.frombytes(self._view[start:end])
             self._cache[key] = values
+        return self._cache[key]  # type: ignore[no-any-return]
+
+    def strings(self, name: str) -> list[str]:
+        """list.<name>: its lines, sorted (split in one call, not decoded as JSON)."""
+        key = f"list.{name}"
+        if key not in self._cache:
+            start, end = self._section(key)
+            text = str(self._view[start:end], "utf-8")
+            self._cache[key] = text.split("\n") if text else []
         return self._cache[key]  # type: ignore[no-any-return]
 
     def memo(self, key: str, compute: Callable[[Corpus], T]) -> T:

@@ -75,27 +75,58 @@ def better(hits: Hits, more: Hits) -> Hits:
 
 # -- the vocabularies, as the index stores them ----------------------------------------------
 class Vocabulary:
-    """The Latin words of the fact base: each with its stem and canonical (spelling-folded)
-    stem, and its facts in array.postings."""
+    """The Latin words of the fact base (index/build.py, _add_words): sorted, each with its
+    stem and its facts in array.postings; the words of each stem and of each canonical
+    (spelling-folded) stem. Read as lists and arrays, so that the 135,000 words of a large base
+    cost a split and a few bisections, not a table decoded and inverted on every search."""
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
-        self.words: dict[str, list[Any]] = corpus.json("words")
-        self.sorted = sorted(self.words)
-        self.by_stem: dict[str, list[str]] = {}
-        self.by_canonical: dict[str, list[str]] = {}
-        for word, (stem, canonical, _, _) in self.words.items():
-            self.by_stem.setdefault(stem, []).append(word)
-            self.by_canonical.setdefault(canonical, []).append(word)
+        self.sorted = corpus.strings("words")
+        self.stems = corpus.strings("stems")
+
+    def __contains__(self, word: str) -> bool:
+        return _line(self.sorted, word) is not None
+
+    def stem(self, word: str) -> str:
+        """The stem of a word of the vocabulary."""
+        line: int = self.corpus.numbers("words.stem")[_known_line(self.sorted, word)]
+        return self.stems[line]
+
+    def with_stem(self, stem: str) -> list[str]:
+        return self._words_of("stems", self.stems, stem)
+
+    def with_canonical(self, canonical: str) -> list[str]:
+        return self._words_of("canonicals", self.corpus.strings("canonicals"), canonical)
+
+    def _words_of(self, name: str, values: list[str], value: str) -> list[str]:
+        n = _line(values, value)
+        if n is None:
+            return []
+        offsets, words = self.corpus.numbers(f"{name}.offsets"), self.corpus.numbers(f"{name}.words")
+        return [self.sorted[word] for word in words[offsets[n] : offsets[n + 1]]]
 
     def facts(self, word: str, how: str, tier: int) -> Hits:
-        _, _, start, count = self.words[word]
-        entries = self.corpus.numbers("postings")[start : start + count]
+        offsets, n = self.corpus.numbers("words.offsets"), _known_line(self.sorted, word)
+        entries = self.corpus.numbers("postings")[offsets[n] : offsets[n + 1]]
         return hits_of(word, how, tier, {entry >> 8: entry & 0xFF for entry in entries})
 
     def canonical(self, stem: str) -> str:
         spelling: dict[str, str] = self.corpus.json("spelling")
         return spelling.get(stem, stem)
+
+
+def _line(lines: list[str], value: str) -> int | None:
+    """Where a value stands in sorted lines, or None."""
+    n = bisect_left(lines, value)
+    return n if n < len(lines) and lines[n] == value else None
+
+
+def _known_line(lines: list[str], value: str) -> int:
+    n = _line(lines, value)
+    if n is None:
+        raise KeyError(value)  # a bug: the word was not looked for among these lines first
+    return n
 
 
 def vocabulary(corpus: Corpus) -> Vocabulary:
@@ -134,16 +165,16 @@ def in_english(corpus: Corpus, word: str) -> bool:
 def _english_words(vocab: Vocabulary, word: str) -> Iterator[tuple[str, str, int]]:
     """The words of the vocabulary english() finds a word as, with how and its tier: itself,
     its other forms (its stem's), its other spellings (its canonical stem's)."""
-    if word in vocab.words:
+    if word in vocab:
         yield word, "exact", EXACT
     if word[:1].isdigit():
         return
     own = stem(word)
-    for other in vocab.by_stem.get(own, []):
+    for other in vocab.with_stem(own):
         if other != word:
             yield other, "form", FORM
-    for other in vocab.by_canonical.get(vocab.canonical(own), []):
-        if vocab.words[other][0] != own:
+    for other in vocab.with_canonical(vocab.canonical(own)):
+        if vocab.stem(other) != own:
             yield other, "spelling", FORM
 
 
@@ -180,10 +211,12 @@ def typos(corpus: Corpus, word: str) -> Hits:
         match
         for match, _, _ in process.extract(word, vocab.sorted, scorer=OSA.distance, score_cutoff=edits, limit=None)
     }
-    stems, word_stem = list(vocab.by_stem), stem(word)
+    word_stem = stem(word)
     stem_edits = allowed_typos(word_stem)  # by the length of what is compared: punish is no typo of push
-    for near_stem, _, _ in process.extract(word_stem, stems, scorer=OSA.distance, score_cutoff=stem_edits, limit=None):
-        near.update(vocab.by_stem[near_stem])
+    for near_stem, _, _ in process.extract(
+        word_stem, vocab.stems, scorer=OSA.distance, score_cutoff=stem_edits, limit=None
+    ):
+        near.update(vocab.with_stem(near_stem))
     hits: Hits = {}
     for other in sorted(near):
         hits = better(hits, vocab.facts(other, "typo", TYPO))
