@@ -244,6 +244,16 @@ def test_the_vocabulary_read_as_lists_says_what_its_words_say(built: tuple[dict[
     assert vocabulary.with_stem("qqq") == vocabulary.with_canonical("qqq") == []
 
 
+def test_the_longest_pinyin_of_the_base_and_its_slips_spell_its_words(base: zhashui_cli.FactBase) -> None:
+    from zhashui_cli.search import matching
+
+    corpus = base._read(lambda corpus: corpus)
+    spelled: dict[str, list[str]] = corpus.json("pinyin")
+    longest = max(sorted(spelled), key=len)
+    assert spelled[longest][0] in matching.pinyin_phrases(corpus, longest)
+    assert spelled[longest][0] in matching.pinyin_typos(corpus, longest[:-1] + longest[-1] * 2)
+
+
 def test_a_damaged_record_is_found_when_the_records_are_read_whole(built: tuple[dict[str, Any], bytes]) -> None:
     header, body = built
     at = header["sections"]["records"][0] + 10
