@@ -101,7 +101,7 @@ def test_pieces_cut_short_by_the_system_are_written_whole(tmp_path: Path, monkey
     """writev() may write less than it was given (a signal, a full pipe): the rest follows."""
     import os
 
-    monkeypatch.setattr(render.os, "writev", lambda fd, pieces: os.write(fd, b"".join(pieces)[:5]))
+    monkeypatch.setattr(os, "writev", lambda fd, pieces: os.write(fd, b"".join(pieces)[:5]))
     pieces = [bytes([65 + n % 26]) * (n % 3) for n in range(3000)]  # three calls' worth, some empty
     with (tmp_path / "out").open("wb") as stream:
         output_to(stream).write_pieces(pieces)

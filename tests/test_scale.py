@@ -9,6 +9,8 @@ against records read one by one; the index build's batch folding against folding
 from __future__ import annotations
 
 import bisect
+import functools
+import operator
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -98,25 +100,29 @@ def test_the_first_k_are_the_first_k_of_the_whole_order(
         )
 
 
-@pytest.mark.parametrize(
-    "query", ["柞水", "木耳", "zhashui", "villages", "industry", "toliets", "muer", "洗手间", "restroom"]
-)
-def test_the_matches_of_one_word_are_those_summed_over_words(base: zhashui_cli.FactBase, query: str) -> None:
-    """engine._OneWord, each Match made when asked for, is what the sums over several words make
-    of one; and its buckets order the facts as the relevance of those sums does."""
+def _summed(
+    found: dict[str, Any], required: list[str], optional: list[str], weights: dict[str, float]
+) -> dict[int, Any]:
+    """Each fact's Match as the sums over the query's words say it (engine.Match), made fact by
+    fact: the facts with a required word, each word it has counted, an optional one only added."""
+    from zhashui_cli.index.corpus import in_claims, primary
     from zhashui_cli.search import engine
 
-    corpus = base._read(lambda corpus: corpus)
-    found, required, optional, _ = engine._find(corpus, [query])
-    assert (required, optional) == ([query], []) and found[query]  # exact, typo, pinyin, synonym
-    weights = {query: engine.idf(corpus.count, len(found[query]))}
-    one_word, summed = (
-        engine._combine(found, required, optional, weights),
-        engine._summed(found, required, optional, weights),
-    )
-    assert isinstance(one_word, engine._OneWord) and dict(one_word) == summed
-    by_bucket = sorted(summed, key=lambda i: (one_word.bucket(i), i))
-    assert by_bucket == sorted(summed, key=lambda i: engine._relevance(summed[i], i))
+    matches = {}
+    for i in sorted(set().union(*(found[word] for word in required))):
+        hits = {word: found[word][i] for word in (*required, *optional) if i in found[word]}
+        counted = [hit for word, hit in hits.items() if word in required]
+        matches[i] = engine.Match(
+            {word: {"as": hit.found_as, "how": hit.how} for word, hit in hits.items()},
+            functools.reduce(operator.or_, (hit.fields for hit in hits.values())),
+            len(counted),
+            sum(weights.get(word, 0.0) for word in hits),
+            sum(hit.tier for hit in counted),
+            sum(primary(hit.fields) for hit in counted),
+            sum(in_claims(hit.fields) for hit in counted),
+            len(hits) - len(counted),
+        )
+    return matches
 
 
 SET_ASIDE = [
@@ -128,30 +134,46 @@ SET_ASIDE = [
 ]
 
 
-def test_a_word_that_may_match_is_summed_over_the_facts_that_must_as_over_all(
-    base: zhashui_cli.FactBase, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "words",
+    [
+        *(
+            [word]
+            for word in ("柞水", "木耳", "zhashui", "villages", "industry", "toliets", "muer", "洗手间", "restroom")
+        ),
+        *SET_ASIDE,
+        ["柞水", "县"],
+        ["zhashui", "county", "2023"],
+        ["toilets", "roads", "loans"],
+    ],
+)
+def test_the_matches_of_words_are_their_sums_and_their_buckets_their_relevance(
+    base: zhashui_cli.FactBase, words: list[str]
 ) -> None:
-    """engine._summed adds an optional word (a stop word, a common word set aside) to the facts
-    that have a required one only, reading whichever is fewer: as adding it to every fact that
-    has it, and keeping only the facts with a required word, does."""
+    """engine._OneWord (one word) and _Combined (several, or with words that may match), whose
+    matches are made once per way of being found, are what the sums fact by fact make; with
+    several words, only the facts with the most of them are kept; and their buckets order the
+    facts as the relevance of those sums does. Exact, typo, pinyin and synonym words; common
+    words set aside beside rarer ones, stop words, and all of them common (柞水 县)."""
     from zhashui_cli.search import engine
 
     corpus = base._read(lambda corpus: corpus)
-    asked = []
-    for words in SET_ASIDE:
-        found, required, optional, _ = engine._find(corpus, words)
-        required, optional, _ = engine._set_aside_common(corpus, found, required, optional)
-        weights = {word: engine.idf(corpus.count, len(found[word])) for word in required}
-        asked.append((found, required, optional, weights))
-    among = [engine._summed(*query) for query in asked]
-    monkeypatch.setattr(engine, "_among", lambda hits, rows: hits.items())
-    assert among == [engine._summed(*query) for query in asked]
-    fewer = [
-        len(found[word]) < sum(1 for _ in among[n])
-        for n, (found, _, optional, _) in enumerate(asked)
-        for word in optional
-    ]
-    assert True in fewer and False in fewer  # both ways of reading were taken
+    found, required, optional, _ = engine._find(corpus, words)
+    required, optional, _ = engine._set_aside_common(corpus, found, required, optional)
+    assert all(found[word] for word in required)
+    weights = {word: engine.idf(corpus.count, len(found[word])) for word in required}
+    combined, summed = engine._combine(found, required, optional, weights), _summed(found, required, optional, weights)
+    assert isinstance(combined, engine._OneWord if [*required, *optional] == words[:1] else engine._Combined)
+    assert dict(combined) == summed
+    best = engine._most_words(combined)
+    assert best == max(match.words for match in summed.values())
+    if isinstance(combined, engine._Combined):
+        combined = combined.with_words(best)
+        summed = {i: match for i, match in summed.items() if match.words == best}
+        assert dict(combined) == summed
+    by_bucket = sorted(summed, key=lambda i: (combined.bucket(i), i))
+    assert by_bucket == sorted(summed, key=lambda i: engine._relevance(summed[i], i))
+    assert combined.buckets(by_bucket) == [combined.bucket(i) for i in by_bucket]
 
 
 @pytest.mark.parametrize("sort", [None, "year"])
@@ -193,8 +215,9 @@ def test_records_without_their_brace_are_the_records_cut_short(built: tuple[dict
     "query", [["柞水"], ["toliets"], ["villages"], ["柞水", "木耳"], ["zhashui", "toilets"], ["the", "loans"], []]
 )
 def test_facts_found_the_same_way_share_one_match(base: zhashui_cli.FactBase, query: list[str]) -> None:
-    """shared_matches(): one key for the facts whose matches say the same, and that key's match
-    says what each of theirs does; a search's records end with it."""
+    """shared_matches(): one key for the facts found the same way (of one word, whose matches
+    then say the same), and that key's match says what each of theirs does; a search's
+    records end with it."""
     from zhashui_cli.search import engine
 
     corpus = base._read(lambda corpus: corpus)
@@ -202,7 +225,8 @@ def test_facts_found_the_same_way_share_one_match(base: zhashui_cli.FactBase, qu
     keys, matches = engine.shared_matches(result.matches, result.indices)
     said = [engine.match_record(result.matches[i]) if query else None for i in result.indices]
     by_key = [engine.match_record(m) if (m := matches[key]) is not None else None for key in keys]
-    assert by_key == said and len(matches) == len({repr(record) for record in said})
+    distinct = len({repr(record) for record in said})  # several words: their fields may sum alike
+    assert by_key == said and (len(matches) == distinct if len(query) < 2 else distinct <= len(matches))
     records = base.search(query).records
     assert [record["match"] for record in records] == [m or {"terms": {}, "fields": []} for m in said]
 

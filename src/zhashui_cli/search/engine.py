@@ -10,6 +10,7 @@ The library (base.py) turns a caller's words and filters into a Query and the re
 records.
 """
 
+import copy
 import heapq
 import math
 import re
@@ -126,11 +127,11 @@ def run(corpus: Corpus, query: Query) -> Result:
         required, optional, common = _set_aside_common(corpus, found, required, optional)
     weights = {word: idf(corpus.count, len(found[word])) for word in required}
     matches = _combine(found, required, optional, weights) if found else None
-    best = _most_words(matches, required)
+    best = _most_words(matches)
     if query.exact and best < len(required):
         matches, best = {}, 0  # every word, or nothing
-    if matches is not None and len(required) > 1:
-        matches = {i: match for i, match in matches.items() if match.words == best}
+    if isinstance(matches, _Combined):
+        matches = matches.with_words(best)
     candidates = filter_facts(corpus, query.filters, list(matches) if matches is not None else range(corpus.count))
     order = _order(corpus, query, candidates, matches or {})
     shown = _first_in_order(candidates, order, query.limit, query.reverse)
@@ -293,51 +294,99 @@ def _combine(
     """Each fact's Match over the query's words (a query of one word: _OneWord)."""
     if len(required) == 1 and not optional:
         return _OneWord(required[0], found[required[0]], weights.get(required[0], 0.0))
-    return _summed(found, required, optional, weights)
+    return _Combined(found, required, optional, weights)
 
 
-def _most_words(matches: Mapping[int, Match] | None, required: list[str]) -> int:
+def _most_words(matches: Mapping[int, Match] | None) -> int:
     """How many of the required words the facts that match the most of them match."""
     if not matches:
         return 0
-    if len(required) == 1:  # a Match is made only for a fact that has a required word
-        return 1
-    return max(match.words for match in matches.values())
+    return matches.most_words() if isinstance(matches, _Combined) else 1  # _OneWord: the one
 
 
-def _summed(
-    found: dict[str, matching.Hits], required: list[str], optional: list[str], weights: dict[str, float]
-) -> dict[int, Match]:
-    """_combine() of several words. A common word finds most of a large base, so the sums are
-    kept in one mutable row per fact and made a Match once, at the end; a word that may match
-    (a stop word, or one set aside as common: 柞水 of 柞水 木耳) is added to the facts that have
-    a word they must, found in whichever of the two is fewer, as no other fact is kept."""
-    rows: dict[int, list[Any]] = {}  # a Match's fields, in its order, as they add up
-    for word in (*required, *optional):
-        counted = word in required
-        weight = weights.get(word, 0.0)
-        for i, hit in found[word].items() if counted else _among(found[word], rows):
-            row = rows.get(i)
-            if row is None:
-                row = rows[i] = [{}, 0, 0, 0.0, 0, 0, 0, 0]
-            row[0][word] = TermMatch({"as": hit.found_as, "how": hit.how})
-            row[1] |= hit.fields
-            row[3] += weight
-            if counted:
-                row[2] += 1
-                row[4] += hit.tier
-                row[5] += primary(hit.fields)
-                row[6] += in_claims(hit.fields)
+class _Combined(Mapping[int, Match]):
+    """The matches of a query of several words, made as _OneWord's are: a fact's Match is what its
+    words' Hits sum to, and the facts found the same way share their Hits (matching.hits_of), so
+    a fact is keyed by the tuple of its Hits (made by zip and map, with no call of Python per
+    fact), and each Match and each place in the order is made once per key. Two common words
+    (柞水 县) are in most facts of a large base. A fact has a required word; a word that may match
+    (a stop word, or one set aside as common: 柞水 of 柞水 木耳) is only added to it."""
+
+    def __init__(
+        self, found: dict[str, matching.Hits], required: list[str], optional: list[str], weights: dict[str, float]
+    ) -> None:
+        self._words, self._required, self._weights = (*required, *optional), len(required), weights
+        facts = sorted(set().union(*(found[word] for word in required)))
+        self._keys: dict[int, tuple[matching.Hit | None, ...]] = dict(
+            zip(facts, zip(*(map(found[word].get, facts) for word in self._words), strict=True), strict=True)
+        )
+        self._matches = _PerKey(self._match)
+        self._levels: dict[tuple[matching.Hit | None, ...], int] | None = None
+
+    def _match(self, key: tuple[matching.Hit | None, ...]) -> Match:
+        terms: dict[str, TermMatch] = {}
+        fields = words = tiers = primaries = claimed = optional = 0
+        weight = 0.0
+        for n, (word, hit) in enumerate(zip(self._words, key, strict=True)):
+            if hit is None:
+                continue
+            terms[word] = TermMatch({"as": hit.found_as, "how": hit.how})
+            fields |= hit.fields
+            weight += self._weights.get(word, 0.0)
+            if n < self._required:
+                words, tiers = words + 1, tiers + hit.tier
+                primaries, claimed = primaries + primary(hit.fields), claimed + in_claims(hit.fields)
             else:
-                row[7] += 1
-    return {i: Match(*row) for i, row in rows.items() if row[2]}
+                optional += 1
+        return Match(terms, fields, words, weight, tiers, primaries, claimed, optional)
 
+    def __getitem__(self, i: int) -> Match:
+        return self._matches[self._keys[i]]
 
-def _among(hits: matching.Hits, rows: Mapping[int, object]) -> Iterable[tuple[int, matching.Hit]]:
-    """The hits of the facts that have rows, read from whichever is the fewer."""
-    if len(rows) < len(hits):
-        return ((i, hits[i]) for i in rows if i in hits)
-    return ((i, hit) for i, hit in hits.items() if i in rows)
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, i: object) -> bool:
+        return i in self._keys
+
+    def most_words(self) -> int:
+        """How many of the required words the facts that match the most of them match."""
+        return max((self._matches[key].words for key in set(self._keys.values())), default=0)
+
+    def with_words(self, count: int) -> "_Combined":
+        """Only the facts that match count of the required words."""
+        distinct = set(self._keys.values())
+        kept = {key for key in distinct if self._matches[key].words == count}
+        if len(kept) == len(distinct):
+            return self
+        narrowed = copy.copy(self)
+        narrowed._keys = {i: key for i, key in self._keys.items() if key in kept}
+        narrowed._levels = None
+        return narrowed
+
+    def bucket(self, i: int) -> int:
+        """A fact's place in relevance order but for bulletin order: the rank of its _relevance()
+        among those of every key here; 0 is the best of them."""
+        return self._ranks()[self._keys[i]]
+
+    def buckets(self, facts: Sequence[int]) -> list[int]:
+        """bucket() of each of many facts, without a call of Python per fact."""
+        return list(map(self._ranks().__getitem__, map(self._keys.__getitem__, facts)))
+
+    def _ranks(self) -> dict[tuple[matching.Hit | None, ...], int]:
+        if self._levels is None:
+            relevance = {key: _relevance(self._matches[key], 0)[:-1] for key in set(self._keys.values())}
+            rank = {level: n for n, level in enumerate(sorted(set(relevance.values())))}
+            self._levels = {key: rank[level] for key, level in relevance.items()}
+        return self._levels
+
+    def shared(self, facts: Sequence[int]) -> tuple[Sequence[Hashable], dict[Hashable, Match | None]]:
+        """shared_matches() of the query: a fact's tuple of Hits is its key."""
+        keys = list(map(self._keys.__getitem__, facts))
+        return keys, {key: self._matches[key] for key in set(keys)}
 
 
 class _OneWord(Mapping[int, Match]):
@@ -349,8 +398,8 @@ class _OneWord(Mapping[int, Match]):
 
     def __init__(self, word: str, hits: matching.Hits, weight: float) -> None:
         self._word, self._hits, self._weight = word, hits, weight
-        self._matches = _PerHit(self._match)
-        self._buckets = _PerHit(_bucket)
+        self._matches = _PerKey(self._match)
+        self._buckets = _PerKey(_bucket)
 
     def _match(self, hit: matching.Hit) -> Match:
         terms = {self._word: TermMatch({"as": hit.found_as, "how": hit.how})}
@@ -384,15 +433,18 @@ class _OneWord(Mapping[int, Match]):
         return hits, {hit: self._matches[hit] for hit in set(hits)}
 
 
-class _PerHit(dict[matching.Hit, T]):
-    """What a function makes of a Hit, made the first time it is asked for."""
+K = TypeVar("K", bound=Hashable)
 
-    def __init__(self, make: Callable[[matching.Hit], T]) -> None:
+
+class _PerKey(dict[K, T]):
+    """What a function makes of a key (a Hit, a tuple of them), made the first time it is asked for."""
+
+    def __init__(self, make: Callable[[K], T]) -> None:
         super().__init__()
         self._make = make
 
-    def __missing__(self, hit: matching.Hit) -> T:
-        made = self[hit] = self._make(hit)
+    def __missing__(self, key: K) -> T:
+        made = self[key] = self._make(key)
         return made
 
 
@@ -408,7 +460,7 @@ def shared_matches(
     """A key of each fact's match, the same for facts found the same way, and the Match of each
     key (None for a fact matched by no word): what is made of a match, its JSON, say, is then
     made once per key, not per fact (it was a third of a large search's time)."""
-    if isinstance(matches, _OneWord):
+    if isinstance(matches, (_OneWord, _Combined)):
         return matches.shared(facts)
     keys: list[Hashable] = []
     distinct: dict[Hashable, Match | None] = {}
@@ -496,15 +548,15 @@ class Order(NamedTuple):
 
     key: Callable[[int], Rank]
     units: list[str]
-    # a query of one word: its matches, whose bucket() is relevance as one number per fact,
+    # a query of words: its matches, whose bucket() is relevance as one number per fact,
     # bulletin order within it; the first k are then taken in one pass that ends once the best
     # number holds k facts, and all of them sorted without a call of Python per fact
-    buckets: "_OneWord | None" = None
+    buckets: "_OneWord | _Combined | None" = None
 
 
 def _order(corpus: Corpus, query: Query, candidates: list[int], matches: Mapping[int, Match]) -> Order:
     sort = query.sort or (SortKey.RELEVANCE if matches else SortKey.BULLETIN)
-    if sort is SortKey.RELEVANCE and isinstance(matches, _OneWord):
+    if sort is SortKey.RELEVANCE and isinstance(matches, (_OneWord, _Combined)):
         bucket = matches.bucket
         return Order(lambda i: (bucket(i), i), [], matches)
     if sort is SortKey.RELEVANCE:
