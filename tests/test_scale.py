@@ -386,11 +386,13 @@ def test_a_search_that_names_no_source_or_section_reads_no_sources(monkeypatch: 
 # -- Chinese found through its pairs of characters ----------------------------------------------
 def _needles(corpus: Corpus) -> list[str]:
     """What a search looks for as Chinese text: the base's own words, and pieces of its text of
-    two to six characters cut at every ninth fact (across punctuation, digits and Latin)."""
+    two to six characters cut at every ninth fact (across punctuation, digits and Latin), and
+    characters alone."""
     start, end = corpus._section("text.plain")
     lines = bytes(corpus._view[start:end]).decode().splitlines()
     pieces = [line[at : at + size] for line in lines[::9] for at in range(0, len(line), 7) for size in (2, 3, 6)]
-    return sorted({*corpus.json("zh_words"), *(piece for piece in pieces if text.has_cjk(piece))})
+    characters = {char for line in lines[::9] for char in line[::3]}
+    return sorted({*corpus.json("zh_words"), *(piece for piece in {*pieces, *characters} if text.has_cjk(piece))})
 
 
 def test_chinese_found_through_its_pairs_is_found_as_a_scan_finds_it(
@@ -404,14 +406,15 @@ def test_chinese_found_through_its_pairs_is_found_as_a_scan_finds_it(
     assert through_pairs == [corpus.find("plain", needle) for needle in needles]
     assert len(needles) > 1000 and narrowed > len(needles) / 2  # most were found through their pairs
     assert sum(len(needle) == 2 for needle in needles) > 500  # of them many of one pair: no text read
+    assert sum(len(needle) == 1 for needle in needles) > 200  # and of one character
 
 
 @given(st.lists(_TEXTS | st.sampled_from(["木耳", "柞水\x1f县", "𠀀𠀁", "\u2e80\u9fff", "ab木"]), max_size=6))
-def test_the_build_keeps_the_pairs_a_query_looks_for(texts: list[str]) -> None:
+def test_the_build_keeps_the_characters_and_pairs_a_query_looks_for(texts: list[str]) -> None:
     from zhashui_cli.index.build import _pairs
 
     line = "\x1f".join(texts)
-    assert _pairs(line) == text.cjk_pairs(line)
+    assert _pairs(line) == text.cjk_keys(line)
 
 
 def test_a_rare_chinese_word_reads_no_text_section(built: tuple[dict[str, Any], bytes]) -> None:
@@ -420,12 +423,13 @@ def test_a_rare_chinese_word_reads_no_text_section(built: tuple[dict[str, Any], 
     assert "text.plain" not in corpus._checked and "array.pairs.facts" not in corpus._checked
 
 
-def test_a_word_of_two_characters_in_nearly_every_fact_reads_no_text_section(
-    built: tuple[dict[str, Any], bytes],
+@pytest.mark.parametrize("word", ["柞水", "县"])
+def test_a_word_of_one_or_two_characters_in_nearly_every_fact_reads_no_text_section(
+    built: tuple[dict[str, Any], bytes], word: str
 ) -> None:
-    """柞水 stands in nearly every fact: its pair's facts and fields are the answer."""
+    """柞水 and 县 stand in nearly every fact: the facts and fields of their key are the answer."""
     corpus = Corpus(*built)
-    found = corpus.find("plain", "柞水")
+    found = corpus.find("plain", word)
     assert len(found) > corpus.count * 0.9 and all(bits & 0b10 for bits in found.values())  # in each claim
     assert "text.plain" not in corpus._checked
 

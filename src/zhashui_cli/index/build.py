@@ -45,7 +45,7 @@ _CJK_RUN = r"[\u4e00-\u9fff]+"
 # text.is_cjk's blocks as a character class: the build tests millions of texts, a regular
 # expression does it without a Python call per character (tests/test_scale.py holds them equal).
 _CJK = "[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
-_HAS_CJK, _ALL_CJK, _CJK_PAIRED = re.compile(_CJK), re.compile(f"{_CJK}+"), re.compile(f"{_CJK}{{2,}}")
+_HAS_CJK, _ALL_CJK = re.compile(_CJK), re.compile(f"{_CJK}+")
 
 
 def build(file: FactFile, source_paths: Mapping[str, str]) -> tuple[dict[str, Any], bytes]:
@@ -156,9 +156,10 @@ def _add_text(sections: dict[str, bytes], name: str, texts: Sequence[Sequence[st
 
 
 def _add_pairs(sections: dict[str, bytes], texts: Sequence[Sequence[str]]) -> None:
-    """array.pairs.*: each pair of adjacent Chinese characters of the plain texts, and the
-    facts holding it with the fields it stands in (corpus.py), so that a Chinese word is looked
-    for only where it may be, and one of two characters is found without reading the text."""
+    """array.pairs.*: each pair of adjacent Chinese characters of the plain texts and each
+    character alone (text.cjk_keys), and the facts holding it with the fields it stands in
+    (corpus.py), so that a Chinese word is looked for only where it may be, and one of one or
+    two characters is found without reading the text."""
     facts_of: dict[int, array[int]] = {}
     code = typecode("pairs.facts")
     for n, fields in enumerate(texts):
@@ -180,10 +181,12 @@ def _add_pairs(sections: dict[str, bytes], texts: Sequence[Sequence[str]]) -> No
 
 
 def _pairs(text: str) -> set[int]:
-    """text.cjk_pairs, as fast as the build needs: pairs only within runs of Chinese."""
-    return {
-        ord(first) << 21 | ord(second) for run in _CJK_PAIRED.findall(text) for first, second in itertools.pairwise(run)
-    }
+    """text.cjk_keys, as fast as the build needs: characters and pairs only within runs of Chinese."""
+    keys: set[int] = set()
+    for run in _ALL_CJK.findall(text):
+        keys.update(map(ord, run))
+        keys.update(ord(first) << 21 | ord(second) for first, second in itertools.pairwise(run))
+    return keys
 
 
 # -- the Latin vocabulary -------------------------------------------------------------------------

@@ -14,7 +14,8 @@ Sections (their byte range and CRC-32 are in the header):
     text.<name>         one line per fact of folded text, its fields separated by \\x1f in the
                         order of TEXT_FIELDS; text.<name>.lines: count+1 byte offsets;
                         text.<name>.crcs: a CRC-32 per line
-    array.pairs.*       every pair of adjacent Chinese characters in text.plain (text.cjk_pairs):
+    array.pairs.*       every pair of adjacent Chinese characters in text.plain, and every
+                        character alone, as its code point (text.cjk_keys):
                         .keys, sorted; .offsets, where the facts of each start in .facts
                         (len(keys)+1); .facts, the facts holding each, in order, each as
                         fact << 8 | the bits of the fields it stands in; .crcs, a CRC-32 of
@@ -48,13 +49,14 @@ from typing import Any, Protocol, TypeVar
 
 from zhashui_cli._collector import paused
 from zhashui_cli.errors import CorruptIndexError
-from zhashui_cli.index.text import cjk_pairs
+from zhashui_cli.index.text import cjk_keys, cjk_pairs
 from zhashui_cli.records import SOURCE_FIELDS, CategoryRecord, FactRecord, SourceRecord, UnitRecord
 
-FORMAT = 10  # 4: stamps keyed by dev, inode, size, mtime, ctime; 5: records escaped; 6: json.char_pinyin;
+FORMAT = 11  # 4: stamps keyed by dev, inode, size, mtime, ctime; 5: records escaped; 6: json.char_pinyin;
 # 7: figures as numbers (array.figures.*), the units a fact file declares (header "units"), json.synonyms;
 # 8: the sources in json.sources, out of the header; a CRC-32 per line of text; array.pairs.*;
-# 9: the fields of each fact of a pair in array.pairs.facts; 10: the Latin vocabulary as lists (list.*)
+# 9: the fields of each fact of a pair in array.pairs.facts; 10: the Latin vocabulary as lists (list.*);
+# 11: each Chinese character alone among the pairs
 # The fields of a fact's text lines, in order; a match in the first PRIMARY_FIELDS of them
 # (the claims, tags and labels: what the fact says) ranks before one only in the others.
 TEXT_FIELDS = ("id", "claim", "claim_en", "tags", "figures", "quote", "note", "category")
@@ -251,19 +253,19 @@ class Corpus:
 
     def _through_pairs(self, needle: str, encoded: bytes, numeric: tuple[bool, bool]) -> dict[int, int] | None:
         """find() in text.plain through the pairs of Chinese characters of needle. A needle of
-        two characters is one pair, whose facts and fields the index holds: no text is read, however
-        many facts hold it (柞水, in nearly all). A longer one is looked for in the lines of the
-        facts holding every pair of it, each read and checked alone, when its rarest pair is in
-        few facts. None (scan the text) if it has no pair (one character, a number, Latin), or if
-        its rarest pair stands in so many facts that one scan costs less than their lines."""
+        one Chinese character or two is one key, whose facts and fields the index holds: no text
+        is read, however many facts hold it (县, 柞水: in nearly all). A longer one is looked for
+        in the lines of the facts holding every pair of it, each read and checked alone, when its
+        rarest pair is in few facts. None (scan the text) if it has no key (a number, Latin), or
+        if its rarest pair stands in so many facts that one scan costs less than their lines."""
         keys, offsets = self.numbers("pairs.keys"), self.numbers("pairs.offsets")
         pairs = []
-        for key in cjk_pairs(needle):
+        for key in cjk_keys(needle) if len(needle) == 1 else cjk_pairs(needle):
             n = bisect_left(keys, key)
             if n == len(keys) or keys[n] != key:
                 return {}
             pairs.append((offsets[n + 1] - offsets[n], n))
-        if len(needle) == 2 and len(pairs) == 1:  # each entry fact << 8 | fields, split without a call per fact
+        if len(needle) <= 2 and len(pairs) == 1:  # each entry fact << 8 | fields, split without a call per fact
             entries = self._facts_of_pair(pairs[0][1])
             return dict(zip(map((8).__rrshift__, entries), map((0xFF).__and__, entries), strict=True))
         if not pairs or min(pairs)[0] * _NARROW_SEARCH_SHARE > self.count:

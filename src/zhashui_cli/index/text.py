@@ -71,6 +71,13 @@ def has_cjk(text: str) -> bool:
     return any(is_cjk(char) for char in text if char > "\u2e7f")
 
 
+def cjk_keys(text: str) -> set[int]:
+    """What the index keeps the facts of for a text (array.pairs.*): its pairs of adjacent
+    Chinese characters (cjk_pairs) and each of its Chinese characters alone, as its code point,
+    below every pair's number (县, which no pair finds alone)."""
+    return {ord(char) for char in text if is_cjk(char)} | cjk_pairs(text)
+
+
 def cjk_pairs(text: str) -> set[int]:
     """The pairs of adjacent Chinese characters of a text (is_cjk), each as one number: what
     the index keeps postings of, so that the facts that may hold a Chinese word are those
