@@ -197,7 +197,7 @@ def _add_words(sections: dict[str, bytes], texts: Sequence[Sequence[str]]) -> di
     array.postings (array.words.offsets), each entry fact << 8 | the bits of the fields it
     stands in; the words of each stem (array.stems.*) and of each canonical stem, the one of
     all its spellings (list.canonicals, array.canonicals.*). Returns word → [stem, canonical
-    stem, start, count], for the synonyms' build."""
+    stem, how many facts hold it], for the synonyms' build."""
     stemmer = Stemmer.Stemmer("english")
     postings: dict[str, dict[int, int]] = {}
     for fact, fields in enumerate(texts):
@@ -210,24 +210,23 @@ def _add_words(sections: dict[str, bytes], texts: Sequence[Sequence[str]]) -> di
     entries: list[int] = []
     for word in sorted(postings):
         stem = stemmer.stemWord(word) if not word[0].isdigit() else word
-        words[word] = [stem, spelling.get(stem, stem), len(entries), len(postings[word])]
+        words[word] = [stem, spelling.get(stem, stem), len(postings[word])]
         entries += (fact << 8 | bits for fact, bits in sorted(postings[word].items()))
-    word_stems = [stem for stem, *_ in words.values()]
-    stems = _add_list(sections, "stems", word_stems)
-    _add_list(sections, "canonicals", [canonical for _, canonical, *_ in words.values()])
+    word_stems = [stem for stem, _, _ in words.values()]
+    stem_line = _add_list(sections, "stems", word_stems)
+    _add_list(sections, "canonicals", [canonical for _, canonical, _ in words.values()])
     sections["list.words"] = "\n".join(words).encode()
-    line = {stem: n for n, stem in enumerate(stems)}
-    _add_array(sections, "words.stem", (line[stem] for stem in word_stems))
-    _add_array(sections, "words.offsets", itertools.accumulate((count for *_, count in words.values()), initial=0))
+    _add_array(sections, "words.stem", map(stem_line.__getitem__, word_stems))
+    _add_array(sections, "words.offsets", itertools.accumulate((count for _, _, count in words.values()), initial=0))
     _add_array(sections, "postings", entries)
     sections["json.spelling"] = json_text(spelling).encode()
     return words
 
 
-def _add_list(sections: dict[str, bytes], name: str, of_words: Sequence[str]) -> list[str]:
+def _add_list(sections: dict[str, bytes], name: str, of_words: Sequence[str]) -> dict[str, int]:
     """list.<name>: the distinct values of the words (of_words, in list.words' order), sorted,
     one a line; array.<name>.words, the words of each value in turn (their lines in
-    list.words), and array.<name>.offsets, where each value's start. Returns the values."""
+    list.words), and array.<name>.offsets, where each value's start. Returns each value's line."""
     values = sorted(set(of_words))
     line = {value: n for n, value in enumerate(values)}
     grouped: list[list[int]] = [[] for _ in values]
@@ -236,7 +235,7 @@ def _add_list(sections: dict[str, bytes], name: str, of_words: Sequence[str]) ->
     sections[f"list.{name}"] = "\n".join(values).encode()
     _add_array(sections, f"{name}.offsets", itertools.accumulate(map(len, grouped), initial=0))
     _add_array(sections, f"{name}.words", itertools.chain.from_iterable(grouped))
-    return values
+    return line
 
 
 def spelling_stems(stemmer: Any) -> dict[str, str]:
@@ -363,7 +362,7 @@ class _Synonyms:
         self.held = _chinese_terms(plain)
         self.by_stem: dict[str, list[str]] = {}
         standing: dict[str, int] = {}  # a stem → in how many facts its words stand, at most
-        for word, (stem, _, _, count) in words.items():
+        for word, (stem, _, count) in words.items():
             self.by_stem.setdefault(stem, []).append(word)
             standing[stem] = standing.get(stem, 0) + count
         self.vague = {word for word, (stem, *_) in words.items() if standing[stem] > len(plain) * _VAGUE_SHARE}

@@ -265,9 +265,8 @@ class Corpus:
             if n == len(keys) or keys[n] != key:
                 return {}
             pairs.append((offsets[n + 1] - offsets[n], n))
-        if len(needle) <= 2 and len(pairs) == 1:  # each entry fact << 8 | fields, split without a call per fact
-            entries = self._facts_of_pair(pairs[0][1])
-            return dict(zip(map((8).__rrshift__, entries), map((0xFF).__and__, entries), strict=True))
+        if len(needle) <= 2 and len(pairs) == 1:
+            return by_fact(self._facts_of_pair(pairs[0][1]))
         if not pairs or min(pairs)[0] * _NARROW_SEARCH_SHARE > self.count:
             return None
         candidates: set[int] | None = None
@@ -304,6 +303,12 @@ class Corpus:
         if zlib.crc32(part) != crc:
             raise CorruptIndexError(f"{what} does not match its checksum")
         return part
+
+
+def by_fact(entries: Sequence[int]) -> dict[int, int]:
+    """Entries of a pair's facts or a word's postings, each fact << 8 | the bits of the fields
+    it stands in, as fact → bits, split without a call of Python per entry."""
+    return dict(zip(map((8).__rrshift__, entries), map((0xFF).__and__, entries), strict=True))
 
 
 def decoded(lines: Sequence[bytes]) -> list[Any]:

@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from zhashui_cli.factfile.folding import needs_t2s, normalise, regional
 from zhashui_cli.factfile.vocabulary import Kind
@@ -291,7 +291,7 @@ def _join_pinyin(corpus: Corpus, words: list[str]) -> list[str]:
 def _combine(
     found: dict[str, matching.Hits], required: list[str], optional: list[str], weights: dict[str, float]
 ) -> Mapping[int, Match]:
-    """Each fact's Match over the query's words (a query of one word: _OneWord)."""
+    """Each fact's Match over the query's words (a query of one word: _OneWord, faster)."""
     if len(required) == 1 and not optional:
         return _OneWord(required[0], found[required[0]], weights.get(required[0], 0.0))
     return _Combined(found, required, optional, weights)
@@ -299,28 +299,74 @@ def _combine(
 
 def _most_words(matches: Mapping[int, Match] | None) -> int:
     """How many of the required words the facts that match the most of them match."""
-    if not matches:
-        return 0
-    return matches.most_words() if isinstance(matches, _Combined) else 1  # _OneWord: the one
+    return matches.most_words() if isinstance(matches, _Shared) and matches else 0
 
 
-class _Combined(Mapping[int, Match]):
-    """The matches of a query of several words, made as _OneWord's are: a fact's Match is what its
-    words' Hits sum to, and the facts found the same way share their Hits (matching.hits_of), so
-    a fact is keyed by the tuple of its Hits (made by zip and map, with no call of Python per
-    fact), and each Match and each place in the order is made once per key. Two common words
-    (柞水 县) are in most facts of a large base. A fact has a required word; a word that may match
-    (a stop word, or one set aside as common: 柞水 of 柞水 木耳) is only added to it."""
+Key = TypeVar("Key", bound=Hashable)
+
+
+class _Shared(Mapping[int, Match], Generic[Key]):
+    """The matches of a query, each made when it is asked for, once per key: the facts found the
+    same way share their Hits (matching.hits_of), and a fact's key is its Hit or the tuple of
+    its words' Hits, so each Match, each place in the order (bucket()) and each JSON of a match
+    (shared_matches()) is worked out once per key, not per fact (a common word is in 93,156 of
+    100,000 facts, and a table shows 20 of them); nothing changes a Match once made."""
+
+    def __init__(self, keys: Mapping[int, Key]) -> None:
+        self._keys = keys
+        self._matches = _PerKey(self._match)
+
+    def _match(self, key: Key) -> Match:
+        raise NotImplementedError
+
+    def _ranks(self) -> Mapping[Key, int]:
+        """Each key's place in relevance order but for bulletin order; 0 is the best."""
+        raise NotImplementedError
+
+    def most_words(self) -> int:
+        """How many of the required words the facts that match the most of them match."""
+        return max((self._matches[key].words for key in set(self._keys.values())), default=0)
+
+    def __getitem__(self, i: int) -> Match:
+        return self._matches[self._keys[i]]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, i: object) -> bool:
+        return i in self._keys
+
+    def bucket(self, i: int) -> int:
+        """_relevance() of fact i but for bulletin order, as one number; 0 is the best."""
+        return self._ranks()[self._keys[i]]
+
+    def buckets(self, facts: Sequence[int]) -> list[int]:
+        """bucket() of each of many facts, without a call of Python per fact."""
+        return list(map(self._ranks().__getitem__, map(self._keys.__getitem__, facts)))
+
+    def shared(self, facts: Sequence[int]) -> tuple[Sequence[Hashable], dict[Hashable, Match | None]]:
+        """shared_matches() of these facts: their keys, and the Match of each."""
+        keys = list(map(self._keys.__getitem__, facts))
+        return keys, {key: self._matches[key] for key in set(keys)}
+
+
+class _Combined(_Shared[tuple[matching.Hit | None, ...]]):
+    """The matches of a query of several words: a fact is keyed by the tuple of its words' Hits
+    (made by zip and map, with no call of Python per fact), its Match their sums. Two common
+    words (柞水 县) are in most facts of a large base. A fact has a required word; a word that may
+    match (a stop word, or one set aside as common: 柞水 of 柞水 木耳) is only added to it."""
 
     def __init__(
         self, found: dict[str, matching.Hits], required: list[str], optional: list[str], weights: dict[str, float]
     ) -> None:
         self._words, self._required, self._weights = (*required, *optional), len(required), weights
         facts = sorted(set().union(*(found[word] for word in required)))
-        self._keys: dict[int, tuple[matching.Hit | None, ...]] = dict(
-            zip(facts, zip(*(map(found[word].get, facts) for word in self._words), strict=True), strict=True)
+        super().__init__(
+            dict(zip(facts, zip(*(map(found[word].get, facts) for word in self._words), strict=True), strict=True))
         )
-        self._matches = _PerKey(self._match)
         self._levels: dict[tuple[matching.Hit | None, ...], int] | None = None
 
     def _match(self, key: tuple[matching.Hit | None, ...]) -> Match:
@@ -340,22 +386,6 @@ class _Combined(Mapping[int, Match]):
                 optional += 1
         return Match(terms, fields, words, weight, tiers, primaries, claimed, optional)
 
-    def __getitem__(self, i: int) -> Match:
-        return self._matches[self._keys[i]]
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def __contains__(self, i: object) -> bool:
-        return i in self._keys
-
-    def most_words(self) -> int:
-        """How many of the required words the facts that match the most of them match."""
-        return max((self._matches[key].words for key in set(self._keys.values())), default=0)
-
     def with_words(self, count: int) -> "_Combined":
         """Only the facts that match count of the required words."""
         distinct = set(self._keys.values())
@@ -367,38 +397,22 @@ class _Combined(Mapping[int, Match]):
         narrowed._levels = None
         return narrowed
 
-    def bucket(self, i: int) -> int:
-        """A fact's place in relevance order but for bulletin order: the rank of its _relevance()
-        among those of every key here; 0 is the best of them."""
-        return self._ranks()[self._keys[i]]
-
-    def buckets(self, facts: Sequence[int]) -> list[int]:
-        """bucket() of each of many facts, without a call of Python per fact."""
-        return list(map(self._ranks().__getitem__, map(self._keys.__getitem__, facts)))
-
     def _ranks(self) -> dict[tuple[matching.Hit | None, ...], int]:
+        """The rank of each key's _relevance() among those of every key here."""
         if self._levels is None:
             relevance = {key: _relevance(self._matches[key], 0)[:-1] for key in set(self._keys.values())}
             rank = {level: n for n, level in enumerate(sorted(set(relevance.values())))}
             self._levels = {key: rank[level] for key, level in relevance.items()}
         return self._levels
 
-    def shared(self, facts: Sequence[int]) -> tuple[Sequence[Hashable], dict[Hashable, Match | None]]:
-        """shared_matches() of the query: a fact's tuple of Hits is its key."""
-        keys = list(map(self._keys.__getitem__, facts))
-        return keys, {key: self._matches[key] for key in set(keys)}
 
-
-class _OneWord(Mapping[int, Match]):
-    """The matches of a query of one word, each made when it is asked for: a common word is in
-    most facts of a large base (柞水 in 93,156 of 100,000) and a table shows 20 of them. A
-    fact's Match is its Hit's, and the facts found the same way share one Hit (matching.hits_of),
-    so each Match and each place in the order (bucket()) is worked out once per Hit, not per fact;
-    nothing changes a Match once made."""
+class _OneWord(_Shared[matching.Hit]):
+    """The matches of a query of one word: a fact is keyed by its Hit, and its place in the
+    order is a number worked out from the Hit alone (_bucket())."""
 
     def __init__(self, word: str, hits: matching.Hits, weight: float) -> None:
-        self._word, self._hits, self._weight = word, hits, weight
-        self._matches = _PerKey(self._match)
+        self._word, self._weight = word, weight
+        super().__init__(hits)
         self._buckets = _PerKey(_bucket)
 
     def _match(self, hit: matching.Hit) -> Match:
@@ -406,31 +420,11 @@ class _OneWord(Mapping[int, Match]):
         claimed = int(in_claims(hit.fields))
         return Match(terms, hit.fields, 1, self._weight, hit.tier, int(primary(hit.fields)), claimed, 0)
 
-    def __getitem__(self, i: int) -> Match:
-        return self._matches[self._hits[i]]
+    def most_words(self) -> int:
+        return 1  # a fact is here only for its one word
 
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._hits)
-
-    def __len__(self) -> int:
-        return len(self._hits)
-
-    def __contains__(self, i: object) -> bool:
-        return i in self._hits
-
-    def bucket(self, i: int) -> int:
-        """_relevance() of fact i, whose words, weight and stop words are those of every other
-        fact here, as one number (_bucket()); 0 is the best there can be."""
-        return self._buckets[self._hits[i]]
-
-    def buckets(self, facts: Sequence[int]) -> list[int]:
-        """bucket() of each of many facts, without a call of Python per fact."""
-        return list(map(self._buckets.__getitem__, map(self._hits.__getitem__, facts)))
-
-    def shared(self, facts: Sequence[int]) -> tuple[Sequence[Hashable], dict[Hashable, Match | None]]:
-        """shared_matches() of a query of one word: a fact's Hit is its key."""
-        hits = list(map(self._hits.__getitem__, facts))
-        return hits, {hit: self._matches[hit] for hit in set(hits)}
+    def _ranks(self) -> Mapping[matching.Hit, int]:
+        return self._buckets
 
 
 K = TypeVar("K", bound=Hashable)
@@ -460,16 +454,9 @@ def shared_matches(
     """A key of each fact's match, the same for facts found the same way, and the Match of each
     key (None for a fact matched by no word): what is made of a match, its JSON, say, is then
     made once per key, not per fact (it was a third of a large search's time)."""
-    if isinstance(matches, (_OneWord, _Combined)):
+    if isinstance(matches, _Shared):
         return matches.shared(facts)
-    keys: list[Hashable] = []
-    distinct: dict[Hashable, Match | None] = {}
-    for i in facts:
-        match = matches.get(i)
-        key = None if match is None else (tuple((w, t["as"], t["how"]) for w, t in match.terms.items()), match.fields)
-        keys.append(key)
-        distinct.setdefault(key, match)
-    return keys, distinct
+    return [None] * len(facts), {None: None}  # no words, or none matched
 
 
 def _corrections(
@@ -551,12 +538,12 @@ class Order(NamedTuple):
     # a query of words: its matches, whose bucket() is relevance as one number per fact,
     # bulletin order within it; the first k are then taken in one pass that ends once the best
     # number holds k facts, and all of them sorted without a call of Python per fact
-    buckets: "_OneWord | _Combined | None" = None
+    buckets: "_Shared[Any] | None" = None
 
 
 def _order(corpus: Corpus, query: Query, candidates: list[int], matches: Mapping[int, Match]) -> Order:
     sort = query.sort or (SortKey.RELEVANCE if matches else SortKey.BULLETIN)
-    if sort is SortKey.RELEVANCE and isinstance(matches, (_OneWord, _Combined)):
+    if sort is SortKey.RELEVANCE and isinstance(matches, _Shared):
         bucket = matches.bucket
         return Order(lambda i: (bucket(i), i), [], matches)
     if sort is SortKey.RELEVANCE:

@@ -25,7 +25,7 @@ from functools import cache
 from itertools import islice, product
 from typing import Any, NamedTuple
 
-from zhashui_cli.index.corpus import Corpus
+from zhashui_cli.index.corpus import Corpus, by_fact
 from zhashui_cli.index.text import has_cjk
 
 EXACT, FORM, PREFIX, TYPO = 0, 1, 2, 3
@@ -109,7 +109,7 @@ class Vocabulary:
     def facts(self, word: str, how: str, tier: int) -> Hits:
         offsets, n = self.corpus.numbers("words.offsets"), _known_line(self.sorted, word)
         entries = self.corpus.numbers("postings")[offsets[n] : offsets[n + 1]]
-        return hits_of(word, how, tier, {entry >> 8: entry & 0xFF for entry in entries})
+        return hits_of(word, how, tier, by_fact(entries))
 
     def canonical(self, stem: str) -> str:
         spelling: dict[str, str] = self.corpus.json("spelling")
@@ -257,10 +257,10 @@ def pinyin_phrases(corpus: Corpus, word: str) -> list[str]:
     three characters or more (zsme → 柞水木耳). ü may be written v or u (lvyou, luyou)."""
     if re.search(_NO_PINYIN, word):
         return []
-    spelled = _pinyin(corpus)
+    pinyin = _pinyin(corpus)
     phrases: list[str] = []
     for variant in _u_variants(word):
-        phrases += _spell(variant, spelled)
+        phrases += _spell(variant, pinyin)
     if len(word) >= 3:
         phrases += corpus.json("initials").get(word, [])
     return list(dict.fromkeys(phrases))[:_MAX_PHRASES]
@@ -273,10 +273,10 @@ def pinyin_typos(corpus: Corpus, word: str) -> list[str]:
     changed, or two swapped) is spelled as pinyin_phrases spells an exact one."""
     if not allowed_typos(word) or re.search(_NO_PINYIN, word):
         return []
-    spelled = _pinyin(corpus)
+    pinyin = _pinyin(corpus)
     phrases: list[str] = []
     for variant in sorted(_one_edit(word) - {word}):
-        phrases += _spell(variant, spelled)
+        phrases += _spell(variant, pinyin)
     return list(dict.fromkeys(phrases))[:_MAX_PHRASES]
 
 
@@ -300,10 +300,10 @@ def homophones(corpus: Corpus, text: str) -> list[str]:
     readings: dict[str, str] = corpus.json("char_pinyin")
     if len(text) < 2 or not all(char in readings for char in text):
         return []
-    spelled = _pinyin(corpus)
+    pinyin = _pinyin(corpus)
     phrases: list[str] = []
     for combination in islice(product(*(readings[char].split() for char in text)), _MAX_READINGS):
-        phrases += _spell("".join(combination), spelled)
+        phrases += _spell("".join(combination), pinyin)
     return [phrase for phrase in dict.fromkeys(phrases) if phrase != text][:_MAX_PHRASES]
 
 
@@ -324,7 +324,12 @@ def _pinyin(corpus: Corpus) -> _Pinyin:
     """json.pinyin with the length of its longest key, found once: a word with a slip is spelled
     in each of its variants (390 of toliets, pinyin_typos), and measuring the 26,000 keys of a
     large base for each took 0.28 s."""
-    return corpus.memo("pinyin", lambda c: _Pinyin(c.json("pinyin"), max(map(len, c.json("pinyin")), default=0)))
+
+    def read(corpus: Corpus) -> _Pinyin:
+        spelled: dict[str, list[str]] = corpus.json("pinyin")
+        return _Pinyin(spelled, max(map(len, spelled), default=0))
+
+    return corpus.memo("pinyin", read)
 
 
 def _spell(word: str, pinyin: _Pinyin) -> list[str]:
