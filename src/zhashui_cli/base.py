@@ -197,14 +197,15 @@ class FactBase:
     def _build(self) -> Corpus:
         import time
 
-        from .index.build import build
+        from .index.build import build, chinese_vocabulary
 
         read_ns = time.time_ns()
-        loaded = store.require(store.load(self.path, progress=self._progress, max_bytes=self._max_bytes))
-        if self._progress is not None:
-            self._progress("Indexing facts", 0, 1)
-        paths = {source.id: str(store.source_path(self.path, source.text)) for source in loaded.file.sources}
-        header, body = build(loaded.file, paths)
+        with chinese_vocabulary() as chinese:  # made beside the reading, where it can be
+            loaded = store.require(store.load(self.path, progress=self._progress, max_bytes=self._max_bytes))
+            if self._progress is not None:
+                self._progress("Indexing facts", 0, 1)
+            paths = {source.id: str(store.source_path(self.path, source.text)) for source in loaded.file.sources}
+            header, body = build(loaded.file, paths, chinese)
         if self._progress is not None:
             self._progress("Indexing facts", 1, 1)
         if self._use_cache:

@@ -10,7 +10,8 @@ imports (ruff's TID253 keeps them off every other module's top level):
   the facts and fields it stands in;
 - the Chinese vocabulary: the words of every Chinese text (rjieba, a maintained port of
   jieba) and every Chinese tag, with their toneless pinyin and initials (pypinyin, whose
-  phrase dictionary reads heteronyms right: 银行 is yin hang).
+  phrase dictionary reads heteronyms right: 银行 is yin hang), made by a child process on a
+  second core where one can be forked (child.py), since nothing else needs those libraries.
 """
 
 from __future__ import annotations
@@ -27,10 +28,7 @@ from functools import cache
 from importlib import metadata, resources
 from typing import Any
 
-import rjieba
 import Stemmer
-from pypinyin import lazy_pinyin
-from pypinyin.pinyin_dict import pinyin_dict
 
 from zhashui_cli.factfile.as_records import category_record, fact_record, source_record, unit_record
 from zhashui_cli.factfile.folding import fold_many
@@ -38,6 +36,7 @@ from zhashui_cli.factfile.model import Fact, FactFile
 from zhashui_cli.factfile.vocabulary import Kind
 from zhashui_cli.records import json_line, json_text
 
+from .child import Child
 from .corpus import FIELD_SEPARATOR, FORMAT, LINE_END, TEXT_FIELDS, byteorder, typecode
 from .text import STOP_WORDS, has_cjk, latin_words, without_punctuation
 
@@ -48,8 +47,21 @@ _CJK = "[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
 _HAS_CJK, _ALL_CJK = re.compile(_CJK), re.compile(f"{_CJK}+")
 
 
-def build(file: FactFile, source_paths: Mapping[str, str]) -> tuple[dict[str, Any], bytes]:
-    """The header and body of the index of a fact file; source_paths maps source id → file."""
+_ChineseTexts = tuple[list[list[str]], list[str]]  # the plain texts of the facts, their Chinese tags folded
+ChineseVocabulary = Child[_ChineseTexts, dict[str, bytes]]
+
+
+def chinese_vocabulary() -> ChineseVocabulary:
+    """What makes the Chinese vocabulary's sections for build(): entered before the fact file
+    is read, a child process that loads the segmenter and the pinyin dictionaries meanwhile."""
+    return Child(_chinese_sections, prepare=_import_chinese_libraries)
+
+
+def build(
+    file: FactFile, source_paths: Mapping[str, str], chinese: ChineseVocabulary | None = None
+) -> tuple[dict[str, Any], bytes]:
+    """The header and body of the index of a fact file; source_paths maps source id → file;
+    chinese makes the Chinese vocabulary (chinese_vocabulary(); by default, in this process)."""
     facts = file.facts
     sections: dict[str, bytes] = {}
     records = [json_line(fact_record(fact)) + LINE_END for fact in facts]
@@ -59,11 +71,15 @@ def build(file: FactFile, source_paths: Mapping[str, str]) -> tuple[dict[str, An
     exact = _exact_texts(file)
     _add_text(sections, "exact", exact)
     plain = [[without_punctuation(field) for field in fields] for fields in exact]
+    chinese = chinese or chinese_vocabulary()
+    chinese.send((plain, fold_many([tag for fact in facts for tag in fact.tags if has_cjk(tag)])))
     _add_text(sections, "plain", plain)
     _add_pairs(sections, plain)
     words = _add_words(sections, exact)
-    _add_chinese_words(sections, file, plain)
-    _add_synonyms(sections, words, plain)
+    synonyms: dict[str, bytes] = {}
+    _add_synonyms(synonyms, words, plain)
+    sections.update(chinese.result())
+    sections.update(synonyms)
     category_number = {category.id: n for n, category in enumerate(file.categories)}
     source_number = {source.id: n for n, source in enumerate(file.sources)}
     kind_number = {kind: n for n, kind in enumerate(Kind)}
@@ -263,16 +279,26 @@ def spelling_stems(stemmer: Any) -> dict[str, str]:
 _MIN_WORD = 2  # one character has too many homophones to be worth finding by its pinyin
 
 
-def _add_chinese_words(sections: dict[str, bytes], file: FactFile, texts: Sequence[Sequence[str]]) -> None:
-    """json.zh_words: the Chinese words of the fact base, cut from its plain texts; json.pinyin
-    and json.initials: the words each toneless pinyin (muer) and each string of initials
-    (zsme) spells."""
+def _import_chinese_libraries() -> None:
+    """Load rjieba's dictionary and pypinyin's (0.3 s): what a child making the Chinese
+    vocabulary does while its parent reads the fact file."""
+    import pypinyin.pinyin_dict  # noqa: F401
+    import rjieba  # noqa: F401
+
+
+def _chinese_sections(texts_and_tags: _ChineseTexts) -> dict[str, bytes]:
+    """json.zh_words: the Chinese words of the fact base, cut from its plain texts, and its
+    Chinese tags (folded); json.pinyin and json.initials: the words each toneless pinyin (muer)
+    and each string of initials (zsme) spells; json.char_pinyin (_character_readings)."""
+    import rjieba
+    from pypinyin import lazy_pinyin
+
+    texts, tags = texts_and_tags
     words: set[str] = set()
     for fields in texts:
         for text in fields:
             if _HAS_CJK.search(text):
                 words.update(w for w in rjieba.cut(text) if len(w) >= _MIN_WORD and _HAS_CJK.search(w))
-    tags = fold_many([tag for fact in file.facts for tag in fact.tags if has_cjk(tag)])
     words.update(without_punctuation(tag) for tag in tags)
     pinyin: dict[str, list[str]] = {}
     initials: dict[str, list[str]] = {}
@@ -283,10 +309,12 @@ def _add_chinese_words(sections: dict[str, bytes], file: FactFile, texts: Sequen
         pinyin.setdefault("".join(syllables), []).append(word)
         if len(word) >= 3:  # a syllable's first letter is its initial (Style.FIRST_LETTER)
             initials.setdefault("".join(syllable[0] for syllable in syllables), []).append(word)
-    sections["json.zh_words"] = json_text(sorted(words)).encode()
-    sections["json.pinyin"] = json_text(pinyin).encode()
-    sections["json.initials"] = json_text(initials).encode()
-    sections["json.char_pinyin"] = json_text(_character_readings(words)).encode()
+    return {
+        "json.zh_words": json_text(sorted(words)).encode(),
+        "json.pinyin": json_text(pinyin).encode(),
+        "json.initials": json_text(initials).encode(),
+        "json.char_pinyin": json_text(_character_readings(words)).encode(),
+    }
 
 
 # Tone marks of pinyin as pypinyin's character dictionary writes them, and ü written v.
@@ -308,6 +336,8 @@ def _character_readings(words: Iterable[str]) -> dict[str, str]:
     """json.char_pinyin: character → its toneless readings, space-separated (行: xing hang),
     for the 6,763 characters of GB 2312 (what a pinyin IME types) and those of the fact base:
     how a query with a wrong character of the same sound (柞水木尔) is read as pinyin."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
     chars = {char for word in words for char in word} | _GB2312_HANZI
     readings = ((char, pinyin_dict.get(ord(char))) for char in sorted(chars))
     return {
@@ -392,21 +422,31 @@ class _Synonyms:
         # the Chinese words of the facts each gloss stands for, where it stands for few words
         held = {stem: [head for head in chinese if head in self.held] for stem, chinese in heads.items()}
         held = {stem: found for stem, found in held.items() if found and len(heads[stem]) <= _MAX_SENSES}
+        # a gloss neither of the facts nor held links nothing: most of them are passed over
+        # whole rather than offered to link one by one
+        relevant = self.by_stem.keys() | held.keys()
         for head, stems in glosses.items():
-            if self.found(head):
+            if self.found(head) or relevant.isdisjoint(stems):
                 continue  # most of the dictionary's 43,000 words: checked once, not per gloss
             # a Chinese word → the English words of the facts that gloss it (洗手间 → toilets) …
             self.link(head, self.english(stems))
             # … and the Chinese words of the facts glossed alike (客栈 → hotel → 宾馆)
             self.link(head, (other for stem in stems for other in held.get(stem, ())))
+        # the Chinese words that may bridge two English words: glossed by a word of the facts,
+        # and of few senses only: 行 (to go, to travel, a row, capable …) would make travel mean row
+        bridges = {
+            head
+            for head, stems in glosses.items()
+            if len(stems) <= _MAX_BRIDGE_GLOSSES and not self.by_stem.keys().isdisjoint(stems)
+        }
         for stem, chinese in heads.items():
+            if stem not in held and bridges.isdisjoint(chinese):
+                continue  # nothing to link it to: most English words of the dictionary
             if len(chinese) <= _MAX_SENSES and not self.found(stem):
                 # an English word → the Chinese words of the facts it glosses (loan → 贷款) …
                 self.link(stem, held.get(stem, ()))
-                # … and the English words of the facts that gloss those (restroom → 厕 → toilet),
-                # through a word of few senses only: 行 (to go, to travel, a row, capable …)
-                # would make travel mean row
-                specific = (head for head in chinese if len(glosses[head]) <= _MAX_BRIDGE_GLOSSES)
+                # … and the English words of the facts that gloss those (restroom → 厕 → toilet)
+                specific = (head for head in chinese if head in bridges)
                 self.link(stem, self.english(other for head in specific for other in glosses[head]))
 
     def from_wordnet(self, wordnet: Mapping[str, Any], phrases: Iterable[str]) -> None:
