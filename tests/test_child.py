@@ -80,12 +80,12 @@ elif case == "outside":
 elif case == "build":
     from pathlib import Path
     from zhashui_cli.factfile import store
-    from zhashui_cli.index.build import build, chinese_vocabulary
+    from zhashui_cli.index.build import build, chinese_side
 
     path = Path(sys.argv[2])
     loaded = store.require(store.load(path))
     paths = {source.id: str(store.source_path(path, source.text)) for source in loaded.file.sources}
-    with chinese_vocabulary() as chinese:
+    with chinese_side() as chinese:
         seen["forked"] = chinese.forked
         forked = build(loaded.file, paths, chinese)
     seen["same"] = forked == build(loaded.file, paths)

@@ -197,10 +197,10 @@ class FactBase:
     def _build(self) -> Corpus:
         import time
 
-        from .index.build import build, chinese_vocabulary
+        from .index.build import build, chinese_side
 
         read_ns = time.time_ns()
-        with chinese_vocabulary() as chinese:  # made beside the reading, where it can be
+        with chinese_side() as chinese:  # made beside the reading, where it can be
             loaded = store.require(store.load(self.path, progress=self._progress, max_bytes=self._max_bytes))
             if self._progress is not None:
                 self._progress("Indexing facts", 0, 1)

@@ -10,8 +10,13 @@ imports (ruff's TID253 keeps them off every other module's top level):
   the facts and fields it stands in;
 - the Chinese vocabulary: the words of every Chinese text (rjieba, a maintained port of
   jieba) and every Chinese tag, with their toneless pinyin and initials (pypinyin, whose
-  phrase dictionary reads heteronyms right: 银行 is yin hang), made by a child process on a
-  second core where one can be forked (child.py), since nothing else needs those libraries.
+  phrase dictionary reads heteronyms right: 银行 is yin hang).
+
+Two parts of it, the pairs of characters and the Chinese vocabulary, need nothing of the
+rest, so they are made by a child process on a second core where one can be forked
+(child.py), while the parent makes the Latin vocabulary and the synonyms: about as much work
+at 10,000 facts (the runs of Chinese characters the thesauri look up stay with the parent,
+which waited for the child when they were the child's).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from importlib import metadata, resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import Stemmer
 
@@ -48,20 +53,27 @@ _HAS_CJK, _ALL_CJK = re.compile(_CJK), re.compile(f"{_CJK}+")
 
 
 _ChineseTexts = tuple[list[list[str]], list[str]]  # the plain texts of the facts, their Chinese tags folded
-ChineseVocabulary = Child[_ChineseTexts, dict[str, bytes]]
 
 
-def chinese_vocabulary() -> ChineseVocabulary:
-    """What makes the Chinese vocabulary's sections for build(): entered before the fact file
-    is read, a child process that loads the segmenter and the pinyin dictionaries meanwhile."""
-    return Child(_chinese_sections, prepare=_import_chinese_libraries)
+class _ChineseParts(NamedTuple):
+    pairs: dict[str, bytes]  # the sections of the pairs of characters (_add_pairs)
+    vocabulary: dict[str, bytes]  # the sections of the Chinese words and their pinyin
+
+
+ChineseSide = Child[_ChineseTexts, _ChineseParts]
+
+
+def chinese_side() -> ChineseSide:
+    """What makes the Chinese side of the index for build(): entered before the fact file is
+    read, a child process that loads the segmenter and the pinyin dictionaries meanwhile."""
+    return Child(_chinese_parts, prepare=_import_chinese_libraries)
 
 
 def build(
-    file: FactFile, source_paths: Mapping[str, str], chinese: ChineseVocabulary | None = None
+    file: FactFile, source_paths: Mapping[str, str], chinese: ChineseSide | None = None
 ) -> tuple[dict[str, Any], bytes]:
     """The header and body of the index of a fact file; source_paths maps source id → file;
-    chinese makes the Chinese vocabulary (chinese_vocabulary(); by default, in this process)."""
+    chinese makes the Chinese side of it (chinese_side(); by default, in this process)."""
     facts = file.facts
     sections: dict[str, bytes] = {}
     records = [json_line(fact_record(fact)) + LINE_END for fact in facts]
@@ -71,15 +83,18 @@ def build(
     exact = _exact_texts(file)
     _add_text(sections, "exact", exact)
     plain = [[without_punctuation(field) for field in fields] for fields in exact]
-    chinese = chinese or chinese_vocabulary()
+    chinese = chinese or chinese_side()
     chinese.send((plain, fold_many([tag for fact in facts for tag in fact.tags if has_cjk(tag)])))
     _add_text(sections, "plain", plain)
-    _add_pairs(sections, plain)
-    words = _add_words(sections, exact)
-    synonyms: dict[str, bytes] = {}
-    _add_synonyms(synonyms, words, plain)
-    sections.update(chinese.result())
-    sections.update(synonyms)
+    latin: dict[str, bytes] = {}
+    words = _add_words(latin, exact)
+    synonyms = _Synonyms(words, len(plain), _chinese_terms(plain))  # while the child works
+    phrases, thesauri = _latin_phrases(plain), _thesauri()
+    parts = chinese.result()
+    sections.update(parts.pairs)
+    sections.update(latin)
+    sections.update(parts.vocabulary)
+    _add_synonyms(sections, synonyms, thesauri, phrases)
     category_number = {category.id: n for n, category in enumerate(file.categories)}
     source_number = {source.id: n for n, source in enumerate(file.sources)}
     kind_number = {kind: n for n, kind in enumerate(Kind)}
@@ -286,14 +301,20 @@ def _import_chinese_libraries() -> None:
     import rjieba  # noqa: F401
 
 
-def _chinese_sections(texts_and_tags: _ChineseTexts) -> dict[str, bytes]:
+def _chinese_parts(texts_and_tags: _ChineseTexts) -> _ChineseParts:
+    texts, tags = texts_and_tags
+    pairs: dict[str, bytes] = {}
+    _add_pairs(pairs, texts)
+    return _ChineseParts(pairs, _chinese_vocabulary(texts, tags))
+
+
+def _chinese_vocabulary(texts: Sequence[Sequence[str]], tags: Iterable[str]) -> dict[str, bytes]:
     """json.zh_words: the Chinese words of the fact base, cut from its plain texts, and its
     Chinese tags (folded); json.pinyin and json.initials: the words each toneless pinyin (muer)
     and each string of initials (zsme) spells; json.char_pinyin (_character_readings)."""
     import rjieba
     from pypinyin import lazy_pinyin
 
-    texts, tags = texts_and_tags
     words: set[str] = set()
     for fields in texts:
         for text in fields:
@@ -369,17 +390,26 @@ _MAX_SENSES = 8
 _MAX_BRIDGE_GLOSSES = 5
 
 
-def _add_synonyms(sections: dict[str, bytes], words: Mapping[str, list[Any]], plain: Sequence[Sequence[str]]) -> None:
+class _Thesauri(NamedTuple):
+    cedict: dict[str, list[str]]  # _cedict_glosses
+    wordnet: dict[str, Any]  # _wordnet
+    cilin: list[list[str]]  # _cilin_groups
+
+
+def _thesauri() -> _Thesauri:
+    return _Thesauri(_cedict_glosses(), _wordnet(), _cilin_groups())
+
+
+def _add_synonyms(sections: dict[str, bytes], synonyms: _Synonyms, thesauri: _Thesauri, phrases: set[str]) -> None:
     """json.synonyms: a word the fact base does not hold → the words of the fact base it means,
     from three thesauri: CC-CEDICT (vendored, CC BY-SA 4.0) across the languages,
     WordNet 3.0 (vendored) within English, and the synonym groups of HIT's Cilin extended (the
     cilin package) within Chinese. English keys are Snowball stems, as the Latin vocabulary's
     are; targets are Latin words of the vocabulary, or text the facts hold (Chinese words, and
-    English ones of two or three words: air pollution)."""
-    synonyms = _Synonyms(words, plain)
-    synonyms.from_cedict(_cedict_glosses())
-    synonyms.from_wordnet(_wordnet(), _latin_phrases(plain))
-    synonyms.from_cilin(_cilin_groups())
+    English ones of two or three words: air pollution; phrases, _latin_phrases)."""
+    synonyms.from_cedict(thesauri.cedict)
+    synonyms.from_wordnet(thesauri.wordnet, phrases)
+    synonyms.from_cilin(thesauri.cilin)
     table = {key: list(targets) for key, targets in sorted(synonyms.table.items())}
     sections["json.synonyms"] = json_text(table).encode()
 
@@ -388,14 +418,16 @@ class _Synonyms:
     """The synonym table as it is built: keys found nowhere in the facts, each with the words
     of the facts a thesaurus says it means, none of them vague or a stop word."""
 
-    def __init__(self, words: Mapping[str, list[Any]], plain: Sequence[Sequence[str]]) -> None:
-        self.held = _chinese_terms(plain)
+    def __init__(self, words: Mapping[str, list[Any]], facts: int, terms: set[str]) -> None:
+        """words: the Latin vocabulary (_add_words); facts: how many; terms: the runs of
+        Chinese characters of their texts (_chinese_terms)."""
+        self.held = terms
         self.by_stem: dict[str, list[str]] = {}
         standing: dict[str, int] = {}  # a stem → in how many facts its words stand, at most
         for word, (stem, _, count) in words.items():
             self.by_stem.setdefault(stem, []).append(word)
             standing[stem] = standing.get(stem, 0) + count
-        self.vague = {word for word, (stem, *_) in words.items() if standing[stem] > len(plain) * _VAGUE_SHARE}
+        self.vague = {word for word, (stem, *_) in words.items() if standing[stem] > facts * _VAGUE_SHARE}
         self.table: dict[str, dict[str, None]] = {}
 
     def found(self, key: str) -> bool:
