@@ -86,15 +86,7 @@ def build(
     chinese = chinese or chinese_side()
     chinese.send((plain, fold_many([tag for fact in facts for tag in fact.tags if has_cjk(tag)])))
     _add_text(sections, "plain", plain)
-    latin: dict[str, bytes] = {}
-    words = _add_words(latin, exact)
-    synonyms = _Synonyms(words, len(plain), _chinese_terms(plain))  # while the child works
-    phrases, thesauri = _latin_phrases(plain), _thesauri()
-    parts = chinese.result()
-    sections.update(parts.pairs)
-    sections.update(latin)
-    sections.update(parts.vocabulary)
-    _add_synonyms(sections, synonyms, thesauri, phrases)
+    _add_vocabularies(sections, exact, plain, chinese)
     category_number = {category.id: n for n, category in enumerate(file.categories)}
     source_number = {source.id: n for n, source in enumerate(file.sources)}
     kind_number = {kind: n for n, kind in enumerate(Kind)}
@@ -127,6 +119,23 @@ def build(
         "size": position,
     }
     return header, b"".join(sections.values())
+
+
+def _add_vocabularies(
+    sections: dict[str, bytes], exact: Sequence[Sequence[str]], plain: Sequence[Sequence[str]], chinese: ChineseSide
+) -> None:
+    """The Latin vocabulary and the synonyms, made here while chinese makes the pairs and the
+    Chinese vocabulary, and the sections of all four in the index's order. (A function of its
+    own, so that what it makes on the way is gone before build() joins the sections.)"""
+    latin: dict[str, bytes] = {}
+    words = _add_words(latin, exact)
+    synonyms = _Synonyms(words, len(plain), _chinese_terms(plain))
+    phrases, thesauri = _latin_phrases(plain), _thesauri()
+    parts = chinese.result()
+    sections.update(parts.pairs)
+    sections.update(latin)
+    sections.update(parts.vocabulary)
+    _add_synonyms(sections, synonyms, thesauri, phrases)
 
 
 def _add_figures(sections: dict[str, bytes], facts: Sequence[Fact]) -> None:

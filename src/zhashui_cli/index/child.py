@@ -29,8 +29,6 @@ from typing import Generic, NoReturn, TypeVar
 A = TypeVar("A")
 R = TypeVar("R")
 
-_SIZE_BYTES = 8  # the size of the pickled argument, sent through a pipe: one atomic write
-
 
 def _nothing() -> None:
     """The default preparation: none."""
@@ -84,29 +82,29 @@ class Child(Generic[A, R]):
                 signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child quietly
             self._close("send", "results")  # the parent's ends
             self._prepare()
-            size = int.from_bytes(os.read(self._fds["ready"], _SIZE_BYTES), "little")
-            if size:  # else the parent went on without it
+            if os.read(self._fds["ready"], 1):  # else the parent went on without it
                 os.lseek(self._fds["memory"], 0, os.SEEK_SET)
                 with open(self._fds["memory"], "rb", closefd=False) as memory:
-                    argument = pickle.loads(memory.read(size))
-                reply = pickle.dumps(self._work(argument), pickle.HIGHEST_PROTOCOL)
+                    argument = pickle.load(memory)
+                self._close("memory")  # its pages are freed with the last descriptor
+                result = self._work(argument)
                 with open(self._fds["reply"], "wb", closefd=False) as pipe:
-                    pipe.write(reply)
+                    pickle.dump(result, pipe, pickle.HIGHEST_PROTOCOL)
                 status = 0
         finally:
             os._exit(status)
 
     def send(self, argument: A) -> None:
         """Give the work its argument: to the child, through shared memory, so that the parent
-        never waits for a child still preparing."""
+        never waits for a child still preparing; pickled into it a frame at a time, so that
+        the parent never holds a second copy of a large argument."""
         self._argument = (argument,)
         if self._pid is None:
             return
         try:
-            data = pickle.dumps(argument, pickle.HIGHEST_PROTOCOL)
             with open(self._fds["memory"], "wb", closefd=False) as memory:
-                memory.write(data)
-            os.write(self._fds["send"], len(data).to_bytes(_SIZE_BYTES, "little"))
+                pickle.dump(argument, memory, pickle.HIGHEST_PROTOCOL)
+            os.write(self._fds["send"], b"\x01")  # ready: one byte, which the child waits for
         except OSError:  # no memory for the copy: the work is done here
             self._end()
         else:
@@ -123,16 +121,17 @@ class Child(Generic[A, R]):
         return self._work(self._argument[0])
 
     def _reply(self) -> tuple[R] | None:
+        """The child's result, unpickled as it is read (no second copy of a large one), or
+        None if the child failed: it ended with an error, or before its whole reply."""
+        replied: tuple[R] | None
         try:
             with open(self._fds["results"], "rb", closefd=False) as pipe:
-                data = pipe.read()
-        except OSError:
-            data = b""
+                replied = (pickle.load(pipe),)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            replied = None
         status = self._reap()
         self._end()
-        if status != 0 or not data:
-            return None
-        return (pickle.loads(data),)
+        return replied if status == 0 else None
 
     def _reap(self) -> int:
         assert self._pid is not None
