@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import FACTS
+from .conftest import FACTS, REPO
+
+BROKEN = REPO / "tests" / "broken"
 
 CASES = r"""
 import json, os, signal, sys, threading, time
@@ -33,6 +35,10 @@ def killed_in_a_child(argument):
     if os.getpid() != PARENT:
         os.kill(os.getpid(), signal.SIGKILL)
     return where(argument)
+
+def open_fds(among=None):
+    fds = {int(fd) for fd in os.listdir("/proc/self/fd")}
+    return sorted(fds if among is None else fds & set(among))
 
 def children_left():
     try:
@@ -89,6 +95,40 @@ elif case == "build":
         seen["forked"] = chinese.forked
         forked = build(loaded.file, paths, chinese)
     seen["same"] = forked == build(loaded.file, paths)
+elif case == "siblings":
+    before = open_fds()
+    with Child(where) as first:
+        firsts = sorted(set(open_fds()) - set(before))  # the first child's descriptors, here
+        with Child(open_fds) as second:
+            seen["forked"] = [first.forked, second.forked]
+            second.send(firsts)
+            seen["firsts"] = firsts
+            seen["open in the second"] = second.result()
+        first.send(8)
+        seen["result"] = first.result()
+elif case == "rules":
+    from pathlib import Path
+    import zhashui_cli
+    from zhashui_cli.factfile import store
+    from zhashui_cli.index import child as module
+
+    entered = []
+    enter = module.Child.__enter__
+    def recorded(self):
+        entered.append(enter(self).forked)
+        return self
+    module.Child.__enter__ = recorded
+    for name in sys.argv[2:]:
+        path = Path(name)
+        problems = store.load(path).problems  # found in this process
+        base = zhashui_cli.open(path, cache=False)
+        try:
+            len(base)  # opens the index: built, and the rules checked beside it
+        except zhashui_cli.FactFileError as error:
+            seen[path.name] = {"refused": len(error.problems), "same": error.problems == problems}
+        else:
+            seen[path.name] = {"warnings": base.warnings, "same": base.warnings == len(problems)}
+    seen["forked"] = entered
 seen["parent"] = PARENT
 seen["children_left"] = children_left()
 print(json.dumps(seen))
@@ -136,6 +176,29 @@ def test_outside_a_context_the_work_is_done_here() -> None:
     seen, _ = run_case("outside")
     assert seen["result"] == {"pid": seen["parent"], "argument": 7}
     assert not seen["children_left"]
+
+
+def test_a_child_forked_beside_another_holds_none_of_its_descriptors() -> None:
+    """Holding the other end of an earlier child's pipes, a later child would keep it waiting,
+    should this process die, until the later one ended too."""
+    seen, _ = run_case("siblings")
+    assert seen["forked"] == [True, True]
+    assert len(seen["firsts"]) == 3  # its memory, and this process's ends of its two pipes
+    assert seen["open in the second"] == []
+    assert seen["result"]["argument"] == 8 and seen["result"]["pid"] != seen["parent"]
+    assert not seen["children_left"]
+
+
+def test_the_rules_checked_by_a_child_find_what_they_find_here() -> None:
+    """A draft's warnings are counted, and a file failing a rule is refused with every problem,
+    when the rules are checked by a child beside the build (the Chinese side's and the rules'
+    child forked for each file) as when they are checked in this process."""
+    names = ["sentence--one.yaml", "claim-figures.yaml"]
+    seen, stderr = run_case("rules", *(str(BROKEN / name) for name in names))
+    assert seen["forked"] == [True, True, True, True]
+    assert seen["sentence--one.yaml"] == {"warnings": 2, "same": True}
+    assert seen["claim-figures.yaml"] == {"refused": 2, "same": True}
+    assert not seen["children_left"] and stderr == ""
 
 
 def test_the_index_built_with_a_child_is_the_index_built_without() -> None:

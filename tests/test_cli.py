@@ -688,7 +688,7 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
         "def loading(*args, **kwargs):\n"
         "    print('loading', flush=True)\n"
         "    time.sleep(60)\n"
-        "store.load = loading\n"
+        "store.read_unchecked = loading\n"
         "from zhashui_cli.__main__ import main\n"
         "sys.argv = ['zhashui', 'search', '--facts', sys.argv[1]]\n"
         "main()\n"

@@ -25,6 +25,7 @@ from .units import written_number
 if TYPE_CHECKING:
     from .fields import Located
     from .model import FactFile, Source
+    from .rules import Context
 
 # A progress report: what is being done, how much of it, out of how much.
 Progress = Callable[[str, int, int], None]
@@ -104,6 +105,30 @@ class Loaded(NamedTuple):
     file: FactFile
     problems: list[Problem]
     stamps: list[Stamp]  # of every file read, the fact file first
+
+
+class Unchecked(NamedTuple):
+    """A fact file read and parsed, its rules not yet checked (load() is read_unchecked(), then
+    checked()): what the index build starts from, checking the rules beside it (base.py)."""
+
+    file: FactFile
+    problems: list[Problem]  # of parsing it and reading its sources
+    stamps: list[Stamp]
+    context: Context
+    progress: Progress | None
+
+    def rule_problems(self, coverage: bool = False) -> list[Problem]:
+        """The problems rules.check finds."""
+        from . import rules
+
+        return rules.check(self.context, coverage=coverage, sound=not self.problems)
+
+    def checked(self, rule_problems: list[Problem] | None = None, *, coverage: bool = False) -> Loaded:
+        """The file with every problem: those of reading it, then rule_problems (by default,
+        found now)."""
+        found = self.rule_problems(coverage) if rule_problems is None else rule_problems
+        _report(self.progress, "Checking facts", 1)
+        return Loaded(self.file, self.problems + found, self.stamps)
 
 
 def _packaged(name: str) -> Path:
@@ -204,6 +229,11 @@ def load(path: Path, *, coverage: bool = False, progress: Progress | None = None
     only when the file cannot be read or parsed at all, or points outside its folder.
 
     Only regular files are read, the fact file and each source text at most max_bytes long."""
+    return read_unchecked(path, progress=progress, max_bytes=max_bytes).checked(coverage=coverage)
+
+
+def read_unchecked(path: Path, *, progress: Progress | None = None, max_bytes: int = MAX_BYTES) -> Unchecked:
+    """load() but for the rules: the file read and parsed, and its sources read."""
     from . import parse, rules
     from .fields import Located
     from .model import FactFile
@@ -226,12 +256,9 @@ def load(path: Path, *, coverage: bool = False, progress: Progress | None = None
     parsed = parse.parse(document.data, str(path), located, document.ambiguous)
     paths = _paths(document.data, "sources")
     texts, stamps, problems = _read_sources(path, parsed.sources, located, paths, max_bytes)
-    problems = parsed.problems + problems
     file = FactFile(str(path), parsed.sources, parsed.categories, parsed.facts, texts, parsed.units)
     context = rules.Context(file, located.position, _paths(document.data, "facts"))
-    problems += rules.check(context, coverage=coverage, sound=not problems)
-    _report(progress, "Checking facts", 1)
-    return Loaded(file, problems, [read, *stamps])
+    return Unchecked(file, parsed.problems + problems, [read, *stamps], context, progress)
 
 
 def require_file(path: Path) -> None:

@@ -3,8 +3,9 @@
 The Chinese vocabulary needs a segmenter and pinyin dictionaries that take 0.3 s to load and
 then a pass over every text; the rest of the build needs neither. So the build forks a child
 as it starts, before the fact file is read: the child loads those libraries while the parent
-reads and checks the file, is sent the texts once they are ready, and returns its sections
-while the parent builds the rest (docs/scale.md has the figures).
+reads the file, is sent the texts once they are ready, and returns its sections
+while the parent builds the rest (docs/scale.md has the figures). Once the file is read, a
+second child checks its rules (base.py), which the index does not wait for.
 
 A child is forked only where that is safe: where os.fork and os.memfd_create exist (Linux;
 not macOS, whose system libraries do not survive a fork, nor Windows) and the process runs no
@@ -21,10 +22,11 @@ import os
 import pickle
 import signal
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Generic, NoReturn, TypeVar
+from typing import Any, ClassVar, Generic, NoReturn, TypeVar
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -38,7 +40,14 @@ class Child(Generic[A, R]):
     """work(argument) done by a child forked on entering the context, and prepared there by
     prepare() (the imports work needs) until send(argument) gives it the argument; result()
     returns what work returned. Outside a context, or where no child can be forked, work runs
-    in this process when result() is called. Leaving the context ends a child still running."""
+    in this process when result() is called. Leaving the context ends a child still running.
+
+    Several may run at once (the Chinese side of the index, and the rules checked beside it)."""
+
+    # The children running, so that one forked later closes its copies of the earlier ones'
+    # descriptors: holding a pipe's other end, it would keep an earlier child waiting, should
+    # this process die, until it ended too.
+    _running: ClassVar[weakref.WeakSet[Child[Any, Any]]] = weakref.WeakSet()
 
     def __init__(self, work: Callable[[A], R], prepare: Callable[[], object] = _nothing) -> None:
         self._work, self._prepare = work, prepare
@@ -73,6 +82,7 @@ class Child(Generic[A, R]):
             self._serve()
         self._pid = pid
         self._close("ready", "reply")  # the child's ends
+        Child._running.add(self)
 
     def _serve(self) -> NoReturn:
         """The child: prepare, wait for the argument, work, reply; then leave at once."""
@@ -81,6 +91,8 @@ class Child(Generic[A, R]):
             if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child quietly
             self._close("send", "results")  # the parent's ends
+            for other in list(Child._running):
+                other._close(*other._fds)  # only this process's copies: the parent's stay open
             self._prepare()
             if os.read(self._fds["ready"], 1):  # else the parent went on without it
                 os.lseek(self._fds["memory"], 0, os.SEEK_SET)
