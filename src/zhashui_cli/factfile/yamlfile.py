@@ -259,15 +259,13 @@ class _Builder:
 
     def __init__(self, loader: Any, positions: bool = True) -> None:
         self.loader, self.events, self.positions = loader, yaml.events, positions
+        self.next: Callable[[], Any] = loader.get_event  # the loader's own: one call per event, not two
         self.places: Places = {}
         self.ambiguous: list[Ambiguous] = []
         self.scalar_node = yaml.ScalarNode
         # Plain scalars that start with none of these are text; the others (numbers, yes/no,
         # nulls, dates, <<) go through PyYAML's regular expressions.
         self.special = frozenset(key for key in loader.yaml_implicit_resolvers if key)
-
-    def next(self) -> Any:
-        return self.loader.get_event()
 
     def document(self) -> Any:
         events = self.events
@@ -315,7 +313,8 @@ class _Builder:
         if self.positions:
             self.places[id(data)] = Place(_position(start), keys)
         while not isinstance(event := self.next(), self.events.MappingEndEvent):
-            if isinstance(event, self.events.ScalarEvent) and self.tag_of(event) == _MERGE:
+            # << is the only value that resolves to a merge, and tag_of() is a call per key
+            if isinstance(event, self.events.ScalarEvent) and event.value == "<<" and self.tag_of(event) == _MERGE:
                 raise _problem(event, Message("merge keys (<<) are not allowed in a fact file; write the keys out"))
             key = self.value(event, (*path, "<key>"))
             if isinstance(key, (dict, list)):
