@@ -105,3 +105,19 @@ def test_a_control_sequence_states_no_number() -> None:
     claim = "In 2023 it grew\x1b]52;c;Y3Vyb\x07\x1b[2J\x9b31m by 14%."
     assert [number.written for number in en_numbers(claim, {2023}, ())] == ["14"]
     assert [m.group() for m in zh_numbers("2023年\x1b[2J增长14%。", 2023, ())] == ["14"]
+
+
+@pytest.mark.parametrize(
+    ("patterns", "claim", "numbers"),
+    [
+        (["二十大", "(?i:5a)级"], "2023年学习二十大，建成3号线和5A级景区12个。", ["3", "12"]),  # looked for together
+        # a group another pattern refers to by number, and a flag of the whole pattern: one by one
+        ([r"(\d)号楼", r"(\d)\1号线"], "2023年建成33号线。", []),
+        (["二十大", "(?i)5a级"], "2023年建成5A级景区12个。", ["12"]),
+    ],
+)
+def test_a_number_inside_a_name_is_none_whatever_the_names_patterns(
+    patterns: list[str], claim: str, numbers: list[str]
+) -> None:
+    names = [Name(pattern, "a name") for pattern in patterns]
+    assert [m.group() for m in zh_numbers(claim, 2023, names)] == numbers

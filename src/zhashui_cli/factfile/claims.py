@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator, Sequence
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 from .model import Fact, Figure, Name
@@ -65,7 +66,7 @@ class Number(NamedTuple):
 
 def zh_numbers(claim: str, year: int, names: Sequence[Name]) -> Iterator[re.Match[str]]:
     """The numbers of a Chinese claim that are to be figures: not the year, a name or an ordinal."""
-    covered = _covered(claim, [name.pattern for name in names] + [rf"{year}年"])
+    covered = _covered(claim, [name.pattern for name in names]) | _covered(claim, [rf"{year}年"])
     for match in ZH_NUMBER.finditer(_visible(claim)):
         if match.start() not in covered and not claim[: match.start()].endswith(_ZH_ORDINAL):
             yield match
@@ -108,7 +109,24 @@ def _en_value(match: re.Match[str], decimal: type[Decimal]) -> Decimal:
 
 
 def _covered(text: str, patterns: Sequence[str]) -> set[int]:
-    return {i for pattern in patterns for m in re.finditer(pattern, text) for i in range(m.start(), m.end())}
+    """Where in text the patterns match (each of them, where their matches overlap too)."""
+    either, each = _matchers(tuple(patterns))
+    if either is not None and not either.search(text):
+        return set()
+    return {i for pattern in each for m in pattern.finditer(text) for i in range(m.start(), m.end())}
+
+
+@lru_cache(maxsize=256)
+def _matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]]:
+    """The patterns compiled once (a fact file's names are looked for in each of its claims),
+    and one pattern that matches where any of them does, which _covered() tries first: most
+    claims hold no name, and one search says so where one per name did. None where a pattern
+    has a group, which another could refer to by number, or a flag, which stands only at the
+    start of a pattern."""
+    each = tuple(re.compile(pattern) for pattern in patterns)
+    combinable = each and all(not pattern.groups and pattern.flags == re.UNICODE for pattern in each)
+    either = re.compile("|".join(f"(?:{pattern})" for pattern in patterns)) if combinable else None
+    return either, each
 
 
 def en_qualifier(claim: str, start: int) -> Qualifier:
