@@ -13,7 +13,7 @@ from zhashui_cli.factfile.model import Name
 from zhashui_cli.factfile.store import load
 from zhashui_cli.factfile.vocabulary import Qualifier
 
-from .conftest import FACTS, base_problems
+from .conftest import FACTS, REPO, base_problems
 
 
 @pytest.mark.parametrize(
@@ -121,3 +121,30 @@ def test_a_number_inside_a_name_is_none_whatever_the_names_patterns(
 ) -> None:
     names = [Name(pattern, "a name") for pattern in patterns]
     assert [m.group() for m in zh_numbers(claim, 2023, names)] == numbers
+
+
+def test_two_figures_of_one_value_are_two_numbers_of_the_claim_and_the_quote(tmp_path: Path) -> None:
+    """7家 certified and 7家 new: each figure is found where the one before it is not, in the
+    claim and in the quote, so neither 7 is a number without a figure, and the second figure's
+    qualifier is read from its own wording (超过)."""
+    base = (REPO / "tests" / "broken" / "base.yaml").read_text(encoding="utf-8")
+    fact = """  - id: 2023-enterprises
+    source: sample
+    section: 2023-highlight-1
+    category: economy
+    year: 2023
+    kind: outcome
+    claim: 2023年测试县认定企业7家，新增企业超过7家。
+    claim_en: In 2023 the county certified 7 enterprises and added more than 7 others.
+    quote: 认定企业7家，新增企业超过7家
+    figures:
+      - {value: 7, unit: 家, qualifier: exact, label: 认定企业, label_en: certified enterprises}
+      - {value: 7, unit: 家, qualifier: more_than, label: 新增企业, label_en: new enterprises}
+    tags: [企业, enterprises]
+"""
+    sample = (REPO / "tests" / "broken" / "sample.txt").read_text(encoding="utf-8")
+    (tmp_path / "sample.txt").write_text(
+        sample.replace("。\n亮点二", "，认定企业7家，新增企业超过7家。\n亮点二"), encoding="utf-8"
+    )
+    (tmp_path / "facts.yaml").write_text(base + fact, encoding="utf-8")
+    assert load(tmp_path / "facts.yaml").problems == []

@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from .model import Fact, Figure, Name
+from .model import Figure, Name
 from .units import figure_pattern, written_number
 from .vocabulary import Qualifier
 
@@ -161,6 +161,9 @@ def shown(figure: Figure) -> str:
     return written if base == figure.value else f"{written} = {written_number(base, grouped=True)}"
 
 
-def figure_match(fact: Fact, figure: Figure) -> re.Match[str] | None:
-    """Where the Chinese claim states a figure, as its quote writes it."""
-    return figure_pattern(figure.value, figure.unit).search(fact.claim)
+def figure_match(text: str, figure: Figure, taken: Collection[int] = ()) -> re.Match[str] | None:
+    """Where a Chinese text (a claim, a quote) states a figure, as the quote writes it: the
+    first place not taken by another figure, so that two figures of one value (7家, and 7家
+    more) are two numbers of the text, not one."""
+    pattern = figure_pattern(figure.value, figure.unit)
+    return next((match for match in pattern.finditer(text) if match.start() not in taken), None)

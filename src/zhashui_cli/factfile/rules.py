@@ -184,8 +184,9 @@ def _fact_problems(context: Context, fact: Fact, text: str, spans: _Spans) -> li
         found.append(_at(context, fact, "quote", message, "quote-once"))
     else:
         found += _section_problems(context, fact, spans.section_at(text.index(fact.quote)))
+    quoted: set[int] = set()  # where the figures before stand in the quote
     for n, figure in enumerate(fact.figures):
-        found += _figure_problems(context, fact, n, figure)
+        found += _figure_problems(context, fact, n, figure, quoted)
     return found
 
 
@@ -263,12 +264,13 @@ def _quote_problem(fact: Fact, text: str) -> Message:
     return Message("not found verbatim in source '{source}'", source=fact.source)
 
 
-def _figure_problems(context: Context, fact: Fact, n: int, figure: Figure) -> list[Problem]:
-    match = figure_pattern(figure.value, figure.unit).search(fact.quote)
+def _figure_problems(context: Context, fact: Fact, n: int, figure: Figure, quoted: set[int]) -> list[Problem]:
+    match = figure_match(fact.quote, figure, quoted)
     if match is None:
         written = f"{written_number(figure.value)}{figure.unit}"
         message = Message("{figure} does not stand in the quote as written (value, then unit)", figure=written)
         return [_at(context, fact, f"figures[{n}]", message, "figure-in-quote")]
+    quoted.update(range(match.start(), match.end()))
     implied, wording = implied_qualifier(fact.quote, match)
     if implied is figure.qualifier:
         return []
@@ -300,7 +302,7 @@ def _claim_problems(context: Context, fact: Fact) -> list[Problem]:
     wording, and no other number there."""
     found, missing, stated = [], [], set[int]()
     for n, figure in enumerate(fact.figures):
-        match = figure_match(fact, figure)
+        match = figure_match(fact.claim, figure, stated)
         if match is None:
             missing.append((n, Message("write it as the quote does, «{quoted}»", quoted=_quoted(fact, figure))))
             continue
