@@ -250,3 +250,23 @@ def test_the_packaged_fact_base_is_found_and_is_the_repository_one() -> None:
     assert packaged.is_file()
     assert packaged.read_bytes() == FACTS.read_bytes()
     assert len(load_fact_base(packaged).facts) > 100
+
+
+def test_the_rules_keep_no_data_of_a_reading_without_places(tmp_path: Path) -> None:
+    """The rules checked beside the index build need only positions, which a reading with
+    places gives: they do not keep a large file's data of the reading without them alive."""
+    from zhashui_cli.factfile.fields import Located
+    from zhashui_cli.factfile.yamlfile import Places
+    from zhashui_cli.factfile.yamlfile import load as load_yaml
+
+    text = "facts:\n  - id: a\n    claim: b\n"
+
+    def reread() -> tuple[object, Places]:
+        placed = load_yaml(text, "f.yaml")
+        return placed.data, placed.places
+
+    located = Located(load_yaml(text, "f.yaml", positions=False).data, {}, reread)
+    kept = located.positions_only()
+    assert kept.data is None
+    assert kept.position(("facts", 0, "claim")) == located.position(("facts", 0, "claim")) == (3, 5)  # the key
+    assert located.positions_only() is located  # once read with places, what it has is what they need

@@ -40,6 +40,12 @@ class Located:
     def __init__(self, data: object, places: Places, reread: Callable[[], tuple[object, Places]] | None = None) -> None:
         self.data, self.places, self._reread = data, places, reread
 
+    def positions_only(self) -> Located:
+        """What position() needs and no more: without the data of a reading without places,
+        which the next position() replaces with its own (the rules, checked beside the index
+        build, need not keep a large file's data alive through it)."""
+        return self if self._reread is None else Located(None, {}, self._reread)
+
     def position(self, path: tuple[Any, ...]) -> Position | None:
         """The position of the last key or item of path, or of the nearest container found."""
         if self._reread is not None:

@@ -257,7 +257,7 @@ def read_unchecked(path: Path, *, progress: Progress | None = None, max_bytes: i
     paths = _paths(document.data, "sources")
     texts, stamps, problems = _read_sources(path, parsed.sources, located, paths, max_bytes)
     file = FactFile(str(path), parsed.sources, parsed.categories, parsed.facts, texts, parsed.units)
-    context = rules.Context(file, located.position, _paths(document.data, "facts"))
+    context = rules.Context(file, located.positions_only().position, _paths(document.data, "facts"))
     return Unchecked(file, parsed.problems + problems, [read, *stamps], context, progress)
 
 
