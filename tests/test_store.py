@@ -13,7 +13,7 @@ from zhashui_cli.errors import MAX_PROBLEMS_SHOWN, FactFileError
 from zhashui_cli.factfile import store
 from zhashui_cli.factfile.model import FactFile
 
-from .conftest import FACTS, sample
+from .conftest import FACTS, REPO, sample
 
 WriteFacts = Callable[..., Path]
 
@@ -270,3 +270,18 @@ def test_the_rules_keep_no_data_of_a_reading_without_places(tmp_path: Path) -> N
     assert kept.data is None
     assert kept.position(("facts", 0, "claim")) == located.position(("facts", 0, "claim")) == (3, 5)  # the key
     assert located.positions_only() is located  # once read with places, what it has is what they need
+
+
+def test_a_problem_found_after_the_file_changed_has_no_position(tmp_path: Path) -> None:
+    """Positions are read again from the file when the first problem is found, not kept: if
+    the file has changed since it was read, the problem says no line rather than a wrong one."""
+    broken = REPO / "tests" / "broken"
+    (tmp_path / "sample.txt").write_bytes((broken / "sample.txt").read_bytes())
+    facts = tmp_path / "facts.yaml"
+    facts.write_bytes((broken / "quote-in-source.yaml").read_bytes())
+    placed = [(entry["rule"], entry["line"]) for entry in store.read_unchecked(facts).checked().problems]
+    assert placed == [("quote-in-source", 41), ("figure-in-quote", 43)]
+    unchecked = store.read_unchecked(facts)
+    facts.write_text("\n" + facts.read_text(encoding="utf-8"), encoding="utf-8")  # every line one lower
+    moved = [(entry["rule"], entry["line"], entry["column"]) for entry in unchecked.checked().problems]
+    assert moved == [("quote-in-source", None, None), ("figure-in-quote", None, None)]

@@ -248,8 +248,17 @@ def read_unchecked(path: Path, *, progress: Progress | None = None, max_bytes: i
         raise FactFileError(str(path), [problem(str(path), error.message, rule="yaml", place=error.position)]) from None
     _report(progress, "Checking facts", 0)
 
-    def reread() -> tuple[object, Places]:  # with positions, for the first problem found
-        placed = load_yaml(text, str(path))
+    def reread() -> tuple[object, Places]:
+        """The file read again with positions, for the first problem found: from the disk, as
+        the text is not kept (the rules checked beside the index build would keep it through
+        it), and only while it is what was read, lest a problem point at a changed line."""
+        try:
+            again, stamp = _read_text(path, max_bytes)
+        except FactFileError:
+            return None, {}
+        if stamp != read:
+            return None, {}
+        placed = load_yaml(again, str(path))
         return placed.data, placed.places
 
     located = Located(document.data, {}, reread)
