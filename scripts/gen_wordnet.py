@@ -78,10 +78,11 @@ def _word(lemma: str) -> str:
 
 
 def generate(directory: Path) -> bytes:
-    """{"synsets": [the stems of each synset's words of one word], "terms": {a stem or words
-    of two or three words → the synsets holding it or pointing to it}}: what the index build
-    needs to find, for each word of a fact base, the words a thesaurus gives for it, without
-    reading every synset."""
+    """{"synsets": a line per synset, the stems of its words of one word (space-separated),
+    "terms": a line per stem or words of two or three words, sorted, with the numbers of the
+    synsets holding it or pointing to it (term, a tab, numbers separated by commas)}: what the
+    index build needs to find, for each word of a fact base, the words a thesaurus gives for
+    it, without reading every synset."""
     import Stemmer
 
     stemmer = Stemmer.Stemmer("english")
@@ -106,10 +107,12 @@ def generate(directory: Path) -> bytes:
                 terms.setdefault(stemmer.stemWord(word), set()).add(number)
             elif word.replace(" ", "").isalpha() and 1 < len(word.split()) <= 3:
                 terms.setdefault(word, set()).add(number)
+    # As two texts of lines rather than JSON's lists: a build reads a few thousand of the
+    # 81,000 terms, and parsing every list took 0.2 s of each cold build.
     table = {
         "licence": LICENCE,
-        "synsets": keys,
-        "terms": {term: sorted(numbers) for term, numbers in sorted(terms.items())},
+        "synsets": "\n".join(" ".join(stems) for stems in keys),
+        "terms": "\n".join(f"{term}\t{','.join(map(str, sorted(numbers)))}" for term, numbers in sorted(terms.items())),
     }
     text = json.dumps(table, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return gzip.compress(text.encode("utf-8"), mtime=0)
