@@ -120,11 +120,11 @@ def _covered(text: str, patterns: Sequence[str]) -> set[int]:
 def _matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]]:
     """The patterns compiled once (a fact file's names are looked for in each of its claims),
     and one pattern that matches where any of them does, which _covered() tries first: most
-    claims hold no name, and one search says so where one per name did. None where a pattern
-    has a group, which another could refer to by number, or a flag, which stands only at the
-    start of a pattern."""
+    claims hold no name, and one search says so where one per name did. None for one pattern
+    (it would be searched twice), and where a pattern has a group, which another could refer
+    to by number, or a flag, which stands only at the start of a pattern."""
     each = tuple(re.compile(pattern) for pattern in patterns)
-    combinable = each and all(not pattern.groups and pattern.flags == re.UNICODE for pattern in each)
+    combinable = len(each) > 1 and all(not pattern.groups and pattern.flags == re.UNICODE for pattern in each)
     either = re.compile("|".join(f"(?:{pattern})" for pattern in patterns)) if combinable else None
     return either, each
 

@@ -365,7 +365,7 @@ _EN_HINTS = {
 
 
 def _quoted(fact: Fact, figure: Figure) -> str:
-    match = figure_pattern(figure.value, figure.unit).search(fact.quote)
+    match = figure_match(fact.quote, figure)
     return match.group() if match else f"{written_number(figure.value)}{figure.unit}"
 
 

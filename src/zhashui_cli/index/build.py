@@ -542,8 +542,6 @@ def _latin_phrases(plain: Sequence[Sequence[str]]) -> set[str]:
     return phrases
 
 
-# The thesauri are read once a process (a second of the build), however many fact bases it
-# indexes: the tests build dozens. What they return is only read.
 class _WordNet(NamedTuple):
     """WordNet 3.0's synsets, as scripts/gen_wordnet.py vendors them: the stems of each
     synset's words, and the synsets each stem or phrase stands in or is pointed to from. Kept
@@ -559,6 +557,8 @@ class _WordNet(NamedTuple):
         return (self.synsets[int(number)].split(" ") for number in numbers.split(",")) if numbers else iter(())
 
 
+# The thesauri are read once a process (a second of the build), however many fact bases it
+# indexes: the tests build dozens. What they return is only read.
 @cache
 def _wordnet() -> _WordNet:
     vendored = _vendored("wordnet.json.gz")
