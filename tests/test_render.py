@@ -80,14 +80,16 @@ def test_json_is_utf8_not_escaped_and_empty_is_a_list() -> None:
 @pytest.mark.parametrize("count", [0, 1, 3])
 def test_records_in_pieces_make_a_json_list_of_one_record_a_line_or_json_lines(count: int) -> None:
     lines = [json_line(row) for row in records()[:count]]
-    ends = [b',"n":' + str(n).encode() + b"}" for n in range(count)]  # what a search adds: its match
+    ends = [b',"n":' + str(n % 2).encode() + b"}" for n in range(count)]  # what a search adds: its match
     in_a_list = b"[\n" + b",\n".join(lines) + b"\n]\n" if lines else b"[]\n"
     assert b"".join(render.json_pieces(lines, None, OutputFormat.JSON)) == in_a_list
     assert b"".join(render.json_pieces(lines, None, OutputFormat.JSONL)) == b"".join(line + b"\n" for line in lines)
-    ended = b"".join(render.json_pieces([memoryview(line)[:-1] for line in lines], ends, OutputFormat.JSONL))
-    assert [json.loads(line) for line in ended.splitlines()] == [
-        {**row, "n": n} for n, row in enumerate(records()[:count])
-    ]
+    heads = [memoryview(line)[:-1] for line in lines]
+    ended = [{**row, "n": n % 2} for n, row in enumerate(records()[:count])]
+    in_lines = b"".join(render.json_pieces(heads, ends, OutputFormat.JSONL))
+    assert [json.loads(line) for line in in_lines.splitlines()] == ended
+    listed_ended = b"".join(render.json_pieces(heads, ends, OutputFormat.JSON))
+    assert listed_ended == (b"[\n" + b",\n".join(in_lines.splitlines()) + b"\n]\n" if lines else b"[]\n")
 
 
 def test_pieces_written_to_a_file_follow_what_was_written_before(tmp_path: Path) -> None:

@@ -156,16 +156,19 @@ def json_pieces(
     """Records already serialized (records.json_line), as a JSON list with one record per line,
     so that it greps well, or as JSON Lines: the pieces to write in turn (Output.write_pieces).
     With ends, each record is stored without its closing brace and its end closes it (a search's
-    match object)."""
+    match object). Two pieces a record: what follows it (the comma and line break) is joined to
+    its end once per distinct end (a search's facts found the same way share theirs), not once
+    per record, which would make a third of the pieces of 93,000 records."""
     if not records:
         return [b"[]\n"] if fmt is OutputFormat.JSON else []
-    step = 2 if ends is None else 3  # a record, its end, what follows it
-    pieces: list[bytes | memoryview] = [b"\n" if fmt is OutputFormat.JSONL else b",\n"] * (step * len(records))
-    pieces[0::step] = records
+    between = b"\n" if fmt is OutputFormat.JSONL else b",\n"
+    pieces: list[bytes | memoryview] = [between] * (2 * len(records))
+    pieces[0::2] = records
     if ends is not None:
-        pieces[1::step] = ends
+        closing = {end: end + between for end in set(ends)}
+        pieces[1::2] = map(closing.__getitem__, ends)
     if fmt is OutputFormat.JSON:
-        pieces[-1] = b"\n]\n"
+        pieces[-1] = (b"" if ends is None else ends[-1]) + b"\n]\n"
         pieces.insert(0, b"[\n")
     return pieces
 
