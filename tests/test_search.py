@@ -230,6 +230,15 @@ def test_a_chinese_word_found_nowhere_is_found_by_its_rare_characters_as_a_parti
     assert how("标准厂区", "2023-standard-factories")["terms"]["厂"] == {"as": "厂", "how": "partial"}
 
 
+def test_a_chinese_word_found_nowhere_is_found_by_a_part_that_begins_or_ends_a_word_of_the_text() -> None:
+    # 妇幼 is no word of its own, but begins 妇幼保健院; 固体 begins 固体废物
+    assert ids("妇幼医院") == ["2023-hospital-upgrades"]
+    assert how("妇幼医院", "2023-hospital-upgrades")["terms"]["妇幼"] == {"as": "妇幼", "how": "partial"}
+    assert how("固体垃圾", "2024-pollution-prevention")["terms"] == {"固体": {"as": "固体", "how": "partial"}}
+    # a run that stands only inside a word is no part of it: 力发 of 大力发展 is not in 风力发电
+    assert "力发" not in base().search("风力发电").words
+
+
 def test_one_argument_with_spaces_is_the_same_as_separate_words() -> None:
     assert ids("loan 贷款") == ids(["loan", "贷款"]) == ids(["loan 贷款"])
     assert ids("loans finance") == ids("finance loans")

@@ -200,10 +200,12 @@ def _find(
 
 
 def _parts(corpus: Corpus, token: str) -> tuple[list[str], list[str]]:
-    """A Chinese word found nowhere, as the known words it holds, and, when they hold less
-    than half of it, its rare characters outside them."""
+    """A Chinese word found nowhere, as the words it holds (split_into_words), and, when known
+    words hold less than half of it, its rare characters outside them: a part of a word (标准
+    of 标准化) says less than a word, and 标准厂区 is found by its 厂 as well."""
     words = [word for word in matching.split_into_words(corpus, token) if word != token]
-    if 2 * sum(map(len, words)) >= len(token):  # known words hold most of it: 木耳子 is 木耳
+    known = matching.known_words(corpus)
+    if 2 * sum(len(word) for word in words if word in known) >= len(token):  # 木耳子 is 木耳
         return words, []
     return words, matching.rare_characters(corpus, token, words, RARE_CHARACTER_SHARE)
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from itertools import islice, product
 from typing import Any, NamedTuple
@@ -366,12 +366,24 @@ def substring(corpus: Corpus, text: str, how: str = "exact", found_as: str | Non
     return hits_of(found_as or text, how, TIER[how], corpus.find("plain", text))
 
 
+def known_words(corpus: Corpus) -> frozenset[str]:
+    """The Chinese words of the fact base (as its segmenter cut its text) and of its thesauri."""
+    return corpus.memo("zh_words", lambda c: frozenset(c.json("zh_words")) | frozenset(c.json("synonyms")))
+
+
 def split_into_words(corpus: Corpus, text: str) -> list[str]:
     """A Chinese text cut into the words the fact base holds and those a thesaurus knows (and
     numbers), longest first: 柞水县木耳品牌价值 → 柞水县, 木耳, 品牌价值; 蘑菇种植 → 蘑菇, 种植.
-    Characters of no known word are dropped."""
-    known = corpus.memo("zh_words", lambda c: frozenset(c.json("zh_words")) | frozenset(c.json("synonyms")))
+    Between them, characters of no known word are kept as the longest run of two or more that
+    begins or ends a word of the fact base (空气品质 → 空气, 品质: the text has 空气质量, which its
+    segmenter keeps whole; 风力发电 is not 力发, which stands only inside 大力发展); a character
+    of no such run is dropped."""
+    known = known_words(corpus)
     longest = max(map(len, known), default=0)
+
+    def word_end(at: int) -> int | None:
+        return next((e for e in range(min(len(text), at + longest), at + 1, -1) if text[at:e] in known), None)
+
     pieces, at = [], 0
     while at < len(text):
         if text[at].isdigit():
@@ -381,13 +393,30 @@ def split_into_words(corpus: Corpus, text: str) -> list[str]:
             pieces.append(text[at:end])
             at = end
             continue
-        word_end = next((e for e in range(min(len(text), at + longest), at + 1, -1) if text[at:e] in known), None)
-        if word_end is None:
+        piece_end = word_end(at) or _held_run_end(corpus, text, at, word_end)
+        if piece_end is None:
             at += 1
         else:
-            pieces.append(text[at:word_end])
-            at = word_end
+            pieces.append(text[at:piece_end])
+            at = piece_end
     return pieces
+
+
+def _held_run_end(corpus: Corpus, text: str, at: int, word_end: Callable[[int], int | None]) -> int | None:
+    """Where the longest run of two or more characters from at that starts no known word and
+    that begins or ends a word of the fact base ends; None if there is none."""
+    if not has_cjk(text[at]):
+        return None
+    run_end = at + 1
+    while run_end < len(text) and has_cjk(text[run_end]) and word_end(run_end) is None:
+        run_end += 1
+    words = corpus.memo("zh_words_text", lambda c: "\n" + "\n".join(c.json("zh_words")) + "\n")
+    return next((e for e in range(run_end, at + 1, -1) if _begins_or_ends_one(text[at:e], words)), None)
+
+
+def _begins_or_ends_one(part: str, words: str) -> bool:
+    """Whether part begins or ends one of words, each written between line breaks."""
+    return f"\n{part}" in words or f"{part}\n" in words
 
 
 def rare_characters(corpus: Corpus, text: str, words: Sequence[str], share: float) -> list[str]:
