@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 from itertools import islice, product
 from typing import Any, NamedTuple
@@ -380,10 +380,10 @@ def split_into_words(corpus: Corpus, text: str) -> list[str]:
     of no such run is dropped."""
     known = known_words(corpus)
     longest = max(map(len, known), default=0)
-
-    def word_end(at: int) -> int | None:
-        return next((e for e in range(min(len(text), at + longest), at + 1, -1) if text[at:e] in known), None)
-
+    word_ends = [
+        next((e for e in range(min(len(text), at + longest), at + 1, -1) if text[at:e] in known), None)
+        for at in range(len(text))
+    ]
     pieces, at = [], 0
     while at < len(text):
         if text[at].isdigit():
@@ -393,7 +393,7 @@ def split_into_words(corpus: Corpus, text: str) -> list[str]:
             pieces.append(text[at:end])
             at = end
             continue
-        piece_end = word_end(at) or _held_run_end(corpus, text, at, word_end)
+        piece_end = word_ends[at] or _held_run_end(corpus, text, at, word_ends)
         if piece_end is None:
             at += 1
         else:
@@ -402,21 +402,28 @@ def split_into_words(corpus: Corpus, text: str) -> list[str]:
     return pieces
 
 
-def _held_run_end(corpus: Corpus, text: str, at: int, word_end: Callable[[int], int | None]) -> int | None:
-    """Where the longest run of two or more characters from at that starts no known word and
-    that begins or ends a word of the fact base ends; None if there is none."""
-    if not has_cjk(text[at]):
-        return None
-    run_end = at + 1
-    while run_end < len(text) and has_cjk(text[run_end]) and word_end(run_end) is None:
+def _held_run_end(corpus: Corpus, text: str, at: int, word_ends: list[int | None]) -> int | None:
+    """Where the longest run of two or more Chinese characters from at that starts no known
+    word (word_ends: where the known word starting at each place ends) and that begins or ends
+    a word of the fact base ends; None if there is none."""
+    parts = corpus.memo("zh_word_ends", _word_beginnings_and_endings)
+    run_end = at
+    while run_end < min(len(text), at + parts.longest) and has_cjk(text[run_end]):
         run_end += 1
-    words = corpus.memo("zh_words_text", lambda c: "\n" + "\n".join(c.json("zh_words")) + "\n")
-    return next((e for e in range(run_end, at + 1, -1) if _begins_or_ends_one(text[at:e], words)), None)
+        if run_end < len(text) and word_ends[run_end] is not None:
+            break
+    return next((e for e in range(run_end, at + 1, -1) if text[at:e] in parts.parts), None)
 
 
-def _begins_or_ends_one(part: str, words: str) -> bool:
-    """Whether part begins or ends one of words, each written between line breaks."""
-    return f"\n{part}" in words or f"{part}\n" in words
+class _WordParts(NamedTuple):
+    parts: frozenset[str]  # the beginnings and endings of two characters or more of the words
+    longest: int  # the longest of them
+
+
+def _word_beginnings_and_endings(corpus: Corpus) -> _WordParts:
+    words = corpus.json("zh_words")
+    parts = frozenset(part for word in words for n in range(2, len(word) + 1) for part in (word[:n], word[-n:]))
+    return _WordParts(parts, max(map(len, parts), default=0))
 
 
 def rare_characters(corpus: Corpus, text: str, words: Sequence[str], share: float) -> list[str]:
