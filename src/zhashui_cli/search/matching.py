@@ -393,7 +393,7 @@ def split_into_words(corpus: Corpus, text: str) -> list[str]:
             pieces.append(text[at:end])
             at = end
             continue
-        piece_end = word_ends[at] or _held_run_end(corpus, text, at, word_ends)
+        piece_end = word_ends[at] or _held_run_end(corpus, text, at, word_ends, longest)
         if piece_end is None:
             at += 1
         else:
@@ -402,28 +402,24 @@ def split_into_words(corpus: Corpus, text: str) -> list[str]:
     return pieces
 
 
-def _held_run_end(corpus: Corpus, text: str, at: int, word_ends: list[int | None]) -> int | None:
-    """Where the longest run of two or more Chinese characters from at that starts no known
-    word (word_ends: where the known word starting at each place ends) and that begins or ends
-    a word of the fact base ends; None if there is none."""
-    parts = corpus.memo("zh_word_ends", _word_beginnings_and_endings)
+def _held_run_end(corpus: Corpus, text: str, at: int, word_ends: list[int | None], longest: int) -> int | None:
+    """Where the longest run of two or more Chinese characters from at, at most longest, that
+    starts no known word (word_ends: where the known word starting at each place ends) and
+    that begins or ends a word of the fact base ends; None if there is none."""
+    parts = corpus.memo("zh_word_parts", _word_beginnings_and_endings)
     run_end = at
-    while run_end < min(len(text), at + parts.longest) and has_cjk(text[run_end]):
+    while run_end < min(len(text), at + longest) and has_cjk(text[run_end]):
         run_end += 1
         if run_end < len(text) and word_ends[run_end] is not None:
             break
-    return next((e for e in range(run_end, at + 1, -1) if text[at:e] in parts.parts), None)
+    return next((e for e in range(run_end, at + 1, -1) if text[at:e] in parts), None)
 
 
-class _WordParts(NamedTuple):
-    parts: frozenset[str]  # the beginnings and endings of two characters or more of the words
-    longest: int  # the longest of them
-
-
-def _word_beginnings_and_endings(corpus: Corpus) -> _WordParts:
-    words = corpus.json("zh_words")
-    parts = frozenset(part for word in words for n in range(2, len(word) + 1) for part in (word[:n], word[-n:]))
-    return _WordParts(parts, max(map(len, parts), default=0))
+def _word_beginnings_and_endings(corpus: Corpus) -> frozenset[str]:
+    """The beginnings and endings, of two characters or more, of the fact base's Chinese words."""
+    return frozenset(
+        part for word in corpus.json("zh_words") for n in range(2, len(word) + 1) for part in (word[:n], word[-n:])
+    )
 
 
 def rare_characters(corpus: Corpus, text: str, words: Sequence[str], share: float) -> list[str]:
