@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-import zlib
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -24,6 +23,7 @@ import pytest
 import yaml
 
 import zhashui_cli
+from zhashui_cli.index.corpus import checksum
 
 # The suite speaks English whatever the machine's locale: zhashui_cli._i18n chooses the language
 # once, when first imported, from ZHASHUI_LANG before LANG and the rest, and every child process
@@ -212,7 +212,7 @@ def edit_section(header: dict[str, Any], body: bytes, name: str, edit: Callable[
     sections[name] = json.dumps(value, ensure_ascii=False).encode()
     position = 0
     for key, data in sections.items():
-        header["sections"][key] = [position, len(data), zlib.crc32(data)]
+        header["sections"][key] = [position, len(data), checksum(data)]
         position += len(data)
     header["size"] = position
     return b"".join(sections.values())

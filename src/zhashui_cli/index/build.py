@@ -25,7 +25,6 @@ import gzip
 import itertools
 import json
 import re
-import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -42,7 +41,7 @@ from zhashui_cli.factfile.vocabulary import Kind
 from zhashui_cli.records import json_line, json_text
 
 from .child import Child
-from .corpus import FIELD_SEPARATOR, FORMAT, LINE_END, TEXT_FIELDS, byteorder, typecode
+from .corpus import FIELD_SEPARATOR, FORMAT, LINE_END, TEXT_FIELDS, byteorder, checksum, typecode
 from .text import STOP_WORDS, has_cjk, latin_words, without_punctuation
 
 _CJK_RUN = r"[\u4e00-\u9fff]+"
@@ -79,7 +78,7 @@ def build(
     records = [json_line(fact_record(fact)) + LINE_END for fact in facts]
     sections["records"] = b"".join(records)
     _add_array(sections, "records.offsets", _offsets(records))
-    _add_array(sections, "records.crcs", (zlib.crc32(record[:-1]) for record in records))
+    _add_array(sections, "records.sums", (checksum(record[:-1]) for record in records))
     exact = _exact_texts(file)
     _add_text(sections, "exact", exact)
     plain = [[without_punctuation(field) for field in fields] for fields in exact]
@@ -107,7 +106,7 @@ def build(
     sections["json.sources"] = json_text(sources).encode()
     layout, position = {}, 0
     for name, data in sections.items():
-        layout[name] = [position, len(data), zlib.crc32(data)]
+        layout[name] = [position, len(data), checksum(data)]
         position += len(data)
     header = {
         "format": FORMAT,
@@ -192,7 +191,7 @@ def _add_text(sections: dict[str, bytes], name: str, texts: Sequence[Sequence[st
     lines = [FIELD_SEPARATOR.join(field.encode() for field in fields) + LINE_END for fields in texts]
     sections[f"text.{name}"] = b"".join(lines)
     _add_array(sections, f"text.{name}.lines", _offsets(lines))
-    _add_array(sections, f"text.{name}.crcs", map(zlib.crc32, lines))
+    _add_array(sections, f"text.{name}.sums", map(checksum, lines))
 
 
 def _add_pairs(sections: dict[str, bytes], texts: Sequence[Sequence[str]]) -> None:
@@ -217,7 +216,7 @@ def _add_pairs(sections: dict[str, bytes], texts: Sequence[Sequence[str]]) -> No
     _add_array(sections, "pairs.keys", keys)
     _add_array(sections, "pairs.offsets", itertools.accumulate((len(facts_of[key]) for key in keys), initial=0))
     sections["array.pairs.facts"] = b"".join(parts)
-    _add_array(sections, "pairs.crcs", map(zlib.crc32, parts))
+    _add_array(sections, "pairs.sums", map(checksum, parts))
 
 
 def _pairs(text: str) -> set[int]:

@@ -22,7 +22,8 @@ taken as unchanged; any other is hashed, and its content decides. When the files
 what the index says, capped by the index's own mtime, so that a file cannot declare a window
 of trust for itself.
 
-The file: a magic line, then the header as one JSON line after its own CRC-32, then the body.
+The file: a magic line, then the header as one JSON line after its own checksum
+(corpus.checksum()), then the body.
 
 The cache keeps what is of use and no more: each time it writes an index it prunes the indexes
 of fact files that no longer exist (a test's or an export's temporary folder, an old draft),
@@ -54,7 +55,7 @@ from zhashui_cli._version import __version__
 from zhashui_cli.errors import CorruptIndexError, UntrustedCacheError
 from zhashui_cli.factfile.store import FileKey, read_file
 
-from .corpus import FORMAT, Corpus, byteorder
+from .corpus import FORMAT, Corpus, byteorder, checksum
 
 MAGIC = b"zhashui-index\n"
 # A file modified this close to when it was read for indexing may have changed again within the
@@ -248,8 +249,8 @@ def read_header(body: Any) -> tuple[dict[str, Any], int]:
         raise CorruptIndexError("not a zhashui index")
     header_end = body.find(b"\n", len(MAGIC)) + 1
     line = bytes(body[len(MAGIC) : header_end - 1])
-    crc, _, text = line.partition(b" ")
-    if not header_end or crc != b"%08x" % zlib.crc32(text):
+    expected, _, text = line.partition(b" ")
+    if not header_end or expected != b"%08x" % checksum(text):
         raise CorruptIndexError("the header does not match its checksum")
     header = json.loads(text)
     if not isinstance(header, dict):
@@ -322,7 +323,7 @@ def save(fact_file: Path, header: dict[str, Any], body: bytes) -> None:
     text = json.dumps(header, ensure_ascii=False).encode()
     with suppress(OSError), _folder(location.parent, create=True) as folder:
         if folder is not None:
-            _write(folder, location.name, MAGIC + b"%08x " % zlib.crc32(text) + text + b"\n" + body)
+            _write(folder, location.name, MAGIC + b"%08x " % checksum(text) + text + b"\n" + body)
             _prune(folder)
 
 

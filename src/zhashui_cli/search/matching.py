@@ -25,7 +25,7 @@ from functools import cache
 from itertools import islice, product
 from typing import Any, NamedTuple
 
-from zhashui_cli.index.corpus import Corpus, by_fact
+from zhashui_cli.index.corpus import Corpus
 from zhashui_cli.index.text import has_cjk
 
 EXACT, FORM, PREFIX, TYPO = 0, 1, 2, 3
@@ -57,8 +57,28 @@ Hits = dict[int, Hit]  # fact → how a word was found in it
 def hits_of(word: str, how: str, tier: int, fields: dict[int, int]) -> Hits:
     """The hits of facts holding word in these fields (fact → bits), one Hit for the facts
     with the same fields: a word in most facts of a large base makes a few, not 93,000."""
-    made = {bits: Hit(tier, bits, word, how) for bits in set(fields.values())}
+    made = _HitOfFields(word, how, tier)
     return dict(zip(fields, map(made.__getitem__, fields.values()), strict=True))  # no Python call per fact
+
+
+def hits_of_entries(word: str, how: str, tier: int, entries: Sequence[int]) -> Hits:
+    """hits_of() of the index's entries of a key or a word (fact << 8 | bits: corpus.by_fact),
+    made from them in one pass rather than through a dict of fact → bits: of the search of a
+    word that 93,000 facts hold, 15 ms less."""
+    made = _HitOfFields(word, how, tier)
+    return dict(zip(map((8).__rrshift__, entries), map(made.__getitem__, map((0xFF).__and__, entries)), strict=True))
+
+
+class _HitOfFields(dict[int, Hit]):
+    """The one Hit of word for each set of fields (their bits), made when first asked for."""
+
+    def __init__(self, word: str, how: str, tier: int) -> None:
+        super().__init__()
+        self.word, self.how, self.tier = word, how, tier
+
+    def __missing__(self, bits: int) -> Hit:
+        hit = self[bits] = Hit(self.tier, bits, self.word, self.how)
+        return hit
 
 
 def better(hits: Hits, more: Hits) -> Hits:
@@ -109,7 +129,7 @@ class Vocabulary:
     def facts(self, word: str, how: str, tier: int) -> Hits:
         offsets, n = self.corpus.numbers("words.offsets"), _known_line(self.sorted, word)
         entries = self.corpus.numbers("postings")[offsets[n] : offsets[n + 1]]
-        return hits_of(word, how, tier, by_fact(entries))
+        return hits_of_entries(word, how, tier, entries)
 
     def canonical(self, stem: str) -> str:
         spelling: dict[str, str] = self.corpus.json("spelling")
@@ -363,6 +383,9 @@ def pinyin_words(corpus: Corpus, word: str) -> list[str]:
 
 # -- Chinese ----------------------------------------------------------------------------------
 def substring(corpus: Corpus, text: str, how: str = "exact", found_as: str | None = None) -> Hits:
+    entries = corpus.entries_of(text)
+    if entries is not None:
+        return hits_of_entries(found_as or text, how, TIER[how], entries)
     return hits_of(found_as or text, how, TIER[how], corpus.find("plain", text))
 
 
