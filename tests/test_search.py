@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import zhashui_cli
 from zhashui_cli import QueryError
 
-from .conftest import FACT_COUNT, FACTS
+from .conftest import FACT_COUNT, FACTS, load_script
 
 
 @cache
@@ -237,6 +237,20 @@ def test_a_chinese_word_found_nowhere_is_found_by_a_part_that_begins_or_ends_a_w
     assert how("固体垃圾", "2024-pollution-prevention")["terms"] == {"固体": {"as": "固体", "how": "partial"}}
     # a run that stands only inside a word is no part of it: 力发 of 大力发展 is not in 风力发电
     assert "力发" not in base().search("风力发电").words
+
+
+def test_a_part_that_is_a_chinese_stop_word_is_not_looked_for() -> None:
+    # 在, 能 and 用 are rare in the facts but say nothing: the question asks about 西安's 医保
+    hits = base().search("在柞水看病能用西安的医保卡吗")
+    assert hits.words == ["西安", "医保"]
+    assert "2023-medical-insurance-settlement" in hits.ids[:5]
+
+
+def test_the_vendored_chinese_stop_words_are_what_their_script_derives() -> None:
+    """src/zhashui_cli/search/zh_stop_words.txt is stopwords-iso's list as the stopwordsiso
+    package (a test extra) ships it; a newer package makes it stale until the script is run."""
+    script = load_script("gen_zh_stop_words")
+    assert script.render() == script.TARGET.read_text(encoding="utf-8"), "run python scripts/gen_zh_stop_words.py"
 
 
 def test_one_argument_with_spaces_is_the_same_as_separate_words() -> None:

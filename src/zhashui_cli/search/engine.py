@@ -202,8 +202,10 @@ def _find(
 def _parts(corpus: Corpus, token: str) -> tuple[list[str], list[str]]:
     """A Chinese word found nowhere, as the words it holds (split_into_words), and, when known
     words hold less than half of it, its rare characters outside them: a part of a word (标准
-    of 标准化) says less than a word, and 标准厂区 is found by its 厂 as well."""
-    words = [word for word in matching.split_into_words(corpus, token) if word != token]
+    of 标准化) says less than a word, and 标准厂区 is found by its 厂 as well. A part that is a
+    stop word (有, 在, 能) is not looked for: 在柞水看病能用西安的医保卡 asks about 医保."""
+    stop_words = matching.chinese_stop_words()
+    words = [word for word in matching.split_into_words(corpus, token) if word != token and word not in stop_words]
     known = matching.known_words(corpus)
     if 2 * sum(len(word) for word in words if word in known) >= len(token):  # 木耳子 is 木耳
         return words, []

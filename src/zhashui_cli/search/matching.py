@@ -23,6 +23,7 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from functools import cache
 from itertools import islice, product
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from zhashui_cli.index.corpus import Corpus
@@ -445,15 +446,24 @@ def _word_beginnings_and_endings(corpus: Corpus) -> frozenset[str]:
     )
 
 
+@cache
+def chinese_stop_words() -> frozenset[str]:
+    """Chinese function words (有, 在, 能, 用, 给, 的): stopwords-iso's list, as
+    scripts/gen_zh_stop_words.py vendors it beside this module."""
+    lines = Path(__file__).with_name("zh_stop_words.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
 def rare_characters(corpus: Corpus, text: str, words: Sequence[str], share: float) -> list[str]:
     """The characters of a Chinese text outside the known words it was cut into that stand
-    in few facts (at most share of them): the informative parts of a word the fact base does
-    not hold (标准厂区 → 标准, and 厂 beside it). A common character (县, 的) tells nothing."""
+    in few facts (at most share of them) and are no stop word: the informative parts of a
+    word the fact base does not hold (标准厂区 → 标准, and 厂 beside it). A common character
+    (县) tells nothing, nor a function word (有, 在, 能), however rare."""
     rest = text
     for word in words:
         rest = rest.replace(word, " ", 1)
-    found = []
-    for char in dict.fromkeys(char for char in rest if has_cjk(char)):
+    found, stop_words = [], chinese_stop_words()
+    for char in dict.fromkeys(char for char in rest if has_cjk(char) and char not in stop_words):
         holding = len(corpus.find("plain", char))
         if 0 < holding <= corpus.count * share:
             found.append(char)
