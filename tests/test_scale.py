@@ -11,7 +11,10 @@ from __future__ import annotations
 import bisect
 import functools
 import operator
+import os
 import re
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,11 +27,12 @@ import zhashui_cli
 from zhashui_cli.errors import CorruptIndexError
 from zhashui_cli.factfile import folding
 from zhashui_cli.index import cache, text
-from zhashui_cli.index.corpus import Corpus
+from zhashui_cli.index.corpus import Corpus, StreamedRecords
 
 from .conftest import FACTS, load_script
 
 SYNTHETIC_FACTS = 1200
+ZHASHUI = str(Path(sys.executable).with_name("zhashui"))
 
 
 @pytest.fixture(scope="module")
@@ -284,6 +288,71 @@ def test_a_damaged_record_is_found_when_the_records_are_read_whole(built: tuple[
     damaged = body[:at] + bytes([body[at] ^ 1]) + body[at + 1 :]
     with pytest.raises(CorruptIndexError, match="section records"):
         Corpus(header, damaged).record_lines(list(range(header["count"])))
+
+
+def _cached(fact_file: Path) -> Corpus:
+    """The index of a fact file as a later run reads it: from the cache, built if it must be."""
+    zhashui_cli.open(fact_file).search("柞水")
+    opened = cache.load(fact_file)
+    assert opened is not None
+    return opened
+
+
+def test_records_read_as_they_are_written_are_the_records_read_whole(synthetic: Path) -> None:
+    corpus = _cached(synthetic)
+    # runs in bulletin order (buckets of relevance): records side by side, read in one go, and
+    # records apart (every third, every 97th backwards), read one by one
+    half = corpus.count // 2
+    indices = [*range(half), *range(half, corpus.count, 3), *range(corpus.count - 1, 0, -97)]
+    streamed = corpus.record_heads(indices)
+    assert isinstance(streamed, StreamedRecords)
+    expected = [corpus.record_line(i)[:-1] for i in indices]
+    assert [bytes(head) for batch in streamed.batches(100) for head in batch] == expected
+    assert list(streamed) == expected and streamed[7] == expected[7] and streamed[3:6] == expected[3:6]
+
+
+def test_a_damaged_record_on_disk_is_found_before_any_is_passed_through(synthetic: Path) -> None:
+    corpus = _cached(synthetic)
+    location = cache.cache_file(synthetic)
+    assert location is not None
+    data = bytearray(location.read_bytes())
+    at = data.index(b'"claim":"') + 12  # in the records section, the body's first
+    data[at] ^= 1
+    location.write_bytes(bytes(data))
+    damaged = cache.load(synthetic)
+    assert damaged is not None
+    with pytest.raises(CorruptIndexError, match="section records"):
+        damaged.record_heads(range(corpus.count))
+
+
+def test_a_search_whose_cache_is_cut_short_before_its_records_are_read_searches_again(synthetic: Path) -> None:
+    _cached(synthetic)
+    hits = zhashui_cli.open(synthetic).search("柞水")
+    location = cache.cache_file(synthetic)
+    assert location is not None
+    os.truncate(location, 100)  # the header and the sections read so far are gone
+    assert hits.json_lines() == zhashui_cli.open(synthetic, cache=False).search("柞水").json_lines()
+
+
+def test_a_cache_cut_short_while_its_records_are_written_is_one_line_and_exit_74(synthetic: Path) -> None:
+    _cached(synthetic)
+    location = cache.cache_file(synthetic)
+    assert location is not None
+    command = [ZHASHUI, "search", "柞水", "--format", "jsonl", "--facts", str(synthetic)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        # The first batch, 512 records, is more than a pipe holds: the writer waits on it,
+        # with the rest of the records still unread, while the file is cut short.
+        first = process.stdout.read(1)
+        os.truncate(location, 100)  # the header and the sections read so far are gone
+        written = first + process.stdout.read()
+        stderr = process.stderr.read().decode()
+    assert process.returncode == 74
+    assert stderr == (
+        "zhashui: cannot write the output: the cached index was cut short while the answer was written; "
+        "run the command again\n"
+    )
+    assert 512 <= written.count(b"\n") < zhashui_cli.open(synthetic, cache=False).search("柞水").total
 
 
 def test_the_synthetic_base_breaks_no_rule_a_search_needs(synthetic: Path) -> None:

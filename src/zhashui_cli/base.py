@@ -106,9 +106,15 @@ class Hits(Sequence[SearchRecord]):
     had every word (`partial`), and the words it read as others (`corrections`)."""
 
     def __init__(
-        self, heads: Sequence[bytes | memoryview], ends: list[bytes], result: engine.Result, filters: engine.Filters
+        self,
+        heads: Sequence[bytes | memoryview],
+        ends: list[bytes],
+        result: engine.Result,
+        filters: engine.Filters,
+        again: Callable[[], Hits],
     ) -> None:
         self._heads, self._ends = heads, ends  # each record's stored JSON without its brace; its match and brace
+        self._again = again  # the same search on an index built anew (json_lines)
         self._lines: list[bytes] | None = None
         self._indices = result.indices  # positions in the index, for the library's own use
         self._filters = filters
@@ -147,15 +153,22 @@ class Hits(Sequence[SearchRecord]):
         return self._records
 
     def json_lines(self) -> list[bytes]:
-        """The records as JSON output writes them, one line each, without parsing them."""
+        """The records as JSON output writes them, one line each, without parsing them. Many
+        records of a cached index are read from it only now (corpus.StreamedRecords): if its
+        file was cut short since the search, the search is made again on an index built anew."""
         if self._lines is None:
-            self._lines = [b"".join(parts) for parts in zip(self._heads, self._ends, strict=True)]
+            try:
+                self._lines = [b"".join(parts) for parts in zip(self._heads, self._ends, strict=True)]
+            except CorruptIndexError:
+                self._lines = self._again().json_lines()
         return self._lines
 
     def json_parts(self) -> tuple[Sequence[bytes | memoryview], Sequence[bytes]]:
         """json_lines() in two parts each, not yet joined: each record as stored without its
-        closing brace (a view of the index's memory when there are many), and its match with the
-        brace; joined only as they are written, so that a search of 93,000 facts is never copied."""
+        closing brace, and its match with the brace; joined only as they are written, so that a
+        search of 93,000 facts is never copied. Many records of a cached index are read only as
+        they are written, in batches (corpus.StreamedRecords, output.render.write_json), and
+        reading them raises CorruptIndexError if the file was cut short since the search."""
         return self._heads, self._ends
 
     @property
@@ -236,8 +249,12 @@ class FactBase:
         except CorruptIndexError:
             if not self._use_cache:
                 raise
-            cache.discard(self.path)
-            return work(self._open(rebuild=True))
+            return self._rebuilt(work)
+
+    def _rebuilt(self, work: Callable[[Corpus], T]) -> T:
+        """Run work on the index built anew, the cached one dropped."""
+        cache.discard(self.path)
+        return work(self._open(rebuild=True))
 
     # -- facts ----------------------------------------------------------------------------
     def search(
@@ -267,7 +284,8 @@ class FactBase:
             result = engine.run(corpus, Query(words, resolved, sort_key, reverse, limit or None, exact))
             keys, matches = engine.shared_matches(result.matches, result.indices)
             ends = {key: _match_end(match) for key, match in matches.items()}
-            return Hits(corpus.record_heads(result.indices), list(map(ends.__getitem__, keys)), result, resolved)
+            heads = corpus.record_heads(result.indices)
+            return Hits(heads, list(map(ends.__getitem__, keys)), result, resolved, lambda: self._rebuilt(find))
 
         return self._read(find)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from zhashui_cli import suggest
 from zhashui_cli._i18n import CHINESE, _, said
-from zhashui_cli.errors import FactFileError, OutputWriteError, ZhashuiError
+from zhashui_cli.errors import CorruptIndexError, FactFileError, OutputWriteError, ZhashuiError
 from zhashui_cli.output.render import printable
 
 
@@ -126,6 +126,10 @@ def emit(write: Callable[[], object]) -> None:
         raise OutputClosed from error
     except OSError as error:
         raise OutputFailed(error.strerror or str(error)) from error
+    except CorruptIndexError as error:  # many records are read as they are written (corpus.StreamedRecords)
+        raise OutputFailed(
+            _("the cached index was cut short while the answer was written; run the command again")
+        ) from error
 
 
 def run(invoke: Callable[[], Any], usage: Callable[[Exception], str | None]) -> int:

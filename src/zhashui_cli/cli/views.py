@@ -98,7 +98,7 @@ def show(ctx: typer.Context, view: View, fmt: OutputFormat, pager: bool = True, 
 def _write(view: View, fmt: OutputFormat, target: render.Output, pager: bool, header: bool = False) -> None:
     fields = view.chosen or view.fields
     if fmt in (OutputFormat.JSON, OutputFormat.JSONL) and view.lines is not None and not view.chosen:
-        target.write_pieces(render.json_pieces(*view.lines, fmt))
+        render.write_json(target, *view.lines, fmt)
     elif fmt in (OutputFormat.JSON, OutputFormat.YAML) and view.document is not None and not view.chosen:
         render.document(view.document, fmt, view.rows, fields, target)
     elif fmt is OutputFormat.MARKDOWN and view.markdown is not None and not view.chosen:

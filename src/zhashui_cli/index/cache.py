@@ -154,8 +154,10 @@ class _OnDemand:
     80 MB of records that a common word writes took 75-100 ms to read into 4 KiB pages, each
     faulted in and zeroed apart, and 24 ms into 2 MiB ones. (Python's default, a shared map, is
     backed by shmem, which has no huge pages unless the system's shmem setting gives them.)
-    Records are read straight into the bytes passed on. A file cut short is a short read:
-    CorruptIndexError, and the library rebuilds the index.
+    A record is read straight into the bytes passed on; many, into a small buffer a batch at a
+    time (corpus.StreamedRecords), since fresh memory is what a huge read costs where it comes
+    slowly. A file cut short is a short read: CorruptIndexError, and the library rebuilds the
+    index.
     """
 
     def __init__(self, descriptor: int, size: int) -> None:
@@ -167,11 +169,15 @@ class _OnDemand:
         self._view = memoryview(self.body)
 
     def load(self, start: int, end: int) -> None:
-        while start < end:  # a read stops short of what was asked only at the end of the file
-            read = os.preadv(self._descriptor, [self._view[start:end]], start)
+        self.read_into(self._view[start:end], start)
+
+    def read_into(self, buffer: memoryview, start: int) -> None:
+        done = 0
+        while done < len(buffer):  # a read stops short of what was asked only at the end of the file
+            read = os.preadv(self._descriptor, [buffer[done:]], start + done)
             if not read:
                 raise CorruptIndexError("the index file is shorter than it was")
-            start += read
+            done += read
 
     def read(self, start: int, end: int) -> bytes:
         data = os.pread(self._descriptor, end - start, start)

@@ -43,8 +43,8 @@ import json
 import sys
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Protocol, TypeVar, overload
 
 import xxhash
 
@@ -85,6 +85,11 @@ SECTIONS = frozenset(
 # A search that passes through more than this share of the records reads and checks the whole
 # section once, rather than each record on its own (a common word: most of the records).
 _WHOLE_RECORDS_SHARE = 1 / 16
+# Records passed through from disk in batches (StreamedRecords) are read through a buffer of
+# this size, which each batch reuses: a batch's records are read in one go when they lie close
+# together, each on its own when not (a batch across two buckets of relevance, a rare bucket).
+_STREAM_BUFFER = 1 << 22
+_ITERATED_BATCH = 512  # records read at a time when StreamedRecords are iterated (the library's Hits)
 _NUMBER_BYTES = frozenset(b"0123456789."[i : i + 1] for i in range(11))
 # A Chinese needle whose rarest pair of characters stands in at most one fact in this many is
 # looked for in the lines of the facts holding all its pairs, read one by one; in more facts than
@@ -107,6 +112,9 @@ class OnDisk(Protocol):
 
     def read(self, start: int, end: int) -> bytes:
         """Bytes start to end of the file, not kept: a record, which is passed through."""
+
+    def read_into(self, buffer: memoryview, start: int) -> None:
+        """Fill buffer with the file's bytes from start: records passed through in batches."""
 
 
 class Corpus:
@@ -133,6 +141,7 @@ class Corpus:
         self._view = memoryview(body)
         self._disk = disk
         self._checked: set[str] = set()
+        self._checked_on_disk: set[str] = set()
         self._cache: dict[str, Any] = {}
 
     # -- sections ---------------------------------------------------------------------------
@@ -202,12 +211,45 @@ class Corpus:
         return [bytes(part) for part in self._record_views(indices, 1)]
 
     def record_heads(self, indices: Sequence[int]) -> Sequence[bytes | memoryview]:
-        """record_lines() each without its closing brace, for a search to add its match to;
-        when they are many, views of the index's memory, so that nothing is copied before it
-        is written (the 80 MB of 93,000 records, say)."""
+        """record_lines() each without its closing brace, for a search to add its match to.
+        When they are many, they are not read before they are written: from disk, a
+        StreamedRecords, read in batches through one small buffer once the whole section is
+        checked; in memory, views of it. Either way nothing is copied before it is written
+        (the 80 MB of 93,000 records, say)."""
         if len(indices) <= self.count * _WHOLE_RECORDS_SHARE:
             return [self.record_line(i)[:-1] for i in indices]
-        return self._record_views(indices, 2)
+        if self._disk is None or "records" in self._checked:
+            return self._record_views(indices, 2)
+        self._check_on_disk("records")
+        return StreamedRecords(self, indices, 2)
+
+    def _check_on_disk(self, name: str) -> None:
+        """Check a section against its checksum as it is on disk, read through the stream
+        buffer, not into the body: damage is found before any of it is written."""
+        if name in self._checked_on_disk:
+            return
+        assert self._disk is not None
+        at, size, expected = self._sections[name]
+        hasher, buffer = xxhash.xxh3_64(), self.stream_buffer(min(size, _STREAM_BUFFER))
+        for start in range(at, at + size, len(buffer)):
+            part = buffer[: min(len(buffer), at + size - start)]
+            self._disk.read_into(part, start)
+            hasher.update(part)
+        if hasher.intdigest() & 0xFFFFFFFF != expected:
+            raise CorruptIndexError(f"section {name} does not match its checksum")
+        self._checked_on_disk.add(name)
+
+    def stream_buffer(self, size: int) -> memoryview:
+        """The buffer records are passed through (StreamedRecords), at least size bytes long."""
+        buffer: memoryview | None = self._cache.get("stream")
+        if buffer is None or len(buffer) < size:
+            buffer = self._cache["stream"] = memoryview(bytearray(max(size, _STREAM_BUFFER)))
+        return buffer
+
+    def read_records(self, buffer: memoryview, start: int) -> None:
+        """Fill buffer with the records section from its byte start (StreamedRecords)."""
+        assert self._disk is not None
+        self._disk.read_into(buffer, self._sections["records"][0] + start)
 
     def _record_views(self, indices: Sequence[int], trim: int) -> list[memoryview]:
         """The records of the facts, trim bytes short of each line's end (its newline, its brace),
@@ -325,6 +367,64 @@ class Corpus:
         if checksum(part) != expected:
             raise CorruptIndexError(f"{what} does not match its checksum")
         return part
+
+
+class StreamedRecords(Sequence[bytes]):
+    """Many facts' records, each trim bytes short of its line's end, read from an index on disk
+    as they are written (batches()), not before: a batch at a time through one buffer, reused,
+    so that a search that writes 93,000 records reads their 80 MB through 4 MB of memory. Read
+    into memory of their own, they took 14 ms where fresh memory comes fast, 40 to 150 ms where
+    it does not (a machine running other programs in between: docs/performance.md). The
+    section is checked whole before (Corpus._check_on_disk); a file cut short since is a short
+    read, CorruptIndexError. Indexing and iterating give each record as bytes of its own."""
+
+    def __init__(self, corpus: Corpus, indices: Sequence[int], trim: int) -> None:
+        self._corpus, self._indices, self._trim = corpus, indices, trim
+
+    def __len__(self) -> int:
+        return len(self._indices)
+
+    @overload
+    def __getitem__(self, index: int) -> bytes: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[bytes]: ...
+    def __getitem__(self, index: int | slice) -> bytes | list[bytes]:
+        if isinstance(index, slice):
+            return [self._line(i) for i in self._indices[index]]
+        return self._line(self._indices[index])
+
+    def _line(self, fact: int) -> bytes:
+        return self._corpus.record_line(fact)[: 1 - self._trim or None]
+
+    def __iter__(self) -> Iterator[bytes]:
+        for batch in self.batches(_ITERATED_BATCH):
+            yield from map(bytes, batch)
+
+    def batches(self, size: int) -> Iterator[list[memoryview]]:
+        """The records in turn, size at a time, as views of the buffer: each batch's are valid
+        until the next batch is asked for, so each is written before that."""
+        offsets, trim = self._corpus.numbers("records.offsets"), self._trim
+        for at in range(0, len(self._indices), size):
+            batch = self._indices[at : at + size]
+            starts = [offsets[i] for i in batch]
+            ends = [offsets[i + 1] - trim for i in batch]
+            low, high, needed = min(starts), max(ends), sum(ends) - sum(starts)
+            if high - low <= max(2 * needed, 1 << 16):  # close together: read in one go
+                buffer = self._corpus.stream_buffer(high - low)
+                self._corpus.read_records(buffer[: high - low], low)
+                yield [buffer[start - low : end - low] for start, end in zip(starts, ends, strict=True)]
+            else:
+                yield self._apart(starts, ends, needed)
+
+    def _apart(self, starts: list[int], ends: list[int], needed: int) -> list[memoryview]:
+        """A batch of records far apart, each read on its own, one after another in the buffer."""
+        buffer, views, used = self._corpus.stream_buffer(needed), [], 0
+        for start, end in zip(starts, ends, strict=True):
+            part = buffer[used : used + end - start]
+            self._corpus.read_records(part, start)
+            views.append(part)
+            used += end - start
+        return views
 
 
 def checksum(data: bytes | memoryview) -> int:

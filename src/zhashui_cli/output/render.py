@@ -10,9 +10,9 @@ something else than text, Markdown escapes whatever would render as markup.
 import io
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import Enum
-from typing import Any, BinaryIO, NamedTuple, TextIO
+from typing import Any, BinaryIO, NamedTuple, Protocol, TextIO, runtime_checkable
 
 from zhashui_cli.errors import UnknownFieldError
 from zhashui_cli.factfile.units import written_number
@@ -150,15 +150,46 @@ def tsv(rows: Iterable[Sequence[object]]) -> str:
 
 
 # -- JSON ------------------------------------------------------------------------------------------
+@runtime_checkable
+class Batched(Protocol):
+    """Records read as they are written, a batch at a time (index.corpus.StreamedRecords): each
+    batch's pieces are valid only until the next is asked for."""
+
+    def __len__(self) -> int: ...
+
+    def batches(self, size: int) -> Iterator[Sequence[bytes | memoryview]]: ...
+
+
+def write_json(
+    out: Output, records: Sequence[bytes | memoryview], ends: Sequence[bytes] | None, fmt: OutputFormat
+) -> None:
+    """Records already serialized, written as json_pieces() makes them; records read in
+    batches (Batched) are written a batch at a time, each before the next is read."""
+    if not isinstance(records, Batched) or not records:
+        out.write_pieces(json_pieces(records, ends, fmt))
+        return
+    done = 0
+    for batch in records.batches(_PIECES_PER_CALL // 2):
+        part = None if ends is None else ends[done : done + len(batch)]
+        out.write_pieces(json_pieces(batch, part, fmt, first=not done, last=done + len(batch) == len(records)))
+        done += len(batch)
+
+
 def json_pieces(
-    records: Sequence[bytes | memoryview], ends: Sequence[bytes] | None, fmt: OutputFormat
+    records: Sequence[bytes | memoryview],
+    ends: Sequence[bytes] | None,
+    fmt: OutputFormat,
+    *,
+    first: bool = True,
+    last: bool = True,
 ) -> list[bytes | memoryview]:
     """Records already serialized (records.json_line), as a JSON list with one record per line,
     so that it greps well, or as JSON Lines: the pieces to write in turn (Output.write_pieces).
     With ends, each record is stored without its closing brace and its end closes it (a search's
     match object). Two pieces a record: what follows it (the comma and line break) is joined to
     its end once per distinct end (a search's facts found the same way share theirs), not once
-    per record, which would make a third of the pieces of 93,000 records."""
+    per record, which would make a third of the pieces of 93,000 records. Records written in
+    parts (write_json) are the list's first part, its last, or one between."""
     if not records:
         return [b"[]\n"] if fmt is OutputFormat.JSON else []
     between = b"\n" if fmt is OutputFormat.JSONL else b",\n"
@@ -167,8 +198,9 @@ def json_pieces(
     if ends is not None:
         closing = {end: end + between for end in set(ends)}
         pieces[1::2] = map(closing.__getitem__, ends)
-    if fmt is OutputFormat.JSON:
+    if fmt is OutputFormat.JSON and last:
         pieces[-1] = (b"" if ends is None else ends[-1]) + b"\n]\n"
+    if fmt is OutputFormat.JSON and first:
         pieces.insert(0, b"[\n")
     return pieces
 
