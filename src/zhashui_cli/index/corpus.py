@@ -406,24 +406,24 @@ class StreamedRecords(Sequence[bytes]):
         offsets, trim = self._corpus.numbers("records.offsets"), self._trim
         for at in range(0, len(self._indices), size):
             batch = self._indices[at : at + size]
-            starts = [offsets[i] for i in batch]
-            ends = [offsets[i + 1] - trim for i in batch]
-            low, high, needed = min(starts), max(ends), sum(ends) - sum(starts)
-            if high - low <= max(2 * needed, 1 << 16):  # close together: read in one go
-                buffer = self._corpus.stream_buffer(high - low)
-                self._corpus.read_records(buffer[: high - low], low)
-                yield [buffer[start - low : end - low] for start, end in zip(starts, ends, strict=True)]
+            first, last = min(batch), max(batch)
+            if last - first < 2 * len(batch):  # close together (a run of a bucket): read in one go
+                low = offsets[first]
+                span = offsets[last + 1] - low
+                buffer = self._corpus.stream_buffer(span)
+                self._corpus.read_records(buffer[:span], low)
+                yield [buffer[offsets[i] - low : offsets[i + 1] - trim - low] for i in batch]
             else:
-                yield self._apart(starts, ends, needed)
+                yield self._apart(batch, offsets)
 
-    def _apart(self, starts: list[int], ends: list[int], needed: int) -> list[memoryview]:
+    def _apart(self, batch: Sequence[int], offsets: Sequence[int]) -> list[memoryview]:
         """A batch of records far apart, each read on its own, one after another in the buffer."""
-        buffer, views, used = self._corpus.stream_buffer(needed), [], 0
-        for start, end in zip(starts, ends, strict=True):
-            part = buffer[used : used + end - start]
-            self._corpus.read_records(part, start)
-            views.append(part)
-            used += end - start
+        lengths = [offsets[i + 1] - offsets[i] for i in batch]
+        buffer, views, used = self._corpus.stream_buffer(sum(lengths)), [], 0
+        for i, length in zip(batch, lengths, strict=True):
+            self._corpus.read_records(buffer[used : used + length], offsets[i])
+            views.append(buffer[used : used + length - self._trim])
+            used += length
         return views
 
 
