@@ -242,8 +242,15 @@ def test_a_chinese_word_found_nowhere_is_found_by_a_part_that_begins_or_ends_a_w
 def test_a_part_that_is_a_chinese_stop_word_is_not_looked_for() -> None:
     # 在, 能 and 用 are rare in the facts but say nothing: the question asks about 西安's 医保
     hits = base().search("在柞水看病能用西安的医保卡吗")
-    assert hits.words == ["西安", "医保"]
+    assert hits.words == ["西安", "医保", "在柞水看病能用西安的医保卡"] and hits.partial
     assert "2023-medical-insurance-settlement" in hits.ids[:5]
+
+
+def test_facts_found_by_a_small_part_of_a_long_chinese_word_are_a_partial_answer() -> None:
+    # 地方 is all that the fact base holds of 每个村都有看病的地方 (the rest: stop words, and 看病
+    # found nowhere): the facts about 地方 do not answer the question, and the note says so
+    hits = base().search("每个村都有看病的地方")
+    assert hits.words == ["地方", "每个村都有看病的地方"] and hits.partial
 
 
 def test_the_vendored_chinese_stop_words_are_what_their_script_derives() -> None:

@@ -182,12 +182,12 @@ def _find(
         if not hits and has_cjk(token):
             hits = _sounding_alike(corpus, token)
         if not hits and has_cjk(token):
-            words, characters = _parts(corpus, token)
+            words, characters, covered = _parts(corpus, token)
             for piece in (*words, *characters):
                 found[piece] = matching.substring(corpus, piece, "partial") or matching.synonyms(corpus, piece)
                 words_now.append(piece)
                 parts[piece] = token
-            if characters:  # the word itself stays asked for, and found nowhere: a partial answer
+            if (words or characters) and not covered:  # the word stays asked for, found nowhere: a partial answer
                 found[token] = {}
                 words_now.append(token)
             if words or characters:
@@ -199,17 +199,24 @@ def _find(
     return found, list(dict.fromkeys(words_now)), optional, parts
 
 
-def _parts(corpus: Corpus, token: str) -> tuple[list[str], list[str]]:
+class _Parts(NamedTuple):
+    words: list[str]  # the known words it holds, and runs that begin or end one
+    characters: list[str]  # its rare characters outside them
+    covered: bool  # known words hold half of it or more: they answer it (木耳子 is 木耳)
+
+
+def _parts(corpus: Corpus, token: str) -> _Parts:
     """A Chinese word found nowhere, as the words it holds (split_into_words), and, when known
     words hold less than half of it, its rare characters outside them: a part of a word (标准
     of 标准化) says less than a word, and 标准厂区 is found by its 厂 as well. A part that is a
-    stop word (有, 在, 能) is not looked for: 在柞水看病能用西安的医保卡 asks about 医保."""
+    stop word (有, 在, 能) is not looked for: 在柞水看病能用西安的医保卡 asks about 医保. Unless
+    the known words cover it, facts found by its parts are a partial answer to it."""
     stop_words = matching.chinese_stop_words()
     words = [word for word in matching.split_into_words(corpus, token) if word != token and word not in stop_words]
     known = matching.known_words(corpus)
     if 2 * sum(len(word) for word in words if word in known) >= len(token):  # 木耳子 is 木耳
-        return words, []
-    return words, matching.rare_characters(corpus, token, words, RARE_CHARACTER_SHARE)
+        return _Parts(words, [], covered=True)
+    return _Parts(words, matching.rare_characters(corpus, token, words, RARE_CHARACTER_SHARE), covered=False)
 
 
 def _regional(corpus: Corpus, word: str) -> str:
