@@ -4,9 +4,11 @@ files that exist, at most KEPT_PER_FILE of one file, pruned when an index is wri
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
@@ -53,6 +55,24 @@ def test_the_indexes_of_fact_files_gone_are_pruned_when_an_index_is_written(tmp_
     indexed(kept)
     assert [index.fact_file for index in cache.listing().indexes] == [str(kept)]
     assert not draft_index.exists() and not draft_index.with_suffix(".verified").exists()
+
+
+def test_an_index_of_another_version_is_kept_while_its_fact_file_exists(tmp_path: Path, isolated: Path) -> None:
+    """An index another version wrote (another FORMAT, body checksums of its own) is no index
+    this one can search, but its header says whose it is: pruning keeps it for that version."""
+    other, this = fact_file(tmp_path / "other"), fact_file(tmp_path / "this")
+    indexed(other)
+    location = cache.cache_file(other)
+    assert location is not None
+    line, _, body = location.read_bytes().removeprefix(cache.MAGIC).partition(b"\n")
+    header = json.loads(line.partition(b" ")[2])
+    header["format"] -= 1
+    older = json.dumps(header, ensure_ascii=False).encode()
+    location.write_bytes(cache.MAGIC + b"%08x " % zlib.crc32(older) + older + b"\n" + body)
+    assert cache.load(other) is None  # not this version's to read
+    indexed(this)  # writing an index prunes the folder
+    assert location.exists()
+    assert sorted(index.fact_file or "" for index in cache.listing().indexes) == sorted([str(other), str(this)])
 
 
 def test_at_most_three_indexes_of_one_file_are_kept(tmp_path: Path, isolated: Path) -> None:

@@ -22,8 +22,11 @@ taken as unchanged; any other is hashed, and its content decides. When the files
 what the index says, capped by the index's own mtime, so that a file cannot declare a window
 of trust for itself.
 
-The file: a magic line, then the header as one JSON line after its own checksum
-(corpus.checksum()), then the body.
+The file: a magic line, then the header as one JSON line after its own CRC-32, then the body
+(whose checksums are the index FORMAT's: corpus.checksum()). The header's CRC-32 is the same in
+every version, so that any version can read whose index a file is, and keeps it while that fact
+file exists, rather than prune it as unreadable: two versions installed side by side (pipx and
+a virtual environment) would otherwise delete each other's indexes of every other fact file.
 
 The cache keeps what is of use and no more: each time it writes an index it prunes the indexes
 of fact files that no longer exist (a test's or an export's temporary folder, an old draft),
@@ -55,7 +58,7 @@ from zhashui_cli._version import __version__
 from zhashui_cli.errors import CorruptIndexError, UntrustedCacheError
 from zhashui_cli.factfile.store import FileKey, read_file
 
-from .corpus import FORMAT, Corpus, byteorder, checksum
+from .corpus import FORMAT, Corpus, byteorder
 
 MAGIC = b"zhashui-index\n"
 # A file modified this close to when it was read for indexing may have changed again within the
@@ -256,7 +259,7 @@ def read_header(body: Any) -> tuple[dict[str, Any], int]:
     header_end = body.find(b"\n", len(MAGIC)) + 1
     line = bytes(body[len(MAGIC) : header_end - 1])
     expected, _, text = line.partition(b" ")
-    if not header_end or expected != b"%08x" % checksum(text):
+    if not header_end or expected != b"%08x" % zlib.crc32(text):
         raise CorruptIndexError("the header does not match its checksum")
     header = json.loads(text)
     if not isinstance(header, dict):
@@ -329,7 +332,7 @@ def save(fact_file: Path, header: dict[str, Any], body: bytes) -> None:
     text = json.dumps(header, ensure_ascii=False).encode()
     with suppress(OSError), _folder(location.parent, create=True) as folder:
         if folder is not None:
-            _write(folder, location.name, MAGIC + b"%08x " % checksum(text) + text + b"\n" + body)
+            _write(folder, location.name, MAGIC + b"%08x " % zlib.crc32(text) + text + b"\n" + body)
             _prune(folder)
 
 
