@@ -90,6 +90,7 @@ _WHOLE_RECORDS_SHARE = 1 / 16
 # together, each on its own when not (a batch across two buckets of relevance, a rare bucket).
 _STREAM_BUFFER = 1 << 22
 _ITERATED_BATCH = 512  # records read at a time when StreamedRecords are iterated (the library's Hits)
+_HEAD_TRIM = 2  # a record's head is its line without the line end and the closing brace
 _NUMBER_BYTES = frozenset(b"0123456789."[i : i + 1] for i in range(11))
 # A Chinese needle whose rarest pair of characters stands in at most one fact in this many is
 # looked for in the lines of the facts holding all its pairs, read one by one; in more facts than
@@ -219,9 +220,9 @@ class Corpus:
         if len(indices) <= self.count * _WHOLE_RECORDS_SHARE:
             return [self.record_line(i)[:-1] for i in indices]
         if self._disk is None or "records" in self._checked:
-            return self._record_views(indices, 2)
+            return self._record_views(indices, _HEAD_TRIM)
         self._check_on_disk("records")
-        return StreamedRecords(self, indices, 2)
+        return StreamedRecords(self, indices)
 
     def _check_on_disk(self, name: str) -> None:
         """Check a section against its checksum as it is on disk, read through the stream
@@ -235,7 +236,7 @@ class Corpus:
             part = buffer[: min(len(buffer), at + size - start)]
             self._disk.read_into(part, start)
             hasher.update(part)
-        if hasher.intdigest() & 0xFFFFFFFF != expected:
+        if _kept(hasher.intdigest()) != expected:
             raise CorruptIndexError(f"section {name} does not match its checksum")
         self._checked_on_disk.add(name)
 
@@ -301,11 +302,12 @@ class Corpus:
         in the lines of the facts holding every pair of it, each read and checked alone, when its
         rarest pair is in few facts. None (scan the text) if it has no key (a number, Latin), or
         if its rarest pair stands in so many facts that one scan costs less than their lines."""
+        entries = self.entries_of(needle)
+        if entries is not None:
+            return by_fact(entries)
         pairs = self._pairs_of(needle)
         if pairs is None:
             return {}
-        if len(needle) <= 2 and len(pairs) == 1:
-            return by_fact(self._facts_of_pair(pairs[0][1]))
         if not pairs or min(pairs)[0] * _NARROW_SEARCH_SHARE > self.count:
             return None
         candidates: set[int] | None = None
@@ -370,7 +372,7 @@ class Corpus:
 
 
 class StreamedRecords(Sequence[bytes]):
-    """Many facts' records, each trim bytes short of its line's end, read from an index on disk
+    """Many facts' records, each without its closing brace (Corpus.record_heads), read from an index on disk
     as they are written (batches()), not before: a batch at a time through one buffer, reused,
     so that a search that writes 93,000 records reads their 80 MB through 4 MB of memory. Read
     into memory of their own, they took 14 ms where fresh memory comes fast, 40 to 150 ms where
@@ -378,8 +380,8 @@ class StreamedRecords(Sequence[bytes]):
     section is checked whole before (Corpus._check_on_disk); a file cut short since is a short
     read, CorruptIndexError. Indexing and iterating give each record as bytes of its own."""
 
-    def __init__(self, corpus: Corpus, indices: Sequence[int], trim: int) -> None:
-        self._corpus, self._indices, self._trim = corpus, indices, trim
+    def __init__(self, corpus: Corpus, indices: Sequence[int]) -> None:
+        self._corpus, self._indices = corpus, indices
 
     def __len__(self) -> int:
         return len(self._indices)
@@ -394,7 +396,7 @@ class StreamedRecords(Sequence[bytes]):
         return self._line(self._indices[index])
 
     def _line(self, fact: int) -> bytes:
-        return self._corpus.record_line(fact)[: 1 - self._trim or None]
+        return self._corpus.record_line(fact)[:-1]
 
     def __iter__(self) -> Iterator[bytes]:
         for batch in self.batches(_ITERATED_BATCH):
@@ -403,7 +405,7 @@ class StreamedRecords(Sequence[bytes]):
     def batches(self, size: int) -> Iterator[list[memoryview]]:
         """The records in turn, size at a time, as views of the buffer: each batch's are valid
         until the next batch is asked for, so each is written before that."""
-        offsets, trim = self._corpus.numbers("records.offsets"), self._trim
+        offsets = self._corpus.numbers("records.offsets")
         for at in range(0, len(self._indices), size):
             batch = self._indices[at : at + size]
             first, last = min(batch), max(batch)
@@ -412,7 +414,7 @@ class StreamedRecords(Sequence[bytes]):
                 span = offsets[last + 1] - low
                 buffer = self._corpus.stream_buffer(span)
                 self._corpus.read_records(buffer[:span], low)
-                yield [buffer[offsets[i] - low : offsets[i + 1] - trim - low] for i in batch]
+                yield [buffer[offsets[i] - low : offsets[i + 1] - _HEAD_TRIM - low] for i in batch]
             else:
                 yield self._apart(batch, offsets)
 
@@ -422,7 +424,7 @@ class StreamedRecords(Sequence[bytes]):
         buffer, views, used = self._corpus.stream_buffer(sum(lengths)), [], 0
         for i, length in zip(batch, lengths, strict=True):
             self._corpus.read_records(buffer[used : used + length], offsets[i])
-            views.append(buffer[used : used + length - self._trim])
+            views.append(buffer[used : used + length - _HEAD_TRIM])
             used += length
         return views
 
@@ -433,7 +435,12 @@ def checksum(data: bytes | memoryview) -> int:
     stay 4 bytes an entry. It finds damage, as CRC-32 did, not forgery (a cache is trusted only
     when it is the user's own: cache.py), and is seven times as fast: checking the 80 MB of
     records that a common word writes at 100,000 facts took 20 ms by CRC-32, 3 ms by XXH3."""
-    return xxhash.xxh3_64_intdigest(data) & 0xFFFFFFFF
+    return _kept(xxhash.xxh3_64_intdigest(data))
+
+
+def _kept(digest: int) -> int:
+    """The part of an XXH3-64 digest an index keeps (checksum())."""
+    return digest & 0xFFFFFFFF
 
 
 def by_fact(entries: Sequence[int]) -> dict[int, int]:
